@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests never reach the internet; fail fast rather than hang if one tries.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
