@@ -1,0 +1,214 @@
+// The terminal front end: `commitment-watch <command>`. Readable output by default, --json for scripts.
+// runCli returns the exit code instead of exiting, so tests run it in-process.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { openApp, SeedError, type App } from '../app.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { Position, POSITIONS, Status, STATUSES } from '../domain.ts';
+import {
+  commitmentJson,
+  recommendationJson,
+  renderCommitment,
+  renderHistory,
+  renderList,
+  renderRecommendation,
+  renderRecommendations,
+  renderSearch,
+  renderStats,
+  searchHitJson,
+} from './format.ts';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+export interface CliDeps {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  seedsDir?: string;
+  io?: Io;
+}
+
+/** A command the CLI offers; later features register theirs in cli-commands.ts. */
+export interface CliContext {
+  io: Io;
+  /** Opens the register (store migrated, seeds applied) once, on first use. */
+  app(): Promise<App>;
+  config: Config;
+  clock: Clock;
+  fail(message: string): never;
+}
+
+class UsageFailure extends Error {}
+
+const statusList = (value: string): Status[] => {
+  const parsed = z.array(Status).safeParse(value.split(',').map((s) => s.trim()));
+  if (!parsed.success) throw new InvalidArgumentError(`expected one or more of ${STATUSES.join(', ')} (comma-separated)`);
+  return parsed.data;
+};
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number from 1');
+  return n;
+};
+
+export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? processIo;
+  const clock = deps.clock ?? systemClock;
+  const config = loadConfig(deps.env ?? process.env);
+  if (!config.ok) {
+    io.err(`Configuration problem${config.error.length > 1 ? 's' : ''}:\n${config.error.map((p) => `  - ${p}`).join('\n')}`);
+    return 2;
+  }
+  let app: App | undefined;
+  const ctx: CliContext = {
+    io,
+    config: config.value,
+    clock,
+    app: async () => (app ??= await openApp(config.value, clock, { seedsDir: deps.seedsDir })),
+    fail: (message) => {
+      throw new UsageFailure(message);
+    },
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof UsageFailure) {
+      io.err(`commitment-watch: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof SeedError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await app?.close();
+  }
+}
+
+function buildProgram(ctx: CliContext): Command {
+  const { io } = ctx;
+  const print = (json: boolean | undefined, value: unknown, text: () => string) => io.out(json ? JSON.stringify(value, null, 2) : text());
+  const program = new Command('commitment-watch')
+    .description('Holds the UK Government to what it said it would do.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(add --help for usage)');
+
+  program
+    .command('list')
+    .description('list commitments, filtered')
+    .addOption(new Option('--status <statuses>', `only these statuses (${STATUSES.join(', ')})`).argParser(statusList))
+    .addOption(new Option('--position <position>', "only commitments answering recommendations with this position").choices(POSITIONS))
+    .option('--department <name>', 'department (today’s or original name; part of it will do)')
+    .option('--theme <name>', 'theme of the recommendation (part of it will do)')
+    .option('--overdue', 'only commitments whose deadline has passed')
+    .option('--register <id>', 'only this register')
+    .addOption(new Option('--page <n>', 'page number').argParser(positiveInt))
+    .addOption(new Option('--page-size <n>', 'commitments a page').argParser(positiveInt).default(100))
+    .option('--json', 'print JSON')
+    .action(async (o: { status?: Status[]; position?: Position; department?: string; theme?: string; overdue?: boolean; register?: string; page?: number; pageSize: number; json?: boolean }) => {
+      const queries = (await ctx.app()).queries;
+      const filter = { status: o.status, position: o.position, department: o.department, theme: o.theme, overdue: o.overdue, register: o.register };
+      // Without --page, every match: scripts asking for a list want all of it.
+      let page = await queries.list({ ...filter, page: o.page ?? 1, pageSize: o.pageSize });
+      const items = [...page.items];
+      while (o.page === undefined && page.page < page.pages) {
+        page = await queries.list({ ...filter, page: page.page + 1, pageSize: o.pageSize });
+        items.push(...page.items);
+      }
+      const shown = o.page === undefined ? { ...page, items, page: 1, pages: 1 } : page;
+      print(o.json, items.map(commitmentJson), () => renderList(shown));
+    });
+
+  program
+    .command('show <id>')
+    .description('show one commitment')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const result = await (await ctx.app()).queries.show(id);
+      if (!result.ok) ctx.fail(result.error.message);
+      print(o.json, commitmentJson(result.value), () => renderCommitment(result.value));
+    });
+
+  program
+    .command('search <words...>')
+    .description('search commitments and recommendations, best first')
+    .addOption(new Option('--limit <n>', 'how many results').argParser(positiveInt).default(10))
+    .option('--json', 'print JSON')
+    .action(async (words: string[], o: { limit: number; json?: boolean }) => {
+      const text = words.join(' ');
+      if (!/[\p{L}\p{N}]/u.test(text)) ctx.fail('search needs at least one word');
+      const hits = await (await ctx.app()).queries.search(text, o.limit);
+      print(o.json, hits.map(searchHitJson), () => renderSearch(hits));
+    });
+
+  program
+    .command('history <id>')
+    .description('the timeline of a commitment’s status')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const result = await (await ctx.app()).queries.history(id);
+      if (!result.ok) ctx.fail(result.error.message);
+      print(o.json, result.value.history, () => renderHistory(result.value.commitment, result.value.history));
+    });
+
+  program
+    .command('stats')
+    .description('counts per status and per position')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const stats = await (await ctx.app()).queries.stats();
+      print(o.json, stats, () => renderStats(stats));
+    });
+
+  program
+    .command('recommendations')
+    .description('every recommendation with the Government’s position')
+    .option('--register <id>', 'only this register')
+    .option('--json', 'print JSON')
+    .action(async (o: { register?: string; json?: boolean }) => {
+      const recs = await (await ctx.app()).queries.recommendations(o.register);
+      print(o.json, recs.map(recommendationJson), () => renderRecommendations(recs));
+    });
+
+  program
+    .command('recommendation <number>')
+    .description('one recommendation: the Committee’s words, the Government’s answer and position')
+    .option('--register <id>', 'the register, where there are several')
+    .option('--json', 'print JSON')
+    .action(async (raw: string, o: { register?: string; json?: boolean }) => {
+      const number = Number(raw);
+      if (!Number.isInteger(number) || number < 1) ctx.fail(`"${raw}" is not a recommendation number: expected a whole number such as 23`);
+      const result = await (await ctx.app()).queries.recommendation(number, o.register);
+      if (!result.ok) ctx.fail(result.error.message);
+      print(o.json, { ...recommendationJson(result.value), commitmentTitles: result.value.commitmentTitles }, () => renderRecommendation(result.value));
+    });
+
+  program
+    .command('seed')
+    .description('validate the seed data and apply it (idempotent)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const app = await ctx.app();
+      const s = app.seedSummary;
+      print(o.json, s, () =>
+        Object.entries(s)
+          .map(([what, t]) => `${what.padEnd(16)} ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged`)
+          .join('\n'),
+      );
+    });
+
+  return program;
+}

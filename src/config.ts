@@ -1,0 +1,83 @@
+// Configuration from the environment (and an optional .env), validated once at start.
+// Every problem is reported together, naming the variable and what was expected; values are
+// never echoed, so a token cannot leak through an error message.
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { parseDatabaseUrl, type StoreLocation } from './db/database.ts';
+import { err, ok, type Result } from './result.ts';
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const snowflake = z.string().trim().regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
+
+const EnvSchema = z.object({
+  DISCORD_TOKEN: optional(z.string().trim().min(20, 'expected a bot token from the Discord developer portal')),
+  DISCORD_APPLICATION_ID: optional(snowflake),
+  DISCORD_GUILD_ID: optional(snowflake),
+  DISCORD_API_URL: optional(
+    z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a Discord REST API, such as https://discord.com/api' }),
+  ),
+  DATABASE_URL: optional(z.string()),
+  LOG_LEVEL: optional(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  ),
+  TIMEZONE: optional(
+    z.string().refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone such as Europe/London'),
+  ),
+  BOT_CONTACT: optional(
+    z.string().trim().regex(/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$|^https?:\/\/\S+$/, 'expected an email address or an http(s) URL where the operator can be reached'),
+  ),
+  FEEDS_FILE: optional(z.string()),
+});
+
+export interface Config {
+  discord?: { token: string; applicationId?: string | undefined; guildId?: string | undefined; apiUrl?: string | undefined } | undefined;
+  /** The Discord settings present even without a token (deploy-commands checks its own needs). */
+  discordApplicationId?: string | undefined;
+  discordGuildId?: string | undefined;
+  discordApiUrl?: string | undefined;
+  store: StoreLocation;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  timeZone: string;
+  botContact?: string | undefined;
+  feedsFile?: string | undefined;
+}
+
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Result<Config, string[]> {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const store = parseDatabaseUrl(typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : undefined, cwd);
+  if (!store.ok) problems.push(`DATABASE_URL: ${store.error}`);
+  if (!parsed.success || !store.ok) return err(problems);
+  const e = parsed.data;
+  // Discord's API base without a trailing slash: discord.js appends /v10/... to it.
+  const apiUrl = e.DISCORD_API_URL?.replace(/\/+$/, '');
+  return ok({
+    discord: e.DISCORD_TOKEN
+      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl }
+      : undefined,
+    discordApplicationId: e.DISCORD_APPLICATION_ID,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiUrl: apiUrl,
+    store: store.value,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    timeZone: e.TIMEZONE ?? 'Europe/London',
+    botContact: e.BOT_CONTACT,
+    feedsFile: e.FEEDS_FILE,
+  });
+}
+
+/** Loads config for a process, or prints every problem and exits with code 2 (no stack trace). */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(env);
+  if (config.ok) return config.value;
+  process.stderr.write(`Configuration problem${config.error.length > 1 ? 's' : ''}:\n${config.error.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.\n`);
+  process.exit(2);
+}

@@ -1,0 +1,27 @@
+// Versioned migrations, one file each in ./migrations, applied in name order at start.
+import { readdir } from 'node:fs/promises';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrationsDir = new URL('./migrations/', import.meta.url);
+
+class FolderMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const names = (await readdir(migrationsDir)).filter((f) => /^\d{4}-[\w-]+\.(ts|js)$/.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of names) {
+      migrations[file.replace(/\.(ts|js)$/, '')] = (await import(new URL(file, migrationsDir).href)) as Migration;
+    }
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,171 @@
+// The query core: every question a user can ask of the register, answered the same way for the
+// terminal, for Discord, and for scripts. Knows nothing of either front end.
+import { distance } from 'fastest-levenshtein';
+import { isOverdue, type Position, type Status } from './domain.ts';
+import { todayIn, type Clock } from './clock.ts';
+import { err, ok, type Result } from './result.ts';
+import type {
+  CommitmentRow,
+  EvidenceView,
+  HistoryView,
+  ListFilter,
+  RecommendationRow,
+  RegisterStore,
+  Scoreboard,
+  SearchHit,
+} from './store/register-store.ts';
+
+export interface CommitmentSummary extends CommitmentRow {
+  overdue: boolean;
+}
+
+export interface CommitmentDetail extends CommitmentSummary {
+  /** The Government's position on each recommendation the commitment answers. */
+  positions: { number: number; position: Position }[];
+  evidence: EvidenceView[];
+  lastChange: HistoryView | null;
+}
+
+export interface NotFound {
+  message: string;
+  /** The closest known ids, best first. */
+  suggestions: string[];
+}
+
+export interface ListOptions {
+  status?: Status[] | undefined;
+  position?: Position | undefined;
+  department?: string | undefined;
+  theme?: string | undefined;
+  overdue?: boolean | undefined;
+  register?: string | undefined;
+  page?: number | undefined;
+  pageSize?: number | undefined;
+}
+
+export interface ListPage {
+  items: CommitmentSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export class RegisterQueries {
+  constructor(
+    private readonly store: RegisterStore,
+    private readonly clock: Clock,
+    private readonly timeZone: string,
+  ) {}
+
+  today(): string {
+    return todayIn(this.clock, this.timeZone);
+  }
+
+  async show(id: string): Promise<Result<CommitmentDetail, NotFound>> {
+    const row = await this.store.getCommitment(id.trim());
+    if (!row) return err(await this.notFound(id));
+    const [evidence, history, recs] = await Promise.all([
+      this.store.evidence(row.id, 5),
+      this.store.history(row.id),
+      Promise.all(row.recommendations.map((n) => this.store.getRecommendation(n, row.registerId))),
+    ]);
+    return ok({
+      ...this.summarise(row),
+      positions: recs.filter((r) => r !== undefined).map((r) => ({ number: r.number, position: r.position })),
+      evidence,
+      lastChange: history.at(-1) ?? null,
+    });
+  }
+
+  async list(options: ListOptions = {}): Promise<ListPage> {
+    const pageSize = Math.min(Math.max(options.pageSize ?? 10, 1), MAX_PAGE_SIZE);
+    const page = Math.max(options.page ?? 1, 1);
+    const filter: ListFilter = {
+      status: options.status,
+      position: options.position,
+      department: options.department,
+      theme: options.theme,
+      register: options.register,
+      overdueOn: options.overdue ? this.today() : undefined,
+    };
+    const { total, items } = await this.store.listCommitments(filter, { offset: (page - 1) * pageSize, limit: pageSize });
+    return { items: items.map((r) => this.summarise(r)), total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+  }
+
+  search(text: string, limit = 10): Promise<SearchHit[]> {
+    return this.store.search(text, limit);
+  }
+
+  async history(id: string): Promise<Result<{ commitment: CommitmentSummary; history: HistoryView[] }, NotFound>> {
+    const row = await this.store.getCommitment(id.trim());
+    if (!row) return err(await this.notFound(id));
+    return ok({ commitment: this.summarise(row), history: await this.store.history(row.id) });
+  }
+
+  stats(): Promise<Scoreboard> {
+    return this.store.scoreboard();
+  }
+
+  recommendations(register?: string): Promise<RecommendationRow[]> {
+    return this.store.listRecommendations(register);
+  }
+
+  async recommendation(number: number, register?: string): Promise<Result<RecommendationRow & { commitmentTitles: Record<string, string> }, NotFound>> {
+    const rec = await this.store.getRecommendation(number, register);
+    if (!rec) {
+      const all = await this.store.listRecommendations(register);
+      const range = all.length ? `${all[0]?.number}–${all.at(-1)?.number}` : 'none are loaded';
+      return err({ message: `there is no recommendation ${number} (recommendations are numbered ${range})`, suggestions: [] });
+    }
+    const titles: Record<string, string> = {};
+    for (const id of rec.commitments) titles[id] = (await this.store.getCommitment(id))?.title ?? id;
+    return ok({ ...rec, commitmentTitles: titles });
+  }
+
+  /** Up to `limit` ids for a partly typed id or a few words: what autocomplete offers. */
+  async suggest(input: string, limit = 25): Promise<{ id: string; title: string }[]> {
+    const text = input.trim().toLowerCase();
+    const ids = await this.store.commitmentIds();
+    const out = new Map<string, string>();
+    if (!text) {
+      const first = await this.store.listCommitments({}, { offset: 0, limit });
+      return first.items.map((c) => ({ id: c.id, title: c.title }));
+    }
+    for (const id of ids) {
+      if (id.startsWith(text)) out.set(id, '');
+      if (out.size >= limit) break;
+    }
+    if (out.size < limit) for (const id of ids) if (out.size < limit && id.includes(text)) out.set(id, '');
+    if (out.size < limit) {
+      for (const hit of await this.store.search(text, limit * 2)) {
+        if (out.size >= limit) break;
+        if (hit.kind === 'commitment') out.set(hit.id, hit.title);
+      }
+    }
+    const result: { id: string; title: string }[] = [];
+    for (const [id, title] of out) result.push({ id, title: title || (await this.store.getCommitment(id))?.title || id });
+    return result;
+  }
+
+  async closestIds(input: string, limit = 5): Promise<string[]> {
+    const text = input.trim().toLowerCase();
+    const ids = await this.store.commitmentIds();
+    const scored = ids.map((id) => ({ id, score: id.includes(text) && text.length >= 3 ? -1 : distance(text, id) / Math.max(id.length, 1) }));
+    scored.sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
+    const byWords = (await this.store.search(text.replace(/-/g, ' '), limit)).filter((h) => h.kind === 'commitment').map((h) => h.id);
+    return [...new Set([...scored.filter((s) => s.score < 0.5).map((s) => s.id), ...byWords, ...scored.map((s) => s.id)])].slice(0, limit);
+  }
+
+  private async notFound(id: string): Promise<NotFound> {
+    const suggestions = await this.closestIds(id);
+    const hint = suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '';
+    return { message: `no commitment has the id "${id.trim()}"${hint}`, suggestions };
+  }
+
+  private summarise(row: CommitmentRow): CommitmentSummary {
+    return { ...row, overdue: isOverdue(row.deadlineDate, row.status, this.today()) };
+  }
+}

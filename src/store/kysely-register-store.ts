@@ -1,0 +1,464 @@
+// The register store over Kysely. Plain query-builder SQL throughout, so a PostgreSQL dialect can
+// run it; only the full-text index (search-index.ts) is SQLite-specific.
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  effectiveDeadline,
+  POSITIONS,
+  SETTLED_STATUSES,
+  StatusChange,
+  STATUSES,
+  type CommitmentSeed,
+  type Position,
+  type RecommendationSeed,
+  type RegisterManifest,
+  type SourceDocument,
+  type Status,
+} from '../domain.ts';
+import type { CommitmentsTable, Database, RecommendationsTable } from '../db/tables.ts';
+import { recordEvent } from '../events.ts';
+import { DomainError } from './errors.ts';
+import type {
+  CommitmentRow,
+  EvidenceView,
+  HistoryView,
+  ListFilter,
+  PageRequest,
+  RecommendationRow,
+  RegisterStore,
+  Scoreboard,
+  SearchHit,
+  SeedHistoryEntry,
+  SeedOutcome,
+} from './register-store.ts';
+import { indexDocument, searchIndex } from './search-index.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+export class KyselyRegisterStore implements RegisterStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async upsertRegister(manifest: RegisterManifest): Promise<SeedOutcome> {
+    const seedHash = hashOf(manifest);
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('registers').select('seed_hash').where('id', '=', manifest.id).executeTakeFirst();
+      if (existing?.seed_hash === seedHash) return 'unchanged';
+      const row = { id: manifest.id, title: manifest.title, committee: manifest.committee, seed_hash: seedHash };
+      if (existing) await trx.updateTable('registers').set(row).where('id', '=', manifest.id).execute();
+      else await trx.insertInto('registers').values(row).execute();
+      await trx.deleteFrom('documents').where('register_id', '=', manifest.id).execute();
+      await trx
+        .insertInto('documents')
+        .values(
+          manifest.documents.map((d) => ({
+            register_id: manifest.id,
+            id: d.id,
+            kind: d.kind,
+            title: d.title,
+            committee: d.committee ?? null,
+            paper_number: d.paperNumber ?? null,
+            session: d.session ?? null,
+            received: d.received ?? null,
+            published: d.published,
+            url: d.url ?? null,
+          })),
+        )
+        .execute();
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  async upsertRecommendation(registerId: string, rec: RecommendationSeed, sharedResponse: string): Promise<SeedOutcome> {
+    const row: RecommendationsTable = {
+      register_id: registerId,
+      number: rec.number,
+      theme: rec.theme,
+      text: rec.text,
+      response: rec.response ?? sharedResponse,
+      response_same_as: rec.responseSameAs ?? null,
+      position: rec.position,
+      rationale: rec.rationale,
+      departments: JSON.stringify(rec.departments),
+      seed_hash: '',
+    };
+    row.seed_hash = hashOf(row);
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('recommendations')
+        .select('seed_hash')
+        .where('register_id', '=', registerId)
+        .where('number', '=', rec.number)
+        .executeTakeFirst();
+      if (existing?.seed_hash === row.seed_hash) return 'unchanged';
+      if (existing) {
+        await trx.updateTable('recommendations').set(row).where('register_id', '=', registerId).where('number', '=', rec.number).execute();
+      } else {
+        await trx.insertInto('recommendations').values(row).execute();
+      }
+      await indexDocument(trx, {
+        kind: 'recommendation',
+        ref: `${registerId}:${rec.number}`,
+        title: `Recommendation ${rec.number}: ${rec.theme}`,
+        body: `${row.text}\n${row.response}`,
+      });
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  async upsertCommitment(registerId: string, seed: CommitmentSeed, ordinal: number): Promise<SeedOutcome> {
+    // Status and history are not part of the row's seed hash: they live in the history table.
+    const row: Omit<CommitmentsTable, 'status'> = {
+      id: seed.id,
+      register_id: registerId,
+      title: seed.title,
+      quote: seed.quote,
+      department: seed.department,
+      original_department: seed.originalDepartment ?? null,
+      made_in: seed.madeIn,
+      made_on: seed.madeOn,
+      deadline: seed.deadline ? JSON.stringify(seed.deadline) : null,
+      deadline_date: effectiveDeadline(seed.deadline) ?? null,
+      watch: JSON.stringify(seed.watch),
+      rules: JSON.stringify(seed.rules),
+      ordinal,
+      seed_hash: '',
+    };
+    row.seed_hash = hashOf([row, seed.recommendations]);
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('commitments').select(['seed_hash', 'register_id']).where('id', '=', seed.id).executeTakeFirst();
+      if (existing && existing.register_id !== registerId) {
+        throw new DomainError('invalid', `commitment id ${seed.id} is already used by register ${existing.register_id}`);
+      }
+      if (existing?.seed_hash === row.seed_hash) return 'unchanged';
+      if (existing) await trx.updateTable('commitments').set(row).where('id', '=', seed.id).execute();
+      else await trx.insertInto('commitments').values({ ...row, status: seed.status }).execute();
+      await trx.deleteFrom('commitment_recommendations').where('commitment_id', '=', seed.id).execute();
+      await trx
+        .insertInto('commitment_recommendations')
+        .values(seed.recommendations.map((number) => ({ commitment_id: seed.id, register_id: registerId, number })))
+        .execute();
+      await indexDocument(trx, { kind: 'commitment', ref: `${registerId}:${seed.id}`, title: seed.title, body: seed.quote });
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  async upsertSeedHistory(commitmentId: string, seedKey: string, entry: SeedHistoryEntry, recordedAt: string): Promise<SeedOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('history').selectAll().where('seed_key', '=', seedKey).executeTakeFirst();
+      const evidence = JSON.stringify(entry.evidence);
+      if (existing) {
+        if (existing.reason === entry.reason && existing.evidence === evidence && existing.to_status === entry.to) return 'unchanged';
+        await trx.updateTable('history').set({ reason: entry.reason, evidence, to_status: entry.to }).where('id', '=', existing.id).execute();
+      } else {
+        const before = await trx
+          .selectFrom('history')
+          .select('to_status')
+          .where('commitment_id', '=', commitmentId)
+          .where('at', '<=', entry.at)
+          .orderBy('at', 'desc')
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        await trx
+          .insertInto('history')
+          .values({
+            commitment_id: commitmentId,
+            at: entry.at,
+            from_status: before?.to_status ?? null,
+            to_status: entry.to,
+            reason: entry.reason,
+            evidence,
+            actor: 'seed',
+            recorded_at: recordedAt,
+            seed_key: seedKey,
+          })
+          .execute();
+      }
+      await syncStatus(trx, commitmentId);
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  async upsertSeedEvidence(
+    commitmentId: string,
+    evidence: { url: string; title: string; date?: string | undefined; note?: string | undefined },
+    foundAt: string,
+  ): Promise<SeedOutcome> {
+    const result = await this.db
+      .insertInto('evidence')
+      .values({
+        commitment_id: commitmentId,
+        url: evidence.url,
+        title: evidence.title,
+        published: evidence.date ?? null,
+        source: 'seed',
+        score: null,
+        matched: '[]',
+        note: evidence.note ?? null,
+        found_at: foundAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['commitment_id', 'url'])
+          .doUpdateSet({ title: evidence.title, published: evidence.date ?? null, note: evidence.note ?? null })
+          .where('evidence.source', '=', 'seed'),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'created' : 'unchanged';
+  }
+
+  async changeStatus(input: StatusChange, at: string): Promise<HistoryView> {
+    const parsed = StatusChange.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DomainError('invalid', `${issue?.path.join('.') || 'change'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const change = parsed.data;
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('commitments').select('status').where('id', '=', change.commitmentId).executeTakeFirst();
+      if (!current) throw new DomainError('not-found', `no commitment with id ${change.commitmentId}`);
+      if (current.status === change.to) throw new DomainError('no-change', `${change.commitmentId} is already ${change.to}`);
+      const inserted = await trx
+        .insertInto('history')
+        .values({
+          commitment_id: change.commitmentId,
+          at,
+          from_status: current.status,
+          to_status: change.to,
+          reason: change.reason,
+          evidence: JSON.stringify(change.evidence),
+          actor: change.actor,
+          recorded_at: at,
+          seed_key: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('commitments').set({ status: change.to }).where('id', '=', change.commitmentId).execute();
+      const view: HistoryView = {
+        id: inserted.id,
+        at,
+        from: current.status as Status,
+        to: change.to,
+        reason: change.reason,
+        evidence: change.evidence,
+        actor: change.actor,
+        recordedAt: at,
+      };
+      await recordEvent(trx, {
+        type: 'status-change',
+        commitmentId: change.commitmentId,
+        payload: { ...view, commitment: change.commitmentId },
+        dedupeKey: `status-change:${inserted.id}`,
+        createdAt: at,
+      });
+      return view;
+    });
+  }
+
+  async getCommitment(id: string): Promise<CommitmentRow | undefined> {
+    const row = await this.db.selectFrom('commitments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return (await this.withRecommendations([row]))[0];
+  }
+
+  async commitmentIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('commitments').select('id').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async listCommitments(filter: ListFilter, page: PageRequest): Promise<{ total: number; items: CommitmentRow[] }> {
+    let query = this.db.selectFrom('commitments');
+    if (filter.register) query = query.where('register_id', '=', filter.register);
+    if (filter.status?.length) query = query.where('status', 'in', filter.status);
+    if (filter.department) {
+      const like = `%${filter.department.toLowerCase()}%`;
+      query = query.where((eb) =>
+        eb.or([eb(eb.fn('lower', ['department']), 'like', like), eb(eb.fn('lower', ['original_department']), 'like', like)]),
+      );
+    }
+    if (filter.overdueOn) {
+      query = query.where('deadline_date', '<', filter.overdueOn).where('status', 'not in', [...SETTLED_STATUSES]);
+    }
+    if (filter.theme || filter.position) {
+      const { theme, position } = filter;
+      query = query.where('id', 'in', (eb) => {
+        let sub = eb
+          .selectFrom('commitment_recommendations as cr')
+          .innerJoin('recommendations as r', (join) => join.onRef('r.register_id', '=', 'cr.register_id').onRef('r.number', '=', 'cr.number'))
+          .select('cr.commitment_id');
+        if (theme) sub = sub.where((sb) => sb(sb.fn('lower', ['r.theme']), 'like', `%${theme.toLowerCase()}%`));
+        if (position) sub = sub.where('r.position', '=', position);
+        return sub;
+      });
+    }
+    const counted = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query
+      .selectAll()
+      .orderBy('register_id')
+      .orderBy('ordinal')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return { total: Number(counted.n), items: await this.withRecommendations(rows) };
+  }
+
+  async history(commitmentId: string): Promise<HistoryView[]> {
+    const rows = await this.db
+      .selectFrom('history')
+      .selectAll()
+      .where('commitment_id', '=', commitmentId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      from: r.from_status as Status | null,
+      to: r.to_status as Status,
+      reason: r.reason,
+      evidence: JSON.parse(r.evidence) as string[],
+      actor: r.actor,
+      recordedAt: r.recorded_at,
+    }));
+  }
+
+  async evidence(commitmentId: string, limit: number): Promise<EvidenceView[]> {
+    const rows = await this.db
+      .selectFrom('evidence')
+      .selectAll()
+      .where('commitment_id', '=', commitmentId)
+      .orderBy(sql`coalesce(published, found_at)`, 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      url: r.url,
+      title: r.title,
+      published: r.published,
+      source: r.source,
+      score: r.score,
+      matched: JSON.parse(r.matched) as string[],
+      note: r.note,
+      foundAt: r.found_at,
+    }));
+  }
+
+  async getRecommendation(number: number, registerId?: string): Promise<RecommendationRow | undefined> {
+    let query = this.db.selectFrom('recommendations').selectAll().where('number', '=', number);
+    if (registerId) query = query.where('register_id', '=', registerId);
+    const row = await query.orderBy('register_id').executeTakeFirst();
+    return row ? (await this.recommendationRows([row]))[0] : undefined;
+  }
+
+  async listRecommendations(registerId?: string): Promise<RecommendationRow[]> {
+    let query = this.db.selectFrom('recommendations').selectAll();
+    if (registerId) query = query.where('register_id', '=', registerId);
+    return this.recommendationRows(await query.orderBy('register_id').orderBy('number').execute());
+  }
+
+  async documents(registerId: string): Promise<SourceDocument[]> {
+    const rows = await this.db.selectFrom('documents').selectAll().where('register_id', '=', registerId).orderBy('published').execute();
+    return rows.map((d) => ({
+      id: d.id,
+      kind: d.kind as SourceDocument['kind'],
+      title: d.title,
+      published: d.published,
+      ...(d.committee ? { committee: d.committee } : {}),
+      ...(d.paper_number ? { paperNumber: d.paper_number } : {}),
+      ...(d.session ? { session: d.session } : {}),
+      ...(d.received ? { received: d.received } : {}),
+      ...(d.url ? { url: d.url } : {}),
+    }));
+  }
+
+  async registers(): Promise<{ id: string; title: string; committee: string }[]> {
+    return this.db.selectFrom('registers').select(['id', 'title', 'committee']).orderBy('id').execute();
+  }
+
+  search(text: string, limit: number): Promise<SearchHit[]> {
+    return searchIndex(this.db, text, limit);
+  }
+
+  async scoreboard(): Promise<Scoreboard> {
+    const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+    const byPosition = Object.fromEntries(POSITIONS.map((p) => [p, 0])) as Record<Position, number>;
+    const statusRows = await this.db.selectFrom('commitments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    for (const r of statusRows) byStatus[r.status as Status] = Number(r.n);
+    const positionRows = await this.db
+      .selectFrom('recommendations')
+      .select(['position', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('position')
+      .execute();
+    for (const r of positionRows) byPosition[r.position as Position] = Number(r.n);
+    const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    return {
+      commitments: { total: sum(byStatus), byStatus },
+      recommendations: { total: sum(byPosition), byPosition },
+    };
+  }
+
+  private async withRecommendations(rows: CommitmentsTable[]): Promise<CommitmentRow[]> {
+    if (rows.length === 0) return [];
+    const links = await this.db
+      .selectFrom('commitment_recommendations')
+      .select(['commitment_id', 'number'])
+      .where('commitment_id', 'in', rows.map((r) => r.id))
+      .orderBy('number')
+      .execute();
+    const numbers = new Map<string, number[]>();
+    for (const l of links) numbers.set(l.commitment_id, [...(numbers.get(l.commitment_id) ?? []), l.number]);
+    return rows.map((r) => ({
+      id: r.id,
+      registerId: r.register_id,
+      title: r.title,
+      quote: r.quote,
+      status: r.status as Status,
+      department: r.department,
+      originalDepartment: r.original_department,
+      recommendations: numbers.get(r.id) ?? [],
+      madeIn: r.made_in,
+      madeOn: r.made_on,
+      deadline: r.deadline ? JSON.parse(r.deadline) : null,
+      deadlineDate: r.deadline_date,
+      watch: JSON.parse(r.watch),
+      rules: JSON.parse(r.rules),
+    }));
+  }
+
+  private async recommendationRows(rows: RecommendationsTable[]): Promise<RecommendationRow[]> {
+    if (rows.length === 0) return [];
+    const links = await this.db
+      .selectFrom('commitment_recommendations as cr')
+      .innerJoin('commitments as c', 'c.id', 'cr.commitment_id')
+      .select(['cr.register_id', 'cr.number', 'cr.commitment_id'])
+      .where('cr.number', 'in', rows.map((r) => r.number))
+      .orderBy('c.ordinal')
+      .execute();
+    return rows.map((r) => ({
+      registerId: r.register_id,
+      number: r.number,
+      theme: r.theme,
+      text: r.text,
+      response: r.response,
+      responseSameAs: r.response_same_as,
+      position: r.position as Position,
+      rationale: r.rationale,
+      departments: JSON.parse(r.departments) as string[],
+      commitments: links.filter((l) => l.register_id === r.register_id && l.number === r.number).map((l) => l.commitment_id),
+    }));
+  }
+}
+
+/** A commitment's status is the "to" of its latest history entry; kept in its row for filtering. */
+async function syncStatus(db: Db, commitmentId: string): Promise<void> {
+  const latest = await db
+    .selectFrom('history')
+    .select('to_status')
+    .where('commitment_id', '=', commitmentId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (latest) await db.updateTable('commitments').set({ status: latest.to_status }).where('id', '=', commitmentId).execute();
+}
