@@ -1,0 +1,432 @@
+// The feed fetcher: one polite, bounded GET per call, and every failure returned as a value.
+//
+// Built on node:http / node:https rather than fetch(): they give a per-request `lookup` (so the address
+// checked is the address connected — no DNS rebinding between check and connect), never decompress
+// behind our back (so the size cap is measured on decoded bytes as they are produced), and expose
+// the raw stream (so a slow or endless body is cut off while it streams).
+import http from 'node:http';
+import https from 'node:https';
+import { createHash } from 'node:crypto';
+import { Writable, type Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AddressRefused, addressPolicy, pinnedLookup, resolveAllowed, type LookupFunction, type ResolvedAddress } from './fetch-address.ts';
+import {
+  createDecoder,
+  decodeText,
+  looksLikeZlib,
+  parseContentEncoding,
+  parseMaxAge,
+  parseRetryAfter,
+  type Coding,
+} from './fetch-body.ts';
+
+export type { LookupFunction } from './fetch-address.ts';
+export { refusedAddressReason } from './fetch-address.ts';
+
+export interface FetchOptions {
+  /** Sent verbatim, e.g. "commitment-watch/0.1.0 (+mailto:ops@example.org)". */
+  userAgent: string;
+  /** Whole request, every redirect hop and the entire body included. Default 15000. */
+  timeoutMs?: number;
+  /** Cap on the DECODED body (after gzip/deflate/br), enforced while streaming. Default 5 MiB. */
+  maxBytes?: number;
+  /** Redirects followed before giving up. Default 5. */
+  maxRedirects?: number;
+  /** Requests in flight overall. Default 16. */
+  concurrency?: number;
+  /** Requests in flight per host name (of the URL asked for). Default 4. */
+  perHostConcurrency?: number;
+  /** DNS resolver, same shape as dns.lookup; called with `{ all: true }`. Default dns.lookup. */
+  lookup?: LookupFunction;
+  /**
+   * Operator opt-in to non-public addresses (loopback, private, link-local, ...): true allows all of them,
+   * a list allows only those addresses / CIDR subnets (e.g. ["127.0.0.1", "10.20.0.0/16"]). Default false.
+   */
+  allowPrivateNetworks?: boolean | readonly string[];
+  /** Clock for Retry-After dates. Default Date.now. */
+  now?: () => number;
+}
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+  /** sha256 (hex) of the decoded body bytes. */
+  bodyHash?: string;
+}
+
+export type FailureReason =
+  | 'timeout'
+  | 'too-large'
+  | 'too-many-redirects'
+  | 'bad-redirect'
+  | 'http-status'
+  | 'network'
+  | 'refused-address'
+  | 'decode';
+
+export type FetchOutcome =
+  | {
+      kind: 'fetched';
+      status: number;
+      finalUrl: string;
+      body: string;
+      contentType?: string;
+      /** The new etag/last-modified (only those this response sent) and the sha256 of the body. */
+      validators: Validators;
+      /** The body hash equals the previous one: the caller can skip parsing. */
+      unchanged: boolean;
+      maxAgeSeconds?: number;
+    }
+  | { kind: 'not-modified'; finalUrl: string; validators: Validators; maxAgeSeconds?: number }
+  | {
+      kind: 'failed';
+      reason: FailureReason;
+      /** Human readable: what happened, and to which URL. */
+      message: string;
+      status?: number;
+      retryAfterSeconds?: number;
+    };
+
+export interface Fetcher {
+  fetch(url: string, previous?: Validators): Promise<FetchOutcome>;
+  /** Closes idle keep-alive connections. Optional: idle sockets never keep the process alive. */
+  close(): void;
+}
+
+export const FETCH_DEFAULTS = {
+  timeoutMs: 15_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  concurrency: 16,
+  perHostConcurrency: 4,
+} as const;
+
+export const ACCEPT =
+  'application/atom+xml, application/rss+xml, application/xml;q=0.9, application/json;q=0.9, */*;q=0.5';
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+type Failed = Extract<FetchOutcome, { kind: 'failed' }>;
+
+/** Internal: thrown inside one fetch, turned into a `failed` outcome at its boundary. */
+class FetchFailure extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+class TimeoutSignal extends Error {}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 1) throw new RangeError(`FetchOptions.${name} must be a positive number, got ${value}`);
+  return Math.floor(value);
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function createFetcher(options: FetchOptions): Fetcher {
+  const timeoutMs = positiveInt(options.timeoutMs, FETCH_DEFAULTS.timeoutMs, 'timeoutMs');
+  const maxBytes = positiveInt(options.maxBytes, FETCH_DEFAULTS.maxBytes, 'maxBytes');
+  const maxRedirects = options.maxRedirects === 0 ? 0 : positiveInt(options.maxRedirects, FETCH_DEFAULTS.maxRedirects, 'maxRedirects');
+  const overall = pLimit(positiveInt(options.concurrency, FETCH_DEFAULTS.concurrency, 'concurrency'));
+  const perHost = positiveInt(options.perHostConcurrency, FETCH_DEFAULTS.perHostConcurrency, 'perHostConcurrency');
+  const policy = addressPolicy(options.allowPrivateNetworks);
+  const now = options.now ?? Date.now;
+  // Own agents: pooled sockets were all opened through the address check of this fetcher's settings.
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 4 }),
+    'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 4 }),
+  };
+  const hostLimits = new Map<string, { limit: LimitFunction; users: number }>();
+
+  const baseHeaders: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: ACCEPT,
+    'accept-encoding': ACCEPT_ENCODING,
+  };
+
+  async function fetchOne(requested: URL, previous: Validators | undefined): Promise<FetchOutcome> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal('timeout')), timeoutMs);
+    const state = { url: requested, hops: 0 };
+    try {
+      return await run(requested, previous, controller.signal, state);
+    } catch (error) {
+      return toFailed(error, controller.signal, requested, state.url);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function toFailed(error: unknown, signal: AbortSignal, requested: URL, current: URL): Failed {
+    const where = current.href === requested.href ? current.href : `${current.href} (redirected from ${requested.href})`;
+    if (error instanceof FetchFailure) {
+      const failed: Failed = { kind: 'failed', reason: error.reason, message: error.message };
+      if (error.status !== undefined) failed.status = error.status;
+      if (error.retryAfterSeconds !== undefined) failed.retryAfterSeconds = error.retryAfterSeconds;
+      return failed;
+    }
+    if (signal.aborted) {
+      return { kind: 'failed', reason: 'timeout', message: `Timed out after ${timeoutMs} ms fetching ${where}` };
+    }
+    if (error instanceof AddressRefused) {
+      return { kind: 'failed', reason: 'refused-address', message: `Refused to fetch ${where}: ${error.message}` };
+    }
+    if (error instanceof DecodeError) {
+      return { kind: 'failed', reason: 'decode', message: `Could not decode the body of ${where}: ${error.message}` };
+    }
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const detail = error instanceof Error ? error.message : String(error);
+    return { kind: 'failed', reason: 'network', message: `Network error fetching ${where}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}` };
+  }
+
+  async function run(requested: URL, previous: Validators | undefined, signal: AbortSignal, state: { url: URL; hops: number }): Promise<FetchOutcome> {
+    const headers: Record<string, string> = { ...baseHeaders };
+    if (previous?.etag) headers['if-none-match'] = previous.etag;
+    if (previous?.lastModified) headers['if-modified-since'] = previous.lastModified;
+    const visited = new Set<string>([withoutHash(requested)]);
+
+    for (;;) {
+      const url = state.url;
+      const addresses = await resolveAllowed(url.hostname, options.lookup, policy, signal);
+      const res = await send(url, addresses, headers, signal);
+      const status = res.statusCode ?? 0;
+
+      if (REDIRECT_STATUSES.has(status)) {
+        res.destroy();
+        state.url = nextHop(url, header(res.headers.location), status);
+        state.hops += 1;
+        const key = withoutHash(state.url);
+        if (visited.has(key)) {
+          throw new FetchFailure('too-many-redirects', `Redirect loop fetching ${requested.href}: ${url.href} leads back to ${state.url.href}`);
+        }
+        if (state.hops > maxRedirects) {
+          throw new FetchFailure('too-many-redirects', `More than ${maxRedirects} redirects fetching ${requested.href} (last: ${url.href} → ${state.url.href})`);
+        }
+        visited.add(key);
+        continue;
+      }
+
+      const etag = header(res.headers.etag);
+      const lastModified = header(res.headers['last-modified']);
+      const maxAgeSeconds = parseMaxAge(header(res.headers['cache-control']));
+
+      if (status === 304) {
+        res.destroy();
+        const validators: Validators = {
+          ...previous,
+          ...(etag !== undefined && { etag }),
+          ...(lastModified !== undefined && { lastModified }),
+        };
+        return { kind: 'not-modified', finalUrl: url.href, validators, ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
+      }
+
+      if (status < 200 || status > 299) {
+        res.destroy();
+        const retryAfterSeconds = parseRetryAfter(header(res.headers['retry-after']), now());
+        const text = res.statusMessage ? ` ${res.statusMessage}` : '';
+        throw new FetchFailure(
+          'http-status',
+          `HTTP ${status}${text} from ${url.href}${url.href === requested.href ? '' : ` (redirected from ${requested.href})`}` +
+            (retryAfterSeconds !== undefined ? `; retry after ${retryAfterSeconds} s` : ''),
+          status,
+          retryAfterSeconds,
+        );
+      }
+
+      const bytes = await readBody(res, url, signal);
+      const contentType = header(res.headers['content-type']);
+      const bodyHash = createHash('sha256').update(bytes).digest('hex');
+      const { text } = decodeText(bytes, contentType);
+      const validators: Validators = {
+        ...(etag !== undefined && { etag }),
+        ...(lastModified !== undefined && { lastModified }),
+        bodyHash,
+      };
+      return {
+        kind: 'fetched',
+        status,
+        finalUrl: url.href,
+        body: text,
+        ...(contentType !== undefined && { contentType }),
+        validators,
+        unchanged: previous?.bodyHash === bodyHash,
+        ...(maxAgeSeconds !== undefined && { maxAgeSeconds }),
+      };
+    }
+  }
+
+  function nextHop(from: URL, location: string | undefined, status: number): URL {
+    if (!location) throw new FetchFailure('bad-redirect', `HTTP ${status} redirect without a Location from ${from.href}`);
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      throw new FetchFailure('bad-redirect', `Unparseable redirect from ${from.href} to ${JSON.stringify(location)}`);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new FetchFailure('bad-redirect', `Refused redirect from ${from.href} to a ${next.protocol} URL (${truncate(location)})`);
+    }
+    next.hash = '';
+    return next;
+  }
+
+  function send(url: URL, addresses: ResolvedAddress[], headers: Record<string, string>, signal: AbortSignal): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const protocol = url.protocol as 'http:' | 'https:';
+      const requestOptions: https.RequestOptions = {
+        protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers,
+        agent: agents[protocol],
+        signal,
+        lookup: pinnedLookup(addresses),
+      };
+      const req = (protocol === 'https:' ? https : http).request(requestOptions, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  async function readBody(res: http.IncomingMessage, url: URL, signal: AbortSignal): Promise<Buffer> {
+    const encoding = parseContentEncoding(header(res.headers['content-encoding']));
+    if ('unsupported' in encoding) {
+      res.destroy();
+      throw new FetchFailure('decode', `Unsupported Content-Encoding "${encoding.unsupported}" from ${url.href}`);
+    }
+    const { codings } = encoding;
+    const declared = Number(res.headers['content-length']);
+    if (codings.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+      res.destroy();
+      throw new FetchFailure('too-large', `Body of ${url.href} is ${declared} bytes (Content-Length), over the ${maxBytes}-byte limit; not read`);
+    }
+
+    const decoders: Transform[] = [];
+    if (codings.length > 0) {
+      // Decoders in reverse order of application; the first applied to the wire bytes is the last listed.
+      const reversed = [...codings].reverse() as Coding[];
+      for (let i = 0; i < reversed.length; i++) {
+        const coding = reversed[i]!;
+        let raw = false;
+        if (coding === 'deflate' && i === 0) {
+          const first = await peekFirstChunk(res);
+          raw = first !== undefined && !looksLikeZlib(first);
+        }
+        const decoder = createDecoder(coding, raw);
+        // A decoder's own error (corrupt data) is a decode failure; errors passed in from elsewhere are not.
+        decoder.once('error', (error) => {
+          if (!(error instanceof FetchFailure) && !res.errored) decodeErrors.add(error);
+        });
+        decoders.push(decoder);
+      }
+    }
+
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        total += chunk.length;
+        if (total > maxBytes) {
+          callback(new FetchFailure('too-large', `Body of ${url.href} exceeds the ${maxBytes}-byte limit${codings.length ? ' once decoded' : ''}; stopped reading`));
+          return;
+        }
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    try {
+      await pipeline([res as Readable, ...decoders, sink], { signal });
+    } catch (error) {
+      if (error instanceof Error && decodeErrors.has(error)) throw new DecodeError(error.message);
+      throw error;
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  return {
+    fetch(url: string, previous?: Validators): Promise<FetchOutcome> {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return Promise.resolve({ kind: 'failed', reason: 'network', message: `Not a valid URL: ${truncate(url)}` });
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        return Promise.resolve({ kind: 'failed', reason: 'network', message: `Only http and https URLs can be fetched, not ${truncate(url)}` });
+      }
+      parsed.hash = '';
+      const host = parsed.hostname.toLowerCase();
+      let entry = hostLimits.get(host);
+      if (!entry) {
+        entry = { limit: pLimit(perHost), users: 0 };
+        hostLimits.set(host, entry);
+      }
+      const held = entry;
+      held.users += 1;
+      // Per host first, then overall: a request waiting for a busy host never holds an overall slot.
+      return held
+        .limit(() => overall(() => fetchOne(parsed, previous)))
+        .catch((error: unknown): FetchOutcome => ({ kind: 'failed', reason: 'network', message: `Unexpected error fetching ${parsed.href}: ${String(error)}` }))
+        .finally(() => {
+          held.users -= 1;
+          if (held.users === 0 && hostLimits.get(host) === held) hostLimits.delete(host);
+        });
+    },
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+class DecodeError extends Error {}
+const decodeErrors = new WeakSet<Error>();
+
+function withoutHash(url: URL): string {
+  return url.href.replace(/#.*$/, '');
+}
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Waits for the first chunk of a response and puts it back, so the stream can still be piped whole. */
+function peekFirstChunk(res: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      res.off('data', onData);
+      res.off('end', onEnd);
+      res.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      cleanup();
+      res.pause();
+      res.unshift(chunk);
+      resolve(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(undefined);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    res.on('data', onData);
+    res.once('end', onEnd);
+    res.once('error', onError);
+  });
+}
