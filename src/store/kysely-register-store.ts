@@ -185,27 +185,26 @@ export class KyselyRegisterStore implements RegisterStore {
     evidence: { url: string; title: string; date?: string | undefined; note?: string | undefined },
     foundAt: string,
   ): Promise<SeedOutcome> {
-    const result = await this.db
-      .insertInto('evidence')
-      .values({
-        commitment_id: commitmentId,
-        url: evidence.url,
-        title: evidence.title,
-        published: evidence.date ?? null,
-        source: 'seed',
-        score: null,
-        matched: '[]',
-        note: evidence.note ?? null,
-        found_at: foundAt,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['commitment_id', 'url'])
-          .doUpdateSet({ title: evidence.title, published: evidence.date ?? null, note: evidence.note ?? null })
-          .where('evidence.source', '=', 'seed'),
-      )
+    const values = { title: evidence.title, published: evidence.date ?? null, note: evidence.note ?? null };
+    const existing = await this.db
+      .selectFrom('evidence')
+      .select(['id', 'title', 'published', 'note', 'source'])
+      .where('commitment_id', '=', commitmentId)
+      .where('url', '=', evidence.url)
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'created' : 'unchanged';
+    if (!existing) {
+      await this.db
+        .insertInto('evidence')
+        .values({ commitment_id: commitmentId, url: evidence.url, ...values, source: 'seed', score: null, matched: '[]', found_at: foundAt })
+        .execute();
+      return 'created';
+    }
+    // Evidence the monitors found first stays theirs; only seed evidence takes the seed's wording.
+    if (existing.source !== 'seed' || (existing.title === values.title && existing.published === values.published && existing.note === values.note)) {
+      return 'unchanged';
+    }
+    await this.db.updateTable('evidence').set(values).where('id', '=', existing.id).execute();
+    return 'updated';
   }
 
   async changeStatus(input: StatusChange, at: string): Promise<HistoryView> {

@@ -1,0 +1,38 @@
+// Test helpers: a migrated store with the mini register seeded, and an in-process CLI.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openApp, type App } from '../../src/app.ts';
+import { manualClock } from '../../src/clock.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
+
+export const MINI_SEEDS = fileURLToPath(new URL('../fixtures/seeds-mini/', import.meta.url));
+
+export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
+  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
+  if (!config.ok) throw new Error(config.error.join('; '));
+  return config.value;
+}
+
+export async function openMiniApp(now = '2024-06-01T12:00:00Z', env: NodeJS.ProcessEnv = {}): Promise<App & { clock: ReturnType<typeof manualClock> }> {
+  const clock = manualClock(now);
+  const app = await openApp(testConfig(env), clock, { seedsDir: MINI_SEEDS });
+  return Object.assign(app, { clock });
+}
+
+export const tempDir = (prefix = 'cw-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** Runs the CLI in-process and captures what a user would see. */
+export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; seedsDir?: string; now?: string } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    env: { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...options.env },
+    seedsDir: options.seedsDir ?? MINI_SEEDS,
+    clock: manualClock(options.now ?? '2024-06-01T12:00:00Z'),
+    io: { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) },
+  });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
+}
