@@ -158,11 +158,19 @@ export async function resolveAllowed(
   const refused: Array<{ address: string; reason: string }> = [];
   for (const a of all) {
     const reason = refusedAddressReason(a.address);
-    if (reason && !policy.check(a.address, a.family === 4 ? 'ipv4' : 'ipv6')) refused.push({ address: a.address, reason });
+    if (reason && !allowedByList(policy, a)) refused.push({ address: a.address, reason });
     else allowed.push(a);
   }
   if (allowed.length === 0) throw new AddressRefused(hostname, refused);
   return allowed;
+}
+
+function allowedByList(list: net.BlockList, a: ResolvedAddress): boolean {
+  try {
+    return list.check(a.address.replace(/%.*$/, ''), a.family === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false;
+  }
 }
 
 function lookupAll(hostname: string, lookup: LookupFunction, signal: AbortSignal): Promise<ResolvedAddress[]> {

@@ -36,14 +36,12 @@ export function looksLikeZlib(first: Buffer): boolean {
 
 /** A decoder for one coding; `rawDeflate` chooses RFC 1951 for a "deflate" body without a zlib header. */
 export function createDecoder(coding: Coding, rawDeflate = false): Transform {
+  // zlib's defaults: a truncated stream is an error ("unexpected end of file"), not a silently short body.
   switch (coding) {
     case 'gzip':
-      // Z_SYNC_FLUSH tolerates a truncated trailer as browsers do; corrupt data still errors.
-      return zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return zlib.createGunzip();
     case 'deflate':
-      return rawDeflate
-        ? zlib.createInflateRaw({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
-        : zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return rawDeflate ? zlib.createInflateRaw() : zlib.createInflate();
     case 'br':
       return zlib.createBrotliDecompress();
   }

@@ -200,6 +200,8 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const url = state.url;
       const addresses = await resolveAllowed(url.hostname, options.lookup, policy, signal);
       const res = await send(url, addresses, headers, signal);
+      // Errors are read from the pipeline (or ignored once we hang up); never let one go unhandled.
+      res.on('error', () => {});
       const status = res.statusCode ?? 0;
 
       if (REDIRECT_STATUSES.has(status)) {
@@ -308,23 +310,25 @@ export function createFetcher(options: FetchOptions): Fetcher {
       throw new FetchFailure('decode', `Unsupported Content-Encoding "${encoding.unsupported}" from ${url.href}`);
     }
     const { codings } = encoding;
+    // A compressed body decodes to at least its own size less a small framing overhead, so a declared
+    // length clearly over the cap is refused before reading for every coding, not only identity.
     const declared = Number(res.headers['content-length']);
-    if (codings.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+    const slack = codings.length === 0 ? 0 : Math.ceil(maxBytes / 100) + 1024;
+    if (Number.isFinite(declared) && declared > maxBytes + slack) {
       res.destroy();
       throw new FetchFailure('too-large', `Body of ${url.href} is ${declared} bytes (Content-Length), over the ${maxBytes}-byte limit; not read`);
     }
 
     const decoders: Transform[] = [];
     if (codings.length > 0) {
+      // An empty body with a Content-Encoding (seen on 204s and lazy servers) is empty, not corrupt.
+      const first = await peekFirstChunk(res);
+      if (first === undefined) return Buffer.alloc(0);
       // Decoders in reverse order of application; the first applied to the wire bytes is the last listed.
       const reversed = [...codings].reverse() as Coding[];
       for (let i = 0; i < reversed.length; i++) {
         const coding = reversed[i]!;
-        let raw = false;
-        if (coding === 'deflate' && i === 0) {
-          const first = await peekFirstChunk(res);
-          raw = first !== undefined && !looksLikeZlib(first);
-        }
+        const raw = coding === 'deflate' && i === 0 && !looksLikeZlib(first);
         const decoder = createDecoder(coding, raw);
         // A decoder's own error (corrupt data) is a decode failure; errors passed in from elsewhere are not.
         decoder.once('error', (error) => {
