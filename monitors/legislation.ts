@@ -1,0 +1,112 @@
+// legislation.gov.uk Atom feeds.
+//
+// How to read the source
+// - New legislation: https://www.legislation.gov.uk/new/data.feed (also /new/<type>/YYYY-MM-DD/data.feed);
+//   any listing plus /data.feed (/ukpga/data.feed, /search/data.feed?title=…); the publication log
+//   /update/data.feed. Namespaces: `leg:` (paging, facets), `ukm:` (document metadata), `openSearch:`.
+// - Entry: <id> `http://www.legislation.gov.uk/id/<type>/<year>/<number>` (the item's permanent identity),
+//   <title>, <link rel="self"> to the id, an UNTYPED <link> to the page of the made/enacted version, typed
+//   rel="alternate" links to data formats (XML, RDF, PDF…), <updated>, <published>,
+//   <ukm:DocumentMainType Value="UnitedKingdomStatutoryInstrument"/>, <ukm:Year>, <ukm:Number>,
+//   <category term="SUBJECT"/>, <summary> (plain text; may be absent).
+// - Dates: entry dates carry an offset. The feed-level <updated> may lack one ("2015-12-16T00:20:05.739");
+//   like every offset-less date here it is read as UK local time (Europe/London, see support.ts).
+//
+// What an item means: a piece of legislation made, enacted or (re)published.
+// - `key` = the entry id. `link` = the human page (the untyped or text/html link), else the id.
+// - `documentType` = ukm:DocumentMainType (e.g. "UnitedKingdomPublicGeneralAct", "UnitedKingdomStatutoryInstrument",
+//   "UnitedKingdomDraftStatutoryInstrument"); `categories` = the subject terms; `summary` as plain text;
+//   `published`/`updated` = the entry's dates.
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import { err, ok, type Result } from '../src/result.ts';
+import {
+  absoluteUrl,
+  attributesOf,
+  baseItem,
+  categoriesOf,
+  finish,
+  foldSpace,
+  hashKey,
+  htmlToPlain,
+  linksOf,
+  listOf,
+  parseDate,
+  parseXmlFeed,
+  sniff,
+  textOf,
+  truncateWords,
+  type RawItem,
+} from './support.ts';
+
+const SUMMARY_MAX = 1000;
+const LEGISLATION_NS = 'http://www.legislation.gov.uk/namespaces/';
+
+/** The page of the legislation: an untyped or HTML link that is not rel="self", else the id. */
+function pageOf(raw: RawItem, id: string): string | undefined {
+  const links = linksOf(raw);
+  const page =
+    links.find((l) => (l.rel === undefined || l.rel === 'alternate') && l.type === undefined) ??
+    links.find((l) => (l.rel === undefined || l.rel === 'alternate') && /html/i.test(l.type ?? ''));
+  return page?.href ?? (id || links[0]?.href);
+}
+
+function readEntry(raw: RawItem, index: number, feedUrl: string, warnings: string[]): FeedItem | undefined {
+  const id = textOf(raw.id);
+  const title = foldSpace(textOf(raw.title));
+  const link = absoluteUrl(pageOf(raw, id), feedUrl);
+  const key = id || link || (title ? hashKey(title, textOf(raw.xPublished)) : undefined);
+  if (!key) {
+    warnings.push(`entry ${index + 1} has no id, link or title: skipped`);
+    return undefined;
+  }
+  const summary = htmlToPlain(textOf(raw.xSummary) || raw.summary || raw.content);
+  const item = baseItem({
+    key,
+    link: link ?? feedUrl,
+    title: title || key,
+    summary: truncateWords(summary, SUMMARY_MAX),
+    categories: categoriesOf(raw),
+  });
+  const documentType = listOf(raw.xDocumentMainType)
+    .map((node) => attributesOf(node)['Value']?.trim() ?? '')
+    .find((value) => value !== '');
+  if (documentType) item.documentType = documentType;
+  const what = `entry ${JSON.stringify(key)}`;
+  const published = parseDate(raw.xPublished, `${what} published`, warnings);
+  const updated = parseDate(raw.xUpdated, `${what} updated`, warnings);
+  if (published) item.published = published;
+  if (updated) item.updated = updated;
+  return item;
+}
+
+export const legislation: Monitor = {
+  kind: 'legislation',
+
+  recognise(body, _contentType, url) {
+    const { root } = sniff(body);
+    if (root !== 'feed') return false;
+    const head = body.slice(0, 8192);
+    if (head.includes(LEGISLATION_NS) || /<id>\s*https?:\/\/www\.legislation\.gov\.uk\/id\//.test(head)) return true;
+    try {
+      const { hostname } = new URL(url);
+      return hostname === 'www.legislation.gov.uk' || hostname === 'legislation.gov.uk';
+    } catch {
+      return false;
+    }
+  },
+
+  async parse(body, feedUrl): Promise<Result<ParsedFeed>> {
+    const parsed = await parseXmlFeed(body);
+    if (!parsed.ok) return parsed;
+    if (parsed.value.root !== 'feed') return err(`not an Atom feed: the root element is <${parsed.value.root}>`);
+    const warnings: string[] = [];
+    const items: FeedItem[] = [];
+    parsed.value.items.forEach((raw, index) => {
+      const item = readEntry(raw, index, feedUrl, warnings);
+      if (item) items.push(item);
+    });
+    // The feed-level date is only checked, so an unreadable one is reported like any other.
+    parseDate(parsed.value.xUpdated, 'feed updated', warnings);
+    return ok(finish(foldSpace(textOf(parsed.value.title)) || undefined, items, warnings));
+  },
+};

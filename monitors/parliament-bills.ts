@@ -1,0 +1,138 @@
+// UK Parliament bills RSS: the all-bills feeds and the per-bill feeds.
+//
+// How to read the source
+// - All bills: https://bills.parliament.uk/rss/allbills.rss (also publicbills.rss, privatebills.rss; the
+//   same under https://bills-api.parliament.uk/api/v1/Rss/…; formerly services.parliament.uk/bills). One
+//   <item> per bill, up to 50 most recent of the session:
+//     <item p4:stage="Royal Assent" xmlns:p4="…">  the bill's current stage, as a namespaced ATTRIBUTE of
+//       <item> (the prefix and namespace URI differ between years, so the attribute is found by its local
+//       name "stage"); guid/link = the bill's page; two <category> — bill type ("Government Bill",
+//       "Private Members' Bill (Ballot Bill)", …) and house ("Commons", "Lords", or "Not assigned") — in
+//       EITHER order; title = the bill's short title; description = its long title; <a10:updated> in
+//       RFC 822 or ISO 8601; no pubDate.
+//   rss-parser does not expose <item> attributes, so the attribute map comes through its customFields as
+//   the xml2js `$` key (see support.ts): the XML parser has read it, so a CDATA section or an escaped
+//   quote in the text cannot fake or hide a stage, as a regex over the raw body could.
+// - Per bill: https://bills-api.parliament.uk/api/v1/Rss/Bills/<billId>.rss. One <item> per event of one
+//   bill: category Publication | Sitting | Provisional Sitting, pubDate, guid (not a permalink),
+//   <atom:updated>, and a <stage> ELEMENT; the channel title is the bill's title.
+//
+// What an item means
+// - `key` = guid, else link. `billStage` = the stage (attribute or element); `billTitle` = the item title
+//   (all bills) or the channel title (per bill).
+// - All bills: `categories` = [house, bill type] whatever the source order; `documentType` = bill type;
+//   `updated` = a10:updated. Per bill: `categories` as given; `documentType` = Publication/Sitting/…;
+//   `published` = pubDate; `updated` = atom:updated.
+// - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import { err, ok, type Result } from '../src/result.ts';
+import {
+  absoluteUrl,
+  attributeByLocalName,
+  attributesOf,
+  baseItem,
+  categoriesOf,
+  finish,
+  foldSpace,
+  hashKey,
+  htmlToPlain,
+  pageLinkOf,
+  parseDate,
+  parseXmlFeed,
+  sniff,
+  textOf,
+  truncateWords,
+  type RawItem,
+} from './support.ts';
+
+const SUMMARY_MAX = 1000;
+const HOUSE = /^(?:House of )?(?:Commons|Lords)$|^Not assigned$/i;
+const PER_BILL_CATEGORIES = /^(?:Publication|Sitting|Provisional Sitting)$/i;
+
+/** Puts the house first and the bill type(s) after, so either source order gives the same list. */
+export function orderBillCategories(categories: string[]): { categories: string[]; billType?: string } {
+  const houses = categories.filter((c) => HOUSE.test(c));
+  const types = categories.filter((c) => !HOUSE.test(c));
+  const ordered = [...houses, ...types];
+  return types[0] === undefined ? { categories: ordered } : { categories: ordered, billType: types[0] };
+}
+
+function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: string, warnings: string[]): FeedItem | undefined {
+  const title = foldSpace(textOf(raw.title));
+  const guid = textOf(raw.xGuid) || textOf(raw.guid);
+  const href = pageLinkOf(raw) ?? raw.link;
+  const link = absoluteUrl(href, feedUrl) ?? absoluteUrl(guid, feedUrl);
+  const published0 = textOf(raw.pubDate);
+  const key = guid || link || (title ? hashKey(title, published0) : undefined);
+  if (!key) {
+    warnings.push(`item ${index + 1} has no guid, link or title: skipped`);
+    return undefined;
+  }
+  const stageAttribute = attributeByLocalName(attributesOf(raw.xAttributes), 'stage');
+  const stageElement = foldSpace(textOf(raw.xStage));
+  const sourceCategories = categoriesOf(raw);
+  const perBill =
+    stageAttribute === undefined && (stageElement !== '' || sourceCategories.some((c) => PER_BILL_CATEGORIES.test(c)));
+
+  const what = `item ${JSON.stringify(key)}`;
+  const item = baseItem({
+    key,
+    link: link ?? feedUrl,
+    title: title || key,
+    summary: truncateWords(htmlToPlain(textOf(raw.xDescription) || raw.content), SUMMARY_MAX),
+  });
+  const stage = foldSpace(stageAttribute ?? stageElement);
+  if (stage) item.billStage = stage;
+  const updated = parseDate(raw.xA10Updated ?? raw.xAtomUpdated ?? raw.xUpdated, `${what} updated`, warnings);
+  const published = parseDate(raw.pubDate ?? raw.xPublished, `${what} pubDate`, warnings);
+  if (updated) item.updated = updated;
+  if (published) item.published = published;
+
+  if (perBill) {
+    item.categories = sourceCategories;
+    if (channelTitle) item.billTitle = channelTitle;
+    if (sourceCategories[0]) item.documentType = sourceCategories[0];
+  } else {
+    const { categories, billType } = orderBillCategories(sourceCategories);
+    item.categories = categories;
+    if (title) item.billTitle = title;
+    if (billType) item.documentType = billType;
+  }
+  return item;
+}
+
+export const parliamentBills: Monitor = {
+  kind: 'parliament-bills',
+
+  recognise(body, _contentType, url) {
+    const { root } = sniff(body);
+    if (root !== 'rss') return false;
+    const head = body.slice(0, 16384);
+    // An <item> carrying a namespaced stage attribute (all bills), or a <stage> element (per bill).
+    if (/<item\b[^>]*\s[\w.-]+:stage\s*=/.test(head) || /<stage>/.test(head)) return true;
+    try {
+      const { hostname, pathname } = new URL(url);
+      return (
+        hostname === 'bills.parliament.uk' ||
+        hostname === 'bills-api.parliament.uk' ||
+        (hostname === 'services.parliament.uk' && pathname.toLowerCase().startsWith('/bills'))
+      );
+    } catch {
+      return false;
+    }
+  },
+
+  async parse(body, feedUrl): Promise<Result<ParsedFeed>> {
+    const parsed = await parseXmlFeed(body);
+    if (!parsed.ok) return parsed;
+    if (parsed.value.root === 'feed') return err('not an RSS feed: got Atom where a bills RSS feed was expected');
+    const warnings: string[] = [];
+    const channelTitle = foldSpace(textOf(parsed.value.title));
+    const items: FeedItem[] = [];
+    parsed.value.items.forEach((raw, index) => {
+      const item = readItem(raw, index, channelTitle, feedUrl, warnings);
+      if (item) items.push(item);
+    });
+    return ok(finish(channelTitle || undefined, items, warnings));
+  },
+};
