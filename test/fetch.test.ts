@@ -110,6 +110,16 @@ describe('ordinary fetching', () => {
     expect(req?.headers['if-modified-since']).toBe('Tue, 01 Apr 2025 08:00:00 GMT');
   });
 
+  it('reuses one connection for successive requests to a host, 304s included', async () => {
+    server.serveBody('/keepalive.atom', ATOM, { etag: '"k"' });
+    const f = fetcher();
+    const before = server.connectionCount;
+    const first = expectFetched(await f.fetch(server.url('/keepalive.atom')));
+    expect((await f.fetch(server.url('/keepalive.atom'), first.validators)).kind).toBe('not-modified');
+    expect((await f.fetch(server.url('/keepalive.atom'))).kind).toBe('fetched');
+    expect(server.connectionCount).toBe(before + 1);
+  });
+
   it('reports an unchanged body (same hash) so the caller can skip parsing', async () => {
     server.serveBody('/same', ATOM); // no validators: the server always sends the whole body
     const f = fetcher();

@@ -224,7 +224,10 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const maxAgeSeconds = parseMaxAge(header(res.headers['cache-control']));
 
       if (status === 304) {
-        res.destroy();
+        // No body by definition: let it end, so the connection is back in the pool for the next request.
+        await new Promise<void>((resolve) => {
+          res.once('end', resolve).once('close', resolve).resume();
+        });
         const validators: Validators = {
           ...previous,
           ...(etag !== undefined && { etag }),
