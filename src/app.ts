@@ -34,7 +34,7 @@ export interface OpenAppOptions {
 
 export async function openApp(config: Config, clock: Clock, options: OpenAppOptions = {}): Promise<App> {
   // Validate the seeds before touching the store, so bad data changes nothing.
-  const seeds = await loadSeeds(options.seedsDir ?? DEFAULT_SEEDS_DIR);
+  const seeds = await loadSeeds(options.seedsDir ?? config.seedsDir ?? DEFAULT_SEEDS_DIR);
   if (!seeds.ok) throw new SeedError(seeds.error);
   const opened = await openStore(config.store);
   try {

@@ -30,6 +30,11 @@ const EnvSchema = z.object({
     z.string().trim().regex(/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$|^https?:\/\/\S+$/, 'expected an email address or an http(s) URL where the operator can be reached'),
   ),
   FEEDS_FILE: optional(z.string()),
+  // Lets feeds be fetched from loopback, private and link-local addresses (127.0.0.1, 10.x, 192.168.x, ::1…).
+  // Off by default: feed URLs and their redirects come from outside, and fetching internal addresses is how
+  // server-side request forgery starts. Turn it on for tests against a local server, or for feeds on a LAN.
+  ALLOW_PRIVATE_FEED_ADDRESSES: optional(z.stringbool({ error: 'expected true or false' })),
+  SEEDS_DIR: optional(z.string()),
 });
 
 export interface Config {
@@ -43,6 +48,10 @@ export interface Config {
   timeZone: string;
   botContact?: string | undefined;
   feedsFile?: string | undefined;
+  /** ALLOW_PRIVATE_FEED_ADDRESSES: fetch feeds from non-public addresses too (default false). */
+  allowPrivateFeedAddresses: boolean;
+  /** The seed folder (with registers/ inside); default: the project's seeds/. */
+  seedsDir?: string | undefined;
 }
 
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
@@ -71,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timeZone: e.TIMEZONE ?? 'Europe/London',
     botContact: e.BOT_CONTACT,
     feedsFile: e.FEEDS_FILE,
+    allowPrivateFeedAddresses: e.ALLOW_PRIVATE_FEED_ADDRESSES ?? false,
+    seedsDir: e.SEEDS_DIR,
   });
 }
 

@@ -128,26 +128,16 @@ export class RegisterQueries {
   /** Up to `limit` ids for a partly typed id or a few words: what autocomplete offers. */
   async suggest(input: string, limit = 25): Promise<{ id: string; title: string }[]> {
     const text = input.trim().toLowerCase();
-    const ids = await this.store.commitmentIds();
+    if (!text) return (await this.store.listCommitments({}, { offset: 0, limit })).items.map((c) => ({ id: c.id, title: c.title }));
     const out = new Map<string, string>();
-    if (!text) {
-      const first = await this.store.listCommitments({}, { offset: 0, limit });
-      return first.items.map((c) => ({ id: c.id, title: c.title }));
-    }
-    for (const id of ids) {
-      if (id.startsWith(text)) out.set(id, '');
-      if (out.size >= limit) break;
-    }
-    if (out.size < limit) for (const id of ids) if (out.size < limit && id.includes(text)) out.set(id, '');
+    for (const c of await this.store.idsMatching(text, limit)) out.set(c.id, c.title);
     if (out.size < limit) {
-      for (const hit of await this.store.search(text, limit * 2)) {
+      for (const hit of await this.store.search(text, limit)) {
         if (out.size >= limit) break;
-        if (hit.kind === 'commitment') out.set(hit.id, hit.title);
+        if (hit.kind === 'commitment' && !out.has(hit.id)) out.set(hit.id, hit.title);
       }
     }
-    const result: { id: string; title: string }[] = [];
-    for (const [id, title] of out) result.push({ id, title: title || (await this.store.getCommitment(id))?.title || id });
-    return result;
+    return [...out].map(([id, title]) => ({ id, title }));
   }
 
   async closestIds(input: string, limit = 5): Promise<string[]> {

@@ -96,9 +96,10 @@ describe('queries', () => {
   });
 
   it('derives overdue from the deadline and the clock, and not once delivered', async () => {
-    app = await openMiniApp('2022-12-31T12:00:00Z');
+    const mini = await openMiniApp('2022-12-31T12:00:00Z');
+    app = mini;
     expect((await app.queries.list({ overdue: true })).total).toBe(0);
-    app.clock.set('2023-01-01T00:30:00Z');
+    mini.clock.set('2023-01-01T00:30:00Z');
     expect((await app.queries.list({ overdue: true })).total).toBe(1);
     await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'delivered', reason: 'Act amended.', actor: 'seed' }, '2023-01-02');
     expect((await app.queries.list({ overdue: true })).total).toBe(0);

@@ -94,12 +94,102 @@ export interface EventsTable {
   created_at: string;
 }
 
-export interface SearchIndexTable {
-  rowid: Generated<number>;
+export interface SearchDocsTable {
+  id: Generated<number>;
   kind: string;
   ref: string;
+}
+
+export interface SearchIndexTable {
+  rowid: number;
   title: string;
   body: string;
+}
+
+// Feeds (migration 0002): each feed's state, the items seen, the decisions about each item, and
+// automatic status changes waiting to be applied.
+export interface FeedsTable {
+  id: string;
+  url: string;
+  kind: string | null;
+  detected_kind: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  body_hash: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_warnings: string | null;
+  consecutive_failures: Generated<number>;
+  next_attempt_at: string | null;
+  health: Generated<string>;
+  health_reason: string | null;
+  health_changed_at: string | null;
+  invalid_since: string | null;
+  first_fetch_done: Generated<number>;
+  item_count: Generated<number>;
+  lease_until: string | null;
+  lease_owner: string | null;
+}
+
+export interface FeedItemsTable {
+  feed_id: string;
+  key: string;
+  link: string;
+  title: string;
+  published: string | null;
+  updated: string | null;
+  stage: string | null;
+  fingerprint: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  times_seen: Generated<number>;
+}
+
+export interface FeedItemTracesTable {
+  id: Generated<number>;
+  feed_id: string;
+  item_key: string;
+  link: string;
+  at: string;
+  stage: string;
+  decision: string;
+  commitment_id: string | null;
+  score: number | null;
+  matched: string | null;
+  event_id: number | null;
+  detail: string;
+}
+
+export interface FeedPendingChangesTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  commitment_id: string;
+  to_status: string;
+  reason: string;
+  evidence: string;
+  actor: string;
+  created_at: string;
+  applied_at: string | null;
+  outcome: string | null;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  guild_id: string;
+  channel_id: string;
+  frequency: string;
+  digest: number;
+  digest_weekday: number;
+  digest_hour: number;
+  time_zone: string;
+  quiet_digest: number;
+  filters: string;
+  broken_reason: string | null;
+  broken_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /** Later features add their tables by extending this interface in their own files. */
@@ -112,5 +202,11 @@ export interface Database {
   history: HistoryTable;
   evidence: EvidenceTable;
   events: EventsTable;
+  search_docs: SearchDocsTable;
   search_index: SearchIndexTable;
+  subscriptions: SubscriptionsTable;
+  feeds: FeedsTable;
+  feed_items: FeedItemsTable;
+  feed_item_traces: FeedItemTracesTable;
+  feed_pending_changes: FeedPendingChangesTable;
 }

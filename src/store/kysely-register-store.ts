@@ -266,6 +266,27 @@ export class KyselyRegisterStore implements RegisterStore {
     return rows.map((r) => r.id);
   }
 
+  async idsMatching(text: string, limit: number): Promise<{ id: string; title: string }[]> {
+    // A range on the primary key finds prefixes through the index; instr() scans only for the rest.
+    const prefixed = await this.db
+      .selectFrom('commitments')
+      .select(['id', 'title'])
+      .where('id', '>=', text)
+      .where('id', '<', `${text}\uffff`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (prefixed.length >= limit) return prefixed;
+    const containing = await this.db
+      .selectFrom('commitments')
+      .select(['id', 'title'])
+      .where((eb) => eb(eb.fn('instr', ['id', eb.val(text)]), '>', 1))
+      .orderBy('id')
+      .limit(limit - prefixed.length)
+      .execute();
+    return [...prefixed, ...containing];
+  }
+
   async listCommitments(filter: ListFilter, page: PageRequest): Promise<{ total: number; items: CommitmentRow[] }> {
     let query = this.db.selectFrom('commitments');
     if (filter.register) query = query.where('register_id', '=', filter.register);

@@ -121,6 +121,8 @@ export interface RegisterStore {
 
   getCommitment(id: string): Promise<CommitmentRow | undefined>;
   commitmentIds(): Promise<string[]>;
+  /** Ids that start with `text` first, then ids that contain it; at most `limit`. */
+  idsMatching(text: string, limit: number): Promise<{ id: string; title: string }[]>;
   listCommitments(filter: ListFilter, page: PageRequest): Promise<{ total: number; items: CommitmentRow[] }>;
   history(commitmentId: string): Promise<HistoryView[]>;
   evidence(commitmentId: string, limit: number): Promise<EvidenceView[]>;

@@ -14,8 +14,10 @@ export interface IndexedDocument {
 }
 
 export async function indexDocument(db: Db, doc: IndexedDocument): Promise<void> {
-  await db.deleteFrom('search_index').where('kind', '=', doc.kind).where('ref', '=', doc.ref).execute();
-  await db.insertInto('search_index').values(doc).execute();
+  const existing = await db.selectFrom('search_docs').select('id').where('kind', '=', doc.kind).where('ref', '=', doc.ref).executeTakeFirst();
+  const id = existing?.id ?? (await db.insertInto('search_docs').values({ kind: doc.kind, ref: doc.ref }).returning('id').executeTakeFirstOrThrow()).id;
+  await db.deleteFrom('search_index').where('rowid', '=', id).execute();
+  await db.insertInto('search_index').values({ rowid: id, title: doc.title, body: doc.body }).execute();
 }
 
 /** Words of the user's text as quoted FTS5 terms: no operator or syntax error can be injected. */
@@ -46,12 +48,13 @@ export async function searchIndex(db: Db, text: string, limit: number): Promise<
 type RawHit = Omit<SearchHit, 'id' | 'registerId'> & { ref: string };
 
 async function query(db: Db, match: string, limit: number): Promise<RawHit[]> {
-  // bm25 weights: kind and ref are not indexed; a word in the title counts three times.
+  // bm25 weights: a word in the title counts three times one in the body.
   const rows = await sql<{ kind: 'commitment' | 'recommendation'; ref: string; title: string; snippet: string; rank: number }>`
-    select kind, ref, title,
-      snippet(search_index, 3, ${SNIPPET_OPEN}, ${SNIPPET_CLOSE}, '…', 24) as snippet,
-      bm25(search_index, 0, 0, 3.0, 1.0) as rank
-    from search_index where search_index match ${match}
-    order by rank limit ${limit}`.execute(db);
+    select d.kind, d.ref, s.title,
+      snippet(search_index, 1, ${SNIPPET_OPEN}, ${SNIPPET_CLOSE}, '…', 24) as snippet,
+      s.rank
+    from search_index s join search_docs d on d.id = s.rowid
+    where search_index match ${match} and s.rank match 'bm25(3.0, 1.0)'
+    order by s.rank limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({ kind: r.kind, ref: r.ref, title: r.title, snippet: r.snippet, score: -r.rank }));
 }

@@ -62,6 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('commitments_status').on('commitments').column('status').execute();
   await db.schema.createIndex('commitments_department').on('commitments').column('department').execute();
   await db.schema.createIndex('commitments_deadline').on('commitments').column('deadline_date').execute();
+  // The list order: lets a filtered page stop early instead of sorting every match.
+  await db.schema.createIndex('commitments_order').on('commitments').columns(['register_id', 'ordinal', 'id']).execute();
 
   await db.schema
     .createTable('commitment_recommendations')
@@ -120,15 +122,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('events_by_time').on('events').column('created_at').execute();
 
+  // What is indexed, by id: the FTS row with the same rowid holds its text, so re-indexing one
+  // document deletes by rowid instead of scanning the index.
+  await db.schema
+    .createTable('search_docs')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('ref', 'text', (c) => c.notNull())
+    .addUniqueConstraint('search_docs_once', ['kind', 'ref'])
+    .execute();
   // SQLite FTS5; a PostgreSQL store would use a tsvector column in its own migration.
   await sql`create virtual table search_index using fts5(
-    kind unindexed, ref unindexed, title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+    title, body, tokenize = 'porter unicode61 remove_diacritics 2'
   )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'search_index',
+    'search_docs',
     'events',
     'evidence',
     'history',

@@ -1,0 +1,84 @@
+// The running bot: the register, the schedulers, and one front end (Discord, or the console
+// when there is no token). Stops cleanly: schedulers first, then the front end, then the store.
+import { openApp, type App } from './app.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { startConsolePoster } from './console/console-poster.ts';
+import type { Logger } from './log.ts';
+
+export interface Runtime {
+  app: App;
+  mode: 'console' | 'discord';
+  stop(): Promise<void>;
+}
+
+export interface RuntimeDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** Where console mode prints what it would post. */
+  write: (line: string) => void;
+  seedsDir?: string | undefined;
+}
+
+/** Something started alongside the front end (a feed scheduler, a digest scheduler). */
+export interface Service {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+export type ServiceStarter = (app: App, deps: RuntimeDeps) => Promise<Service>;
+
+/** Services started with every runtime; features add theirs here. */
+export const services: ServiceStarter[] = [];
+
+export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
+  const { config, logger, write } = deps;
+  const app = await openApp(config, deps.clock, { seedsDir: deps.seedsDir });
+  const running: Service[] = [];
+  try {
+    for (const start of services) running.push(await start(app, deps));
+    if (config.discord) throw new Error('the Discord front end is not available in this build');
+    write(consoleBanner(app));
+    const poster = await startConsolePoster(app.db, write);
+    running.push({ name: 'console poster', stop: () => poster.stop() });
+    logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
+  } catch (error) {
+    await stopAll(running, logger);
+    await app.close();
+    throw error;
+  }
+  return {
+    app,
+    mode: config.discord ? 'discord' : 'console',
+    stop: async () => {
+      await stopAll(running, logger);
+      await app.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+async function stopAll(running: Service[], logger: Logger): Promise<void> {
+  for (const service of running.reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      logger.error({ err: error, service: service.name }, 'failed to stop cleanly');
+    }
+  }
+}
+
+function consoleBanner(app: App): string {
+  const registers = app.registers.map((r) => `${r.manifest.id} (${r.recommendations.length} recommendations, ${r.commitments.length} commitments)`);
+  return [
+    '┌──────────────────────────────────────────────────────────────────────┐',
+    '│ Commitment Watch — CONSOLE MODE: nothing is sent to Discord.           │',
+    '│ Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see .env.example) to     │',
+    '│ run the Discord bot; DISCORD_GUILD_ID to deploy commands to a server.  │',
+    '└──────────────────────────────────────────────────────────────────────┘',
+    `Register loaded: ${registers.join('; ')}`,
+    `Store: ${app.config.store.filename}`,
+    'What would be posted is printed below. Ctrl+C stops.',
+  ].join('\n');
+}

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { MINI_SEEDS, tempDir } from './support/register.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+it('npm start without a token runs in console mode and stops cleanly on SIGINT, closing the database', async () => {
+  const db = join(tempDir(), 'db.sqlite');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, LOG_LEVEL: 'info' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('Ctrl+C stops')) resolve();
+    });
+    child.on('close', () => reject(new Error(`exited early:\n${stdout}\n${stderr}`)));
+  });
+  expect(stdout).toContain('CONSOLE MODE');
+  expect(stdout).toContain('DISCORD_TOKEN');
+  expect(stdout).toMatch(/Register loaded: mini \(3 recommendations, 3 commitments\)/);
+  const code = await new Promise<number | null>((resolve) => {
+    child.removeAllListeners('close');
+    child.on('close', resolve);
+    child.kill('SIGINT');
+  });
+  expect(code).toBe(0);
+  expect(stderr).toContain('"msg":"stopped"');
+  // SQLite removes the write-ahead log when the last connection closes cleanly.
+  expect(existsSync(`${db}-wal`)).toBe(false);
+  expect(existsSync(db)).toBe(true);
+});
