@@ -66,7 +66,8 @@ export function renderCommitment(c: CommitmentDetail): string {
     wrap(`“${c.quote}”`, 4),
   ];
   if (c.lastChange) {
-    lines.push('', pc.dim('  Last change:'), wrap(`${c.lastChange.at.slice(0, 10)} ${c.lastChange.from ?? '—'} → ${c.lastChange.to}: ${c.lastChange.reason}`, 4));
+    const move = c.lastChange.from ? `${c.lastChange.from} → ${c.lastChange.to}` : `recorded as ${c.lastChange.to}`;
+    lines.push('', pc.dim('  Last change:'), wrap(`${c.lastChange.at.slice(0, 10)} ${move} (by ${c.lastChange.actor}): ${c.lastChange.reason}`, 4));
     for (const url of c.lastChange.evidence) lines.push(`    ${pc.underline(url)}`);
   }
   if (c.evidence.length) {
