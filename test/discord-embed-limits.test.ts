@@ -1,0 +1,94 @@
+// Unit tests of the embed limits and the escaping every outside text goes through.
+import type { APIEmbed } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { EMBED_LIMITS, embedLength, escapeText, fitEmbed, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
+
+describe('truncate', () => {
+  it('leaves short text alone and cuts long text with a visible ellipsis', () => {
+    expect(truncate('hello', 5)).toBe('hello');
+    expect(truncate('hello world', 6)).toBe('hello…');
+    expect(truncate('hello world', 6)).toHaveLength(6);
+    expect(truncate('abc', 1)).toBe('…');
+    expect(truncate('abc', 0)).toBe('');
+  });
+  it('never splits a surrogate pair', () => {
+    const out = truncate('ab😀cd', 4);
+    expect(out.length).toBeLessThanOrEqual(4);
+    expect(out).toBe('ab…');
+  });
+});
+
+describe('fitEmbed', () => {
+  it('keeps every part within its limit', () => {
+    const embed: APIEmbed = {
+      title: 't'.repeat(300),
+      description: 'd'.repeat(5000),
+      footer: { text: 'f'.repeat(3000) },
+      fields: Array.from({ length: 30 }, (_, i) => ({ name: `n${i}`.repeat(200), value: 'v'.repeat(2000) })),
+    };
+    const fitted = fitEmbed(embed);
+    expect(fitted.title!.length).toBeLessThanOrEqual(EMBED_LIMITS.title);
+    expect(fitted.title!.endsWith('…')).toBe(true);
+    expect(fitted.description!.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    expect(fitted.footer!.text.length).toBeLessThanOrEqual(EMBED_LIMITS.footer);
+    expect(fitted.fields!.length).toBeLessThanOrEqual(EMBED_LIMITS.fields);
+    for (const f of fitted.fields!) {
+      expect(f.name.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldName);
+      expect(f.value.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    }
+    expect(embedLength(fitted)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+    expect(fitted.description!.endsWith('…')).toBe(true);
+  });
+  it('says how many fields were left out', () => {
+    const fitted = fitEmbed({ fields: Array.from({ length: 30 }, (_, i) => ({ name: `n${i}`, value: 'v' })) });
+    expect(fitted.fields).toHaveLength(25);
+    expect(fitted.fields!.at(-1)!.value).toBe('6 more not shown');
+  });
+  it('leaves a small embed unchanged', () => {
+    const embed = { title: 'a', description: 'b', fields: [{ name: 'c', value: 'd' }] };
+    expect(fitEmbed(embed)).toEqual(embed);
+  });
+});
+
+describe('packEmbeds', () => {
+  it('splits into messages of at most 10 embeds and 6,000 characters', () => {
+    const embeds = Array.from({ length: 23 }, (_, i) => ({ title: `#${i}`, description: 'x'.repeat(1000) }));
+    const messages = packEmbeds(embeds);
+    expect(messages.flat().map((e) => e.title)).toEqual(embeds.map((e) => e.title));
+    for (const m of messages) {
+      expect(m.length).toBeLessThanOrEqual(10);
+      expect(m.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(6000);
+    }
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+  });
+  it('packs 12 small embeds as 10 + 2', () => {
+    expect(packEmbeds(Array.from({ length: 12 }, (_, i) => ({ title: `${i}` }))).map((m) => m.length)).toEqual([10, 2]);
+  });
+  it('trims a single over-long embed visibly instead of rejecting it', () => {
+    const big: APIEmbed = { title: 'Big', description: 'd'.repeat(4096), fields: Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, value: 'v'.repeat(1024) })) };
+    const [only, ...rest] = packEmbeds([big]);
+    expect(rest).toEqual([]);
+    expect(only).toHaveLength(1);
+    expect(embedLength(only![0]!)).toBeLessThanOrEqual(6000);
+    expect(only![0]!.description!.endsWith('…')).toBe(true);
+  });
+  it('returns no messages for no embeds', () => {
+    expect(packEmbeds([])).toEqual([]);
+  });
+});
+
+describe('escapeText', () => {
+  it('escapes markdown, masked links and headings', () => {
+    const out = escapeText('**bold** _it_ [click](https://evil.example)\n# Heading');
+    expect(out).not.toContain('**bold**');
+    expect(out).toContain('\\*\\*bold\\*\\*');
+    expect(out).toContain('\\[click](');
+    expect(out).toContain('\\# Heading');
+  });
+  it('neutralises @everyone, @here, and user/role/channel mentions', () => {
+    const out = escapeText('hi @everyone and @here, <@123> <@!456> <@&789> <#42>');
+    expect(out).not.toMatch(/@everyone|@here/);
+    expect(out).not.toMatch(/<@|<#/);
+    expect(out).toContain('@\u200beveryone');
+  });
+});
