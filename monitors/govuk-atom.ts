@@ -35,6 +35,7 @@ import {
   pageLinkOf,
   parseDate,
   parseXmlFeed,
+  setEntryDates,
   sniff,
   textOf,
   truncateWords,
@@ -97,11 +98,7 @@ function readEntry(raw: RawItem, index: number, feedUrl: string, warnings: strin
     summary: truncateWords(summary, SUMMARY_MAX),
     categories,
   });
-  const what = `entry ${JSON.stringify(key)}`;
-  const published = parseDate(raw.xPublished, `${what} published`, warnings);
-  const updated = parseDate(raw.xUpdated, `${what} updated`, warnings);
-  if (published) item.published = published;
-  if (updated) item.updated = updated;
+  setEntryDates(item, raw, key, warnings);
   if (documentType) item.documentType = documentType;
   return item;
 }

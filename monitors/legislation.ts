@@ -32,6 +32,7 @@ import {
   listOf,
   parseDate,
   parseXmlFeed,
+  setEntryDates,
   sniff,
   textOf,
   truncateWords,
@@ -71,11 +72,7 @@ function readEntry(raw: RawItem, index: number, feedUrl: string, warnings: strin
     .map((node) => attributesOf(node)['Value']?.trim() ?? '')
     .find((value) => value !== '');
   if (documentType) item.documentType = documentType;
-  const what = `entry ${JSON.stringify(key)}`;
-  const published = parseDate(raw.xPublished, `${what} published`, warnings);
-  const updated = parseDate(raw.xUpdated, `${what} updated`, warnings);
-  if (published) item.published = published;
-  if (updated) item.updated = updated;
+  setEntryDates(item, raw, key, warnings);
   return item;
 }
 

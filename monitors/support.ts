@@ -124,6 +124,15 @@ export function listOf(value: unknown): unknown[] {
  * A value without an offset is read in SOURCE_ZONE. Invalid or absurd dates return undefined and add a
  * warning naming `what`; an absent value returns undefined silently.
  */
+/** Parses an entry's published and updated dates onto the item; a bad date becomes a warning. */
+export function setEntryDates(item: FeedItem, raw: { xPublished?: unknown; xUpdated?: unknown }, key: string, warnings: string[]): void {
+  const what = `entry ${JSON.stringify(key)}`;
+  const published = parseDate(raw.xPublished, `${what} published`, warnings);
+  const updated = parseDate(raw.xUpdated, `${what} updated`, warnings);
+  if (published) item.published = published;
+  if (updated) item.updated = updated;
+}
+
 export function parseDate(raw: unknown, what: string, warnings: string[], zone: string = SOURCE_ZONE): string | undefined {
   const text = textOf(raw);
   if (!text) return undefined;
