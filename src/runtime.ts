@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { startConsolePoster } from './console/console-poster.ts';
 import type { Logger } from './log.ts';
+import { startDiscord } from './discord/client.ts';
 
 export interface Runtime {
   app: App;
@@ -38,11 +39,16 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const running: Service[] = [];
   try {
     for (const start of services) running.push(await start(app, deps));
-    if (config.discord) throw new Error('the Discord front end is not available in this build');
-    write(consoleBanner(app));
-    const poster = await startConsolePoster(app.db, write);
-    running.push({ name: 'console poster', stop: () => poster.stop() });
-    logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
+    if (config.discord) {
+      const discord = await startDiscord(app, { logger });
+      running.push({ name: 'discord', stop: () => discord.stop() });
+      logger.info({ mode: 'discord', commands: discord.commands.length }, 'started');
+    } else {
+      write(consoleBanner(app));
+      const poster = await startConsolePoster(app.db, write);
+      running.push({ name: 'console poster', stop: () => poster.stop() });
+      logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
+    }
   } catch (error) {
     await stopAll(running, logger);
     await app.close();

@@ -1,5 +1,6 @@
 // Row types of the store, as Kysely sees them. JSON columns are text; dates are ISO 8601 text.
 import type { Generated } from 'kysely';
+import type { DiscordTables } from '../discord/tables.ts';
 
 export interface RegistersTable {
   id: string;
@@ -193,7 +194,7 @@ export interface SubscriptionsTable {
 }
 
 /** Later features add their tables by extending this interface in their own files. */
-export interface Database {
+export interface Database extends DiscordTables {
   registers: RegistersTable;
   documents: DocumentsTable;
   recommendations: RecommendationsTable;

@@ -1,0 +1,139 @@
+// The Discord front end: a discord.js Client (Guilds intent only, small caches, nobody mentioned by
+// default), the interaction router, and the poster. discord.js reconnects and resumes on its own.
+import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+import type { App } from '../app.ts';
+import type { Logger } from '../log.ts';
+import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
+import type { ButtonHandler, CommandContext, CommandModule } from './command.ts';
+import { ID_SEP } from './command.ts';
+import { loadCommands } from './command-loader.ts';
+import { KyselyGuildSettingsStore } from './guild-settings.ts';
+import { startPoster, type Poster, type RetryPolicy } from './poster.ts';
+import { proposalButtons } from './proposals.ts';
+import { NO_MENTIONS, replyPrivately } from './respond.ts';
+
+export interface DiscordDeps {
+  logger: Logger;
+  /** Poster interval (default 5 s); 0 = only flush() (tests). */
+  posterIntervalMs?: number;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  /** REST retries inside discord.js (429 is always waited out; 5xx retried this many times). */
+  restRetries?: number;
+  readyTimeoutMs?: number;
+  listPageSize?: number;
+}
+
+export interface DiscordFrontEnd {
+  client: Client;
+  poster: Poster;
+  commands: CommandModule[];
+  stop(): Promise<void>;
+}
+
+export function makeClient(apiUrl: string | undefined, restRetries = 1): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      ReactionManager: 0,
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      StageInstanceManager: 0,
+      ThreadMemberManager: 0,
+      GuildScheduledEventManager: 0,
+      AutoModerationRuleManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      UserManager: 100,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (m) => m.id === m.client.user.id },
+    }),
+    rest: { ...(apiUrl ? { api: apiUrl } : {}), retries: restRetries, timeout: 15_000 },
+  });
+}
+
+export async function startDiscord(app: App, deps: DiscordDeps): Promise<DiscordFrontEnd> {
+  const discord = app.config.discord;
+  if (!discord) throw new Error('DISCORD_TOKEN is not set: the Discord front end needs it');
+  const { logger } = deps;
+  const commands = await loadCommands();
+  const ctx: CommandContext = {
+    app,
+    subscriptions: new KyselySubscriptionStore(app.db),
+    guildSettings: new KyselyGuildSettingsStore(app.db),
+    logger,
+    listPageSize: deps.listPageSize,
+  };
+  const byName = new Map(commands.map((c) => [c.definition.name, c]));
+  const buttons = new Map<string, ButtonHandler>(Object.entries(proposalButtons));
+  for (const c of commands) for (const [prefix, h] of Object.entries(c.buttons ?? {})) buttons.set(prefix, h);
+
+  const client = makeClient(discord.apiUrl, deps.restRetries);
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (_e, shard) => logger.warn({ shard }, 'gateway disconnected; discord.js reconnects'));
+
+  async function route(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) {
+        const command = byName.get(interaction.commandName);
+        if (command?.autocomplete) await command.autocomplete(interaction, ctx);
+        else await interaction.respond([]);
+      } else if (interaction.isChatInputCommand()) {
+        const command = byName.get(interaction.commandName);
+        if (!command) return await replyPrivately(interaction, `Unknown command /${interaction.commandName}: see /help.`);
+        await command.execute(interaction, ctx);
+      } else if (interaction.isButton()) {
+        const handler = buttons.get(interaction.customId.split(ID_SEP)[0] ?? '');
+        if (!handler) return await replyPrivately(interaction, 'This button is not understood any more.');
+        await handler(interaction, ctx);
+      }
+    } catch (error) {
+      logger.error({ err: error, interaction: interaction.id, type: interaction.type }, 'interaction failed');
+      if (interaction.isRepliable()) {
+        await replyPrivately(interaction, 'Something went wrong on our side; it has been logged. Please try again.').catch(() => undefined);
+      }
+    }
+  }
+
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Discord did not become ready in time')), deps.readyTimeoutMs ?? 60_000);
+    client.once(Events.ClientReady, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  try {
+    await client.login(discord.token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    // Never let the token into an error message.
+    const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';
+    throw new Error(`could not log in to Discord: ${message}`);
+  }
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');
+
+  const poster = await startPoster({
+    app,
+    rest: client.rest,
+    subscriptions: ctx.subscriptions,
+    logger,
+    intervalMs: deps.posterIntervalMs ?? 5_000,
+    retry: deps.retry,
+    sleep: deps.sleep,
+  });
+  return {
+    client,
+    poster,
+    commands,
+    stop: async () => {
+      poster.stop();
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Confirm / Dismiss on a posted status proposal: editors only; decided once; the message says who and when.
+import type { APIEmbed, ButtonInteraction } from 'discord.js';
+import { Status } from '../domain.ts';
+import { eventsAfter } from '../events.ts';
+import { DomainError } from '../store/errors.ts';
+import type { CommandContext } from './command.ts';
+import { ID_SEP } from './command.ts';
+import { fitEmbed } from './embed-limits.ts';
+import { PROPOSAL_PREFIX } from './poster.ts';
+import { isEditor, NO_MENTIONS, NOT_EDITOR, replyPrivately } from './respond.ts';
+
+export async function proposalButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
+  const [, action, idText] = interaction.customId.split(ID_SEP);
+  const eventId = Number(idText);
+  if ((action !== 'confirm' && action !== 'dismiss') || !Number.isInteger(eventId)) return replyPrivately(interaction, 'This button is not understood.');
+  if (!(await isEditor(interaction, ctx))) return replyPrivately(interaction, NOT_EDITOR);
+  const db = ctx.app.db;
+  const earlier = await db.selectFrom('discord_proposal_decisions').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+  if (earlier) return replyPrivately(interaction, `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`);
+  const [event] = await eventsAfter(db, eventId - 1, 1);
+  if (!event || event.id !== eventId || event.type !== 'status-proposal' || !event.commitmentId) return replyPrivately(interaction, 'This proposal is not known any more.');
+  const at = ctx.app.clock.now().toISOString();
+  const by = `discord:${interaction.user.id}`;
+  const decision = action === 'confirm' ? 'confirmed' : 'dismissed';
+  const inserted = await db
+    .insertInto('discord_proposal_decisions')
+    .values({ event_id: eventId, decision, decided_by: by, decided_at: at, outcome: null })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return replyPrivately(interaction, 'This proposal was already decided.');
+
+  let outcome = decision;
+  if (action === 'confirm') {
+    const p = event.payload as { to?: unknown; reason?: unknown; item?: { link?: unknown }; evidence?: unknown };
+    const to = Status.safeParse(p.to);
+    const link = typeof p.item?.link === 'string' && /^https?:\/\//.test(p.item.link) ? [p.item.link] : [];
+    try {
+      if (!to.success) throw new DomainError('invalid', 'the proposal names no valid status');
+      await ctx.app.store.changeStatus({ commitmentId: event.commitmentId, to: to.data, reason: String(p.reason ?? 'confirmed proposal'), evidence: link, actor: by }, at);
+      outcome = `confirmed: now ${to.data}`;
+    } catch (error) {
+      if (!(error instanceof DomainError)) {
+        await db.deleteFrom('discord_proposal_decisions').where('event_id', '=', eventId).execute();
+        throw error;
+      }
+      outcome = `confirmed, but nothing changed: ${error.message}`;
+    }
+    await db.updateTable('discord_proposal_decisions').set({ outcome }).where('event_id', '=', eventId).execute();
+  }
+  const embeds: APIEmbed[] = interaction.message.embeds.map((e) => e.toJSON());
+  const decided = { name: 'Decision', value: `${action === 'confirm' ? '✅' : '✖️'} ${outcome} — by <@${interaction.user.id}> at ${at.slice(0, 16).replace('T', ' ')} UTC` };
+  if (embeds[0]) embeds[0] = fitEmbed({ ...embeds[0], fields: [...(embeds[0].fields ?? []), decided] });
+  else embeds.push({ fields: [decided] });
+  await interaction.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
+}
+
+export const proposalButtons = { [PROPOSAL_PREFIX]: proposalButton };

@@ -1,0 +1,318 @@
+// End to end: the real discord.js Client, logged into the local fake Discord, driving the bot.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApp, type App } from '../src/app.ts';
+import { manualClock } from '../src/clock.ts';
+import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import { deployCommands } from '../src/discord/deploy-commands.ts';
+import { recordEvent } from '../src/events.ts';
+import { silentLogger } from '../src/log.ts';
+import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
+import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+
+const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
+let fake: FakeDiscord;
+let app: App;
+let bot: DiscordFrontEnd;
+let clock: ReturnType<typeof manualClock>;
+let dbFile: string;
+const times: number[] = [];
+
+function config() {
+  return testConfig({
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: dbFile,
+  });
+}
+
+async function boot(): Promise<void> {
+  app = await openApp(config(), clock, { seedsDir: MINI_SEEDS });
+  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, listPageSize: 1, readyTimeoutMs: 5_000 });
+}
+async function shutdown(): Promise<void> {
+  await bot.stop();
+  await app.close();
+}
+
+beforeEach(async () => {
+  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  dbFile = join(tempDir('cw-discord-'), 'cw.sqlite');
+  clock = manualClock('2024-06-01T12:00:00Z');
+  await deployCommands(config(), () => undefined);
+  await boot();
+});
+
+afterEach(async () => {
+  for (const t of fake.responseTimes()) times.push(t.ms);
+  for (const m of fake.channels.flatMap((c) => fake.messagesIn(c.id))) expect(m.allowed_mentions).toEqual({ parse: [] });
+  expect(fake.unexpectedRequests()).toEqual([]);
+  await shutdown();
+  await fake.close();
+});
+
+afterAll(() => {
+  const sorted = [...times].sort((a, b) => a - b);
+  const p99 = sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)];
+  console.info(`[discord] interaction response time over ${sorted.length} interactions: p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${p99?.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`);
+});
+
+const alerts = () => fake.channelId('alerts');
+const general = () => fake.channelId('general');
+
+async function subscribe(channelId: string, extra: Record<string, string> = {}) {
+  const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channelId), ...extra }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+  expect(r.content).toMatch(/^Subscribed/);
+}
+
+async function evidenceEvent(commitmentId: string, link: string, title = 'Penalties consultation @everyone <@123> **bold**') {
+  return (await recordEvent(app.db, {
+    type: 'evidence',
+    commitmentId,
+    payload: { commitment: commitmentId, item: { title, link }, feed: 'govuk' },
+    dedupeKey: `evidence:${commitmentId}:${link}`,
+    createdAt: clock.now().toISOString(),
+  }))!;
+}
+
+describe('deploy', () => {
+  it('registered every command to the guild', () => {
+    expect(fake.commands(fake.guildId).map((c) => c.name).sort()).toEqual(['alerts', 'commitment', 'feeds', 'help', 'recommendation']);
+    expect(fake.commands(fake.guildId).find((c) => c.name === 'alerts')?.default_member_permissions).toBe('32');
+  });
+  it('reports unchanged on a second deploy', async () => {
+    const lines: string[] = [];
+    const result = await deployCommands(config(), (l) => lines.push(l));
+    expect(result).toMatchObject({ added: [], updated: [], removed: [] });
+    expect(lines.join('\n')).toMatch(/unchanged: /);
+  });
+});
+
+describe('reading the register', () => {
+  it('/commitment show answers with an embed', async () => {
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'show', options: { commitment: 'modern-slavery-penalties' } }).settled();
+    expect(r.ephemeral).toBe(false);
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    const e = r.embeds![0]!;
+    expect(e.title).toContain('Financial penalties');
+    expect(e.description).toContain('as soon as Parliamentary time allows');
+    const fields = Object.fromEntries(e.fields!.map((f) => [f.name, f.value]));
+    expect(fields.Status).toBe('stalled');
+    expect(fields.Department).toContain('Home Office');
+    expect(fields.Deadline).toContain('OVERDUE');
+    expect(fields.Recommendation).toMatch(/^3 — /);
+    expect(fields['Last change']).toContain('No bill was introduced');
+    expect(fields['Last change']).toContain('https://example.org/no-bill');
+    expect(e.color).toBeTypeOf('number');
+  });
+
+  it('/commitment show of an unknown id answers privately with the closest ids', async () => {
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'show', options: { commitment: 'modern-slavery' } }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toContain('modern-slavery-penalties');
+  });
+
+  it('autocomplete offers at most 25 choices, by id or words', async () => {
+    const byId = await fake.autocomplete({ name: 'commitment', subcommand: 'show', options: { commitment: 'trade' }, focused: 'commitment' });
+    expect(byId.length).toBeGreaterThan(0);
+    expect(byId.length).toBeLessThanOrEqual(25);
+    expect(byId[0]!.value).toBe('trade-envoy-training');
+    const byWords = await fake.autocomplete({ name: 'commitment', subcommand: 'show', options: { commitment: 'penalties' }, focused: 'commitment' });
+    expect(byWords.map((c) => c.value)).toContain('modern-slavery-penalties');
+    const empty = await fake.autocomplete({ name: 'commitment', subcommand: 'show', options: { commitment: '' }, focused: 'commitment' });
+    expect(empty.length).toBeLessThanOrEqual(25);
+  });
+
+  it('/commitment search ranks with snippets, /commitment history lists changes, /recommendation show', async () => {
+    const s = await fake.slashCommand({ name: 'commitment', subcommand: 'search', options: { text: 'penalties' } }).settled();
+    expect(s.embeds![0]!.fields![0]!.name).toContain('modern-slavery-penalties');
+    expect(s.embeds![0]!.fields![0]!.value.length).toBeGreaterThan(0);
+    const h = await fake.slashCommand({ name: 'commitment', subcommand: 'history', options: { commitment: 'modern-slavery-penalties' } }).settled();
+    expect(h.embeds![0]!.fields!.map((f) => f.value).join('\n')).toContain('not started → stalled');
+    const rec = await fake.slashCommand({ name: 'recommendation', subcommand: 'show', options: { number: 3 } }).settled();
+    expect(rec.embeds![0]!.title).toMatch(/^Recommendation 3/);
+    expect(rec.embeds![0]!.fields!.find((f) => f.name === 'Commitments it produced')?.value).toContain('modern-slavery-penalties');
+    const missing = await fake.slashCommand({ name: 'recommendation', subcommand: 'show', options: { number: 30 } }).settled();
+    expect(missing).toMatchObject({ ephemeral: true });
+    expect(missing.content).toMatch(/no recommendation 30/);
+  });
+
+  it('/help answers privately', async () => {
+    const r = await fake.slashCommand({ name: 'help' }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.embeds![0]!.description).toContain('/commitment show');
+  });
+});
+
+describe('/commitment list paging', () => {
+  it('pages for the person who asked only, and expires', async () => {
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'list', user: 'bob' }).settled();
+    expect(r.embeds![0]!.footer!.text).toMatch(/^Page 1 of 3/);
+    const msg = () => fake.message(r.messageId!)! as PostedMessage;
+    const next = () => msg().components[0]!.components!.find((b) => b.label === 'Next')!.custom_id!;
+
+    const other = await fake.button({ customId: next(), message: msg(), user: 'carol' }).settled();
+    expect(other).toMatchObject({ ephemeral: true });
+    expect(other.content).toMatch(/only the person who asked/i);
+    expect(msg().embeds[0]!.footer!.text).toMatch(/^Page 1/);
+
+    const own = await fake.button({ customId: next(), message: msg(), user: 'bob' }).settled();
+    expect(own.type).toBe(7);
+    expect(msg().embeds[0]!.footer!.text).toMatch(/^Page 2 of 3/);
+
+    clock.advance(11 * 60_000);
+    const late = fake.button({ customId: next(), message: msg(), user: 'bob' });
+    await late.reply();
+    await fake.waitFor(() => (late.responses().some((x) => x.kind === 'followup') ? true : undefined));
+    expect(late.responses().find((x) => x.kind === 'followup')).toMatchObject({ ephemeral: true, content: expect.stringMatching(/expired/) });
+    expect(msg().components).toEqual([]);
+    expect(msg().embeds[0]!.footer!.text).toMatch(/^Page 2/);
+  });
+});
+
+describe('/commitment set-status', () => {
+  it('refuses a non-editor privately and records nothing', async () => {
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'bob', options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May' } }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toMatch(/Only editors/);
+    expect((await app.queries.history('trade-envoy-training')).ok && (await app.store.history('trade-envoy-training')).length).toBe(1);
+  });
+
+  it('records a change by an editor (the editor role or Manage Server) with actor discord:<id>', async () => {
+    await fake.slashCommand({ name: 'alerts', subcommand: 'editor-role', options: { role: opt.role(fake.roleId('Editors')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'alice', options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May', source: 'https://www.gov.uk/x' } }).settled();
+    expect(r.ephemeral).toBe(false);
+    expect(r.embeds![0]!.description).toContain('not started → delivered');
+    const last = (await app.store.history('trade-envoy-training')).at(-1)!;
+    expect(last).toMatchObject({ to: 'delivered', actor: `discord:${fake.userId('alice')}`, evidence: ['https://www.gov.uk/x'] });
+  });
+
+  it('explains a bad source URL and an unknown commitment', async () => {
+    const bad = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'carol', permissions: PERMS.MANAGE_GUILD, options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran', source: 'ftp://x' } }).settled();
+    expect(bad).toMatchObject({ ephemeral: true });
+    expect(bad.content).toMatch(/expected an http\(s\) URL/);
+    const unknown = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'carol', permissions: PERMS.MANAGE_GUILD, options: { commitment: 'trade-envoy', status: 'delivered', reason: 'Course ran' } }).settled();
+    expect(unknown.content).toContain('trade-envoy-training');
+    expect(await app.store.history('trade-envoy-training')).toHaveLength(1);
+  });
+});
+
+describe('/alerts', () => {
+  it('needs Manage Server; subscribe, list and unsubscribe', async () => {
+    const refused = await fake.slashCommand({ name: 'alerts', subcommand: 'list', user: 'bob' }).settled();
+    expect(refused).toMatchObject({ ephemeral: true, content: expect.stringMatching(/Manage Server/) });
+    await subscribe(alerts(), { department: 'Home Office' });
+    const list = await fake.slashCommand({ name: 'alerts', subcommand: 'list', user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(list.ephemeral).toBe(true);
+    expect(list.embeds![0]!.description).toContain(`<#${alerts()}>`);
+    expect(list.embeds![0]!.description).toContain('Home Office');
+    const un = await fake.slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { channel: opt.channel(alerts()) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(un.content).toMatch(/^Unsubscribed/);
+    expect(await bot.poster.flush()).toBe(0);
+  });
+});
+
+describe('posting', () => {
+  it('posts an event to a subscribed channel once, with the evidence link, escaped', async () => {
+    await subscribe(alerts());
+    await subscribe(general(), { commitment: 'trade-envoy-training' });
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/penalties');
+    expect(await bot.poster.flush()).toBe(1);
+    const [m] = fake.messagesIn(alerts());
+    expect(m!.embeds[0]!.title).toBe('New evidence: modern-slavery-penalties');
+    const text = JSON.stringify(m!.embeds);
+    expect(text).toContain('https://www.gov.uk/penalties');
+    expect(text).not.toMatch(/@everyone|<@123>/);
+    expect(m!.nonce).toMatch(/^cw-/);
+    expect(m!.pings).toEqual([]);
+    expect(fake.messagesIn(general())).toEqual([]); // filtered out
+    expect(await bot.poster.flush()).toBe(0);
+  });
+
+  it('a status change shows from → to with the reason and source', async () => {
+    await subscribe(alerts());
+    await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: 'Bill introduced', evidence: ['https://bills.parliament.uk/1'], actor: 'cli:test' }, clock.now().toISOString());
+    await bot.poster.flush();
+    const e = fake.messagesIn(alerts())[0]!.embeds[0]!;
+    const fields = JSON.stringify(e.fields);
+    expect(fields).toContain('stalled → **in progress**');
+    expect(fields).toContain('Bill introduced');
+    expect(fields).toContain('https://bills.parliament.uk/1');
+  });
+
+  it('an event posted before a restart is not posted again after it', async () => {
+    await subscribe(alerts());
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/a');
+    await bot.poster.flush();
+    // A crash after the send but before 'sent' was written: the row stays 'sending'.
+    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await shutdown();
+    await boot();
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/b');
+    expect(await bot.poster.flush()).toBe(1);
+    expect(fake.messagesIn(alerts()).map((m) => m.embeds[0]!.fields![0]!.value)).toEqual([expect.stringContaining('gov.uk/a'), expect.stringContaining('gov.uk/b')]);
+    const rows = await app.db.selectFrom('discord_deliveries').selectAll().orderBy('event_id').execute();
+    expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
+    expect(rows[0]!.message_id).toBe(fake.messagesIn(alerts())[0]!.id);
+    await shutdown();
+    await boot();
+    expect(await bot.poster.flush()).toBe(0);
+    expect(fake.messagesIn(alerts())).toHaveLength(2);
+  });
+
+  it('a channel answering 403 is marked broken, shown in /alerts list, and not retried', async () => {
+    await subscribe(general());
+    fake.failChannel(general(), 403);
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/c');
+    expect(await bot.poster.flush()).toBe(0);
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/d');
+    await bot.poster.flush();
+    expect(fake.requests({ method: 'POST', path: `/channels/${general()}/messages` })).toHaveLength(1);
+    const list = await fake.slashCommand({ name: 'alerts', subcommand: 'list', user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(list.embeds![0]!.description).toMatch(/Broken.*403/);
+  });
+
+  it('429 is retried once and posted once; 5xx gets bounded retries', async () => {
+    await subscribe(alerts());
+    fake.rateLimitNext(alerts(), 0.05);
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/e');
+    expect(await bot.poster.flush()).toBe(1);
+    expect(fake.requests({ method: 'POST', path: `/channels/${alerts()}/messages` }).map((r) => r.status)).toEqual([429, 200]);
+    fake.serverErrorNext(alerts(), 3);
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/f');
+    expect(await bot.poster.flush()).toBe(1);
+    expect(fake.messagesIn(alerts())).toHaveLength(2);
+  });
+
+  it('a proposal: a non-editor is refused, an editor confirms, the message shows who; a second press says decided', async () => {
+    await subscribe(alerts());
+    await recordEvent(app.db, {
+      type: 'status-proposal',
+      commitmentId: 'modern-slavery-penalties',
+      payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Modern Slavery Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+      dedupeKey: 'p1',
+      createdAt: clock.now().toISOString(),
+    });
+    await bot.poster.flush();
+    const msg = () => fake.messagesIn(alerts())[0]!;
+    const ids = msg().components[0]!.components!.map((c) => c.custom_id);
+    expect(msg().components[0]!.components!.map((c) => c.label)).toEqual(['Confirm', 'Dismiss']);
+    const refused = await fake.button({ customId: ids[0]!, message: msg(), user: 'bob' }).settled();
+    expect(refused).toMatchObject({ ephemeral: true, content: expect.stringMatching(/Only editors/) });
+    expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('stalled');
+
+    const ok = await fake.button({ customId: ids[0]!, message: msg(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(ok.type).toBe(7);
+    expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('in-progress');
+    const last = (await app.store.history('modern-slavery-penalties')).at(-1)!;
+    expect(last).toMatchObject({ actor: `discord:${fake.userId('carol')}`, reason: 'Modern Slavery Bill reached 2nd reading', evidence: ['https://bills.parliament.uk/2'] });
+    expect(msg().components).toEqual([]);
+    expect(JSON.stringify(msg().embeds)).toContain(`by <@${fake.userId('carol')}>`);
+    expect(msg().pings).toEqual([]);
+
+    const again = await fake.button({ customId: ids[1]!, message: msg(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(again).toMatchObject({ ephemeral: true, content: expect.stringMatching(/already confirmed/) });
+  });
+});
