@@ -79,22 +79,22 @@ interface TermRef {
   written: string;
 }
 
-/** A commitment's watch terms as flat arrays of term ids (judging is the hot loop; no pointer chasing). */
+/** A commitment's watch terms as flat arrays of term ids (judging is the hot loop: no pointer chasing; plain arrays, as thousands of tiny typed arrays cost more to make). */
 interface Compiled {
   id: string;
-  anyIds: Int32Array;
-  anyFactors: Float64Array;
+  anyIds: number[];
+  anyFactors: number[];
   anyWritten: string[];
   /** For each `any` term, the commitment's other `any` terms whose every occurrence is one of it ("deportation" of "deport"). */
-  impliedBy: (Int32Array | null)[];
+  impliedBy: (number[] | null)[];
   /** `all` alternatives, group after group; group g is allIds[allStart[g]] … allIds[allStart[g + 1] - 1]. */
-  allIds: Int32Array;
-  allFactors: Float64Array;
+  allIds: number[];
+  allFactors: number[];
   allWritten: string[];
-  allStart: Int32Array;
+  allStart: number[];
   /** "missing required '…'" per group. */
   allMissing: string[];
-  noneIds: Int32Array;
+  noneIds: number[];
   /** "excluded by '…'" per `none` term. */
   noneReasons: string[];
   feedKinds: ReadonlySet<FeedKind>;
@@ -132,9 +132,11 @@ export class Matcher {
   private readonly seen: Uint32Array;
   /** Commitment index → its place in the results being built. */
   private readonly slot: Int32Array;
+  private keyScratch = new Float64Array(64);
   private stamp = 0;
   private readonly startCache = new Map<string, readonly Term[]>();
   private readonly belowReasons = new Map<number, string>();
+  private readonly labelCache = new Map<string, string[]>();
 
   constructor(commitments: readonly CommitmentRow[], options: MatcherOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
@@ -146,19 +148,19 @@ export class Matcher {
       const none = this.refsOf(row.watch.none ?? []);
       const c: Compiled = {
         id: row.id,
-        anyIds: Int32Array.from(any, (ref) => ref.term.id),
-        anyFactors: Float64Array.from(any, (ref) => ref.term.factor),
+        anyIds: any.map((ref) => ref.term.id),
+        anyFactors: any.map((ref) => ref.term.factor),
         anyWritten: any.map((ref) => ref.written),
         impliedBy: any.map((ref) => {
           const by = any.flatMap((other, j) => (other.term !== ref.term && implies(other.term, ref.term) ? [j] : []));
-          return by.length ? Int32Array.from(by) : null;
+          return by.length ? by : null;
         }),
-        allIds: Int32Array.from(alternatives, (ref) => ref.term.id),
-        allFactors: Float64Array.from(alternatives, (ref) => ref.term.factor),
+        allIds: alternatives.map((ref) => ref.term.id),
+        allFactors: alternatives.map((ref) => ref.term.factor),
         allWritten: alternatives.map((ref) => ref.written),
-        allStart: Int32Array.from([0, ...groups.map((_, g) => groups.slice(0, g + 1).reduce((n, x) => n + x.alternatives.length, 0))]),
+        allStart: [0, ...groups.map((_, g) => groups.slice(0, g + 1).reduce((n, x) => n + x.alternatives.length, 0))],
         allMissing: groups.map((g) => `missing required '${g.written.trim()}'`),
-        noneIds: Int32Array.from(none, (ref) => ref.term.id),
+        noneIds: none.map((ref) => ref.term.id),
         noneReasons: none.map((ref) => `excluded by '${ref.written}'`),
         feedKinds: new Set(row.watch.feedKinds ?? []),
         bills: (row.watch.bills ?? []).map((written) => ({ key: billKey(written), written: written.trim() })).filter((b) => b.key !== ''),
@@ -206,7 +208,8 @@ export class Matcher {
         }
       }
       const results: MatchResult[] = new Array(candidates.length);
-      const keys = new Float64Array(candidates.length);
+      if (this.keyScratch.length < candidates.length) this.keyScratch = new Float64Array(candidates.length * 2);
+      const keys = this.keyScratch.subarray(0, candidates.length);
       for (let i = 0; i < candidates.length; i++) {
         const index = candidates[i]!;
         const result = this.judge(this.compiled[index]!, scan, feedKind, item);
@@ -284,9 +287,9 @@ export class Matcher {
     if (item.billTitle && normalise(item.billTitle) !== normalise(item.title)) addField(tokens, item.billTitle);
     const titleEnd = tokens.length;
     addField(tokens, item.summary);
-    for (const category of item.categories) addField(tokens, category);
-    addField(tokens, item.department);
-    addField(tokens, item.documentType);
+    for (const category of item.categories) this.addLabel(tokens, category);
+    this.addLabel(tokens, item.department);
+    this.addLabel(tokens, item.documentType);
 
     const place = this.place;
     const touched: number[] = [];
@@ -320,6 +323,19 @@ export class Matcher {
       this.belowReasons.set(score, reason);
     }
     return reason;
+  }
+
+  /** A short field that recurs from item to item (a category, a department, a type): tokenised once. */
+  private addLabel(tokens: string[], label: string | undefined): void {
+    if (!label) return;
+    let words = this.labelCache.get(label);
+    if (words === undefined) {
+      words = tokenise(label);
+      if (this.labelCache.size >= LABEL_CACHE_MAX) this.labelCache.clear();
+      this.labelCache.set(label, words);
+    }
+    for (const w of words) tokens.push(w);
+    tokens.push('');
   }
 
   /** The terms whose first word starts `token`: one look-up per prefix, remembered per word (words recur). */
@@ -442,6 +458,7 @@ function key2(word: string): number {
 const NO_TERMS: readonly Term[] = [];
 /** Distinct words remembered by termsStarting; English news uses far fewer. */
 const START_CACHE_MAX = 200_000;
+const LABEL_CACHE_MAX = 10_000;
 
 function addField(tokens: string[], text: string | undefined): void {
   if (!text) return;
