@@ -41,6 +41,8 @@ export interface FeedStatePatch extends Partial<HealthState> {
   healthChangedAt?: string;
   firstFetchDone?: boolean;
   itemCount?: number;
+  /** Ends the poll's claim on the feed in the same write. */
+  releaseLease?: boolean;
 }
 
 export interface StoredItem {
@@ -106,11 +108,13 @@ export interface FeedTransaction {
   updateFeed(id: string, patch: FeedStatePatch): Promise<void>;
   /** Known items of a feed among these keys, and among these links (another key, same page). */
   knownItems(feedId: string, keys: string[], links: string[]): Promise<StoredItem[]>;
-  insertItem(item: StoredItem): Promise<void>;
+  /** Inserts items (one statement per few hundred rows). */
+  insertItems(items: StoredItem[]): Promise<void>;
   updateItem(feedId: string, key: string, patch: Partial<Pick<StoredItem, 'link' | 'title' | 'published' | 'updated' | 'stage' | 'fingerprint' | 'lastSeenAt'>>): Promise<void>;
   /** Marks items as seen again now. */
   touchItems(feedId: string, keys: string[], at: string): Promise<void>;
-  addTrace(trace: NewTrace): Promise<void>;
+  /** Appends traces, in order. */
+  addTraces(traces: NewTrace[]): Promise<void>;
   /** Records an outbox event once; its id, or undefined when its dedupe key was already recorded. */
   recordEvent(event: NewEvent): Promise<number | undefined>;
   eventIdByKey(dedupeKey: string): Promise<number | undefined>;
@@ -125,8 +129,11 @@ export interface FeedStore {
   syncFeeds(feeds: readonly FeedSpec[]): Promise<void>;
   getFeed(id: string): Promise<FeedState | undefined>;
   listFeeds(): Promise<FeedState[]>;
-  /** Claims a feed for one poll until `until`; false while another poll (any process) holds it. */
-  claim(id: string, owner: string, now: string, until: string): Promise<boolean>;
+  /**
+   * Claims a feed for one poll until `until` and returns its state; undefined while another poll (any
+   * process) holds it, or when there is no such feed. A poll's last updateFeed releases it (releaseLease).
+   */
+  claim(id: string, owner: string, now: string, until: string): Promise<FeedState | undefined>;
   release(id: string, owner: string): Promise<void>;
   transaction<T>(fn: (tx: FeedTransaction) => Promise<T>): Promise<T>;
   pendingChanges(): Promise<PendingChange[]>;
@@ -141,6 +148,7 @@ export interface FeedStore {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+// Rows or values per statement: well under SQLite's (and PostgreSQL's) limit on bound parameters.
 const CHUNK = 400;
 function chunks<T>(values: T[]): T[][] {
   const out: T[][] = [];
@@ -210,6 +218,10 @@ function patchColumns(patch: FeedStatePatch): Updateable<FeedsTable> {
   if (patch.invalidSince !== undefined) set.invalid_since = patch.invalidSince;
   if (patch.firstFetchDone !== undefined) set.first_fetch_done = patch.firstFetchDone ? 1 : 0;
   if (patch.itemCount !== undefined) set.item_count = patch.itemCount;
+  if (patch.releaseLease) {
+    set.lease_owner = null;
+    set.lease_until = null;
+  }
   return set;
 }
 
@@ -224,16 +236,16 @@ class KyselyFeedTransaction implements FeedTransaction {
 
   async knownItems(feedId: string, keys: string[], links: string[]): Promise<StoredItem[]> {
     const found = new Map<string, StoredItem>();
-    for (const part of chunks([...new Set(keys)])) {
-      const rows = await this.db.selectFrom('feed_items').selectAll().where('feed_id', '=', feedId).where('key', 'in', part).execute();
-      for (const r of rows) found.set(r.key, toItem(r));
-    }
-    for (const part of chunks([...new Set(links)])) {
+    const keyParts = chunks([...new Set(keys)]);
+    const linkParts = chunks([...new Set(links)]);
+    for (let i = 0; i < Math.max(keyParts.length, linkParts.length); i++) {
+      const byKey = keyParts[i] ?? [];
+      const byLink = linkParts[i] ?? [];
       const rows = await this.db
         .selectFrom('feed_items')
         .selectAll()
         .where('feed_id', '=', feedId)
-        .where('link', 'in', part)
+        .where((eb) => eb.or([...(byKey.length ? [eb('key', 'in', byKey)] : []), ...(byLink.length ? [eb('link', 'in', byLink)] : [])]))
         .orderBy('first_seen_at')
         .execute();
       for (const r of rows) if (!found.has(r.key)) found.set(r.key, toItem(r));
@@ -241,23 +253,27 @@ class KyselyFeedTransaction implements FeedTransaction {
     return [...found.values()];
   }
 
-  async insertItem(item: StoredItem): Promise<void> {
-    await this.db
-      .insertInto('feed_items')
-      .values({
-        feed_id: item.feedId,
-        key: item.key,
-        link: item.link,
-        title: item.title,
-        published: item.published,
-        updated: item.updated,
-        stage: item.stage,
-        fingerprint: item.fingerprint,
-        first_seen_at: item.firstSeenAt,
-        last_seen_at: item.lastSeenAt,
-        times_seen: item.timesSeen,
-      })
-      .execute();
+  async insertItems(items: StoredItem[]): Promise<void> {
+    for (const part of chunks(items)) {
+      await this.db
+        .insertInto('feed_items')
+        .values(
+          part.map((item) => ({
+            feed_id: item.feedId,
+            key: item.key,
+            link: item.link,
+            title: item.title,
+            published: item.published,
+            updated: item.updated,
+            stage: item.stage,
+            fingerprint: item.fingerprint,
+            first_seen_at: item.firstSeenAt,
+            last_seen_at: item.lastSeenAt,
+            times_seen: item.timesSeen,
+          })),
+        )
+        .execute();
+    }
   }
 
   async updateItem(feedId: string, key: string, patch: Parameters<FeedTransaction['updateItem']>[2]): Promise<void> {
@@ -284,23 +300,27 @@ class KyselyFeedTransaction implements FeedTransaction {
     }
   }
 
-  async addTrace(t: NewTrace): Promise<void> {
-    await this.db
-      .insertInto('feed_item_traces')
-      .values({
-        feed_id: t.feedId,
-        item_key: t.itemKey,
-        link: t.link,
-        at: t.at,
-        stage: t.stage,
-        decision: t.decision,
-        commitment_id: t.commitmentId ?? null,
-        score: t.score ?? null,
-        matched: t.matched ? JSON.stringify(t.matched) : null,
-        event_id: t.eventId ?? null,
-        detail: t.detail,
-      })
-      .execute();
+  async addTraces(traces: NewTrace[]): Promise<void> {
+    for (const part of chunks(traces)) {
+      await this.db
+        .insertInto('feed_item_traces')
+        .values(
+          part.map((t) => ({
+            feed_id: t.feedId,
+            item_key: t.itemKey,
+            link: t.link,
+            at: t.at,
+            stage: t.stage,
+            decision: t.decision,
+            commitment_id: t.commitmentId ?? null,
+            score: t.score ?? null,
+            matched: t.matched ? JSON.stringify(t.matched) : null,
+            event_id: t.eventId ?? null,
+            detail: t.detail,
+          })),
+        )
+        .execute();
+    }
   }
 
   recordEvent(event: NewEvent): Promise<number | undefined> {
@@ -368,6 +388,8 @@ export class KyselyFeedStore implements FeedStore {
           await trx.insertInto('feeds').values({ id: feed.id, url: feed.url, kind, ...emptyState() }).execute();
         } else if (row.url !== feed.url) {
           // Another URL is another feed: its items are not this one's, so it starts with a silent first fetch.
+          // (Their traces stay, so `why` still explains what the old URL showed.)
+          await trx.deleteFrom('feed_items').where('feed_id', '=', feed.id).execute();
           await trx.updateTable('feeds').set({ url: feed.url, kind, ...emptyState() }).where('id', '=', feed.id).execute();
         } else if (row.kind !== kind) {
           await trx.updateTable('feeds').set({ kind, detected_kind: null, body_hash: null, etag: null, last_modified: null }).where('id', '=', feed.id).execute();
@@ -385,14 +407,15 @@ export class KyselyFeedStore implements FeedStore {
     return (await this.db.selectFrom('feeds').selectAll().orderBy('id').execute()).map(toState);
   }
 
-  async claim(id: string, owner: string, now: string, until: string): Promise<boolean> {
-    const result = await this.db
+  async claim(id: string, owner: string, now: string, until: string): Promise<FeedState | undefined> {
+    const row = await this.db
       .updateTable('feeds')
       .set({ lease_owner: owner, lease_until: until })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now), eb('lease_owner', '=', owner)]))
+      .returningAll()
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return row ? toState(row) : undefined;
   }
 
   async release(id: string, owner: string): Promise<void> {

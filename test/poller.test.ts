@@ -1,0 +1,464 @@
+// The polling pipeline end to end against a local server (127.0.0.1 only): real fixtures, the mini
+// register, an injected clock. Feed → item → match → event, exactly once.
+import { cpSync, readFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApp, type App } from '../src/app.ts';
+import { manualClock } from '../src/clock.ts';
+import { eventsAfter, type StoredEvent } from '../src/events.ts';
+import type { FeedSpec } from '../src/feeds/feed-list.ts';
+import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
+import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
+import { Poller, type PollerDeps } from '../src/feeds/poller.ts';
+import { explainItem } from '../src/feeds/explain.ts';
+import { startFeedServer, type FeedServer } from './support/feed-server.ts';
+import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'feeds');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const MIN = 60_000;
+
+let server: FeedServer;
+let app: App;
+let clock: ReturnType<typeof manualClock>;
+let fetcher: Fetcher;
+let feedStore: KyselyFeedStore;
+
+async function open(seedsDir = MINI_SEEDS) {
+  clock = manualClock('2024-06-01T12:00:00Z');
+  app = await openApp(testConfig(), clock, { seedsDir });
+  feedStore = new KyselyFeedStore(app.db);
+}
+
+beforeEach(async () => {
+  server = await startFeedServer();
+  fetcher = createFetcher({ userAgent: 'commitment-watch-test', allowPrivateNetworks: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 1_000_000 });
+});
+
+afterEach(async () => {
+  fetcher.close();
+  await app?.close();
+  await server.close();
+});
+
+function poller(extra: Partial<PollerDeps> = {}): Poller {
+  return new Poller({ feedStore, registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', ...extra });
+}
+
+const spec = (id: string, path: string, kind?: FeedSpec['kind']): FeedSpec => ({ id, url: server.url(path), kind, everyMs: 15 * MIN });
+
+async function allEvents(): Promise<StoredEvent[]> {
+  return eventsAfter(app.db, 0, 10_000);
+}
+const feedEvents = async () => (await allEvents()).filter((e) => e.type !== 'overdue');
+
+/** A GOV.UK organisation feed: entry id = URL + '#' + public timestamp (it changes on a re-timestamp). */
+function govukFeed(entries: { path: string; title: string; updated: string; summary?: string; type?: string }[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <id>https://www.gov.uk/government/organisations/foreign-commonwealth-development-office</id>
+  <link rel="self" type="application/atom+xml" href="https://www.gov.uk/government/organisations/foreign-commonwealth-development-office.atom"/>
+  <title>Foreign, Commonwealth &amp; Development Office - Activity on GOV.UK</title>
+  <updated>${entries[0]?.updated ?? '2024-01-01T00:00:00+00:00'}</updated>
+${entries
+  .map((e) => {
+    const type = e.type ?? 'News story';
+    return `  <entry>
+    <id>https://www.gov.uk${e.path}#${e.updated}</id>
+    <updated>${e.updated}</updated>
+    <link rel="alternate" type="text/html" href="https://www.gov.uk${e.path}"/>
+    <title>${type}: ${e.title}</title>
+    <summary type="html">${e.summary ?? ''}</summary>
+    <category label="${type}" term="${type}"/>
+  </entry>`;
+  })
+  .join('\n')}
+</feed>`;
+}
+
+/** The committee news fixture with items inserted before its first item (newest first). */
+function committeeNewsWith(...items: { guid: string; title: string; description?: string; date: string }[]): string {
+  const body = fixture('parliament-committee-news-rss-2018.xml');
+  const xml = items
+    .map((i) => `<item><title>${i.title}</title><link>https://committees.example.org/news/${i.guid}</link><guid>${i.guid}</guid><description>${i.description ?? ''}</description><pubDate>${i.date}</pubDate><category>News</category></item>`)
+    .join('');
+  return body.replace('<item>', `${xml}<item>`);
+}
+
+describe('first fetch, then only what is new', () => {
+  it('records every item of the first fetch silently; a new item later is evidence for the right commitment', async () => {
+    await open();
+    server.serveBody('/committee.rss', fixture('parliament-committee-news-rss-2018.xml'), { 'content-type': 'application/rss+xml' });
+    server.serveFile('/bills.rss', join(FIXTURES, 'parliament-services-public-bills-rss-2018.xml'));
+    server.serveFile('/legislation.feed', join(FIXTURES, 'legislation-gov-uk-new-data-feed-2015.xml'));
+    server.serveFile('/questions.rss', join(FIXTURES, 'parliament-generic-questions-archive-rss-2019.xml'));
+    const feeds = [spec('committee', '/committee.rss'), spec('bills', '/bills.rss', 'parliament-bills'), spec('legislation', '/legislation.feed', 'legislation'), spec('questions', '/questions.rss')];
+    const p = poller();
+
+    const first = await p.pollOnce(feeds);
+    expect(first.feeds.map((f) => [f.feedId, f.outcome, f.firstFetch])).toEqual([
+      ['committee', 'parsed', true],
+      ['bills', 'parsed', true],
+      ['legislation', 'parsed', true],
+      ['questions', 'parsed', true],
+    ]);
+    expect(await feedEvents()).toEqual([]);
+    expect((await feedStore.items('bills')).length).toBe(first.feeds[1]!.items);
+    expect(first.feeds[1]!.items).toBeGreaterThan(300);
+    expect((await feedStore.getFeed('committee'))?.detectedKind).toBe('generic');
+
+    server.serveBody(
+      '/committee.rss',
+      committeeNewsWith({ guid: 'new-1', title: 'Committee presses Government on export controls and Xinjiang', date: 'Sat, 01 Jun 2024 11:00:00 GMT' }),
+      { 'content-type': 'application/rss+xml' },
+    );
+    clock.advance(16 * MIN);
+    const second = await p.pollOnce(feeds);
+    expect(second.feeds.find((f) => f.feedId === 'committee')).toMatchObject({ outcome: 'parsed', newItems: 1, firstFetch: false });
+    const events = await feedEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'evidence',
+      commitmentId: 'report-export-controls-review',
+      feedId: 'committee',
+      payload: {
+        type: 'evidence',
+        commitment: 'report-export-controls-review',
+        feed: 'committee',
+        item: { title: 'Committee presses Government on export controls and Xinjiang', link: 'https://committees.example.org/news/new-1', published: '2024-06-01T11:00:00.000Z' },
+      },
+    });
+    expect(events[0]!.payload.matched).toEqual(expect.arrayContaining(['export control', 'xinjiang']));
+    expect(second.eventIds).toContain(events[0]!.id);
+    const evidence = await app.store.evidence('report-export-controls-review', 10);
+    expect(evidence).toContainEqual(expect.objectContaining({ url: 'https://committees.example.org/news/new-1', source: 'committee', matched: expect.arrayContaining(['export control']) }));
+    // A third poll of the same bodies finds nothing new.
+    clock.advance(16 * MIN);
+    const third = await p.pollOnce(feeds);
+    expect(third.parsedBodies).toBe(0);
+    expect(await feedEvents()).toHaveLength(1);
+  });
+
+  it('GOV.UK: a re-timestamped entry is one item-updated; re-ordering, dropping out and coming back, and a changed id are nothing', async () => {
+    await open();
+    const a = { path: '/government/news/uk-reviews-export-controls-xinjiang', title: 'UK reviews export controls for Xinjiang', updated: '2024-05-30T10:00:00+01:00' };
+    const b = { path: '/government/news/minister-visits-kenya', title: 'Minister visits Kenya', updated: '2024-05-29T10:00:00+01:00' };
+    const c = { path: '/government/publications/annual-report', title: 'Annual report', updated: '2024-05-28T10:00:00+01:00', type: 'Corporate report' };
+    const serve = (...entries: (typeof a)[]) => server.serveBody('/fcdo.atom', govukFeed(entries), { 'content-type': 'application/atom+xml' });
+    const feeds = [spec('fcdo', '/fcdo.atom', 'govuk-atom')];
+    const p = poller();
+    const step = async () => {
+      clock.advance(16 * MIN);
+      return p.pollOnce(feeds);
+    };
+
+    serve(a, b, c);
+    await p.pollOnce(feeds);
+    expect(await feedEvents()).toEqual([]);
+
+    // Re-timestamped: the entry id changes with the timestamp, the path stays.
+    const a2 = { ...a, updated: '2024-06-01T09:30:00+01:00' };
+    serve(a2, b, c);
+    const updated = await step();
+    expect(updated.feeds[0]).toMatchObject({ newItems: 0, updatedItems: 1 });
+    let events = await feedEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'item-updated',
+      commitmentId: 'report-export-controls-review',
+      payload: { feed: 'fcdo', item: { link: `https://www.gov.uk${a.path}`, updated: '2024-06-01T08:30:00.000Z' }, previousUpdated: '2024-05-30T09:00:00.000Z' },
+    });
+
+    serve(c, a2, b); // re-ordered
+    expect((await step()).feeds[0]).toMatchObject({ outcome: 'parsed', newItems: 0, updatedItems: 0 });
+    serve(a2, c); // b drops out
+    await step();
+    serve(a2, b, c); // and comes back
+    expect((await step()).feeds[0]).toMatchObject({ newItems: 0, updatedItems: 0 });
+    // The finder form of the same page's id: still the same item (GOV.UK items are keyed by path).
+    server.serveBody('/fcdo.atom', govukFeed([a2, b, c]).replace(`https://www.gov.uk${b.path}#${b.updated}`, `tag:www.gov.uk,2005:${b.path}`), { 'content-type': 'application/atom+xml' });
+    expect((await step()).feeds[0]).toMatchObject({ newItems: 0, updatedItems: 0 });
+    // The same re-timestamp seen again (e.g. after a restart with a lost body hash) is not a second update.
+    serve(a2, b, c);
+    await step();
+    events = await feedEvents();
+    expect(events).toHaveLength(1);
+
+    // A brand-new page that matches nothing is recorded and explained, not posted.
+    const d = { path: '/government/news/embassy-opens', title: 'Embassy opens in Tallinn', updated: '2024-06-01T12:00:00+01:00' };
+    serve(d, a2, b, c);
+    expect((await step()).feeds[0]).toMatchObject({ newItems: 1 });
+    expect(await feedEvents()).toHaveLength(1);
+    const why = await explainItem(feedStore, `https://www.gov.uk${d.path}`);
+    expect(why.ok && why.value.verdict).toMatch(/no watch term/);
+  });
+
+  it('items without a guid are keyed by link; a guid that appears later is the same item, not a new one', async () => {
+    await open();
+    const body = fixture('parliament-generic-questions-archive-rss-2019.xml');
+    server.serveBody('/q.rss', body, { 'content-type': 'application/rss+xml' });
+    const feeds = [spec('questions', '/q.rss')];
+    const p = poller();
+    const first = await p.pollOnce(feeds);
+    expect(first.feeds[0]!.items).toBeGreaterThan(3);
+
+    const withGuid = body.replace('<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link>', '<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link><guid>futoral190121</guid>');
+    expect(withGuid).not.toBe(body);
+    server.serveBody('/q.rss', withGuid, { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    const second = await p.pollOnce(feeds);
+    expect(second.feeds[0]).toMatchObject({ outcome: 'parsed', newItems: 0 });
+    const traces = await feedStore.traces('questions', 'futoral190121');
+    expect(traces.map((t) => t.decision)).toEqual(['duplicate']);
+    expect(await feedEvents()).toEqual([]);
+  });
+});
+
+describe('conditional GET', () => {
+  it('sends the stored validators; a 304 or an unchanged body parses nothing', async () => {
+    await open();
+    server.serveFile('/etag.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'), { etag: '"v1"', 'cache-control': 'max-age=60' });
+    server.serveFile('/plain.rss', join(FIXTURES, 'parliament-services-private-bills-rss-2018.xml'));
+    const feeds = [spec('etag', '/etag.rss'), spec('plain', '/plain.rss', 'parliament-bills')];
+    const p = poller();
+    expect((await p.pollOnce(feeds)).parsedBodies).toBe(2);
+    clock.advance(16 * MIN);
+    const second = await p.pollOnce(feeds);
+    expect(second.parsedBodies).toBe(0);
+    expect(second.feeds.map((f) => f.outcome)).toEqual(['not-modified', 'unchanged']);
+    expect(server.requests('/etag.rss')[1]?.headers['if-none-match']).toBe('"v1"');
+    expect(server.requests('/etag.rss')[0]?.headers['user-agent']).toBe('commitment-watch-test');
+    expect((await feedStore.getFeed('etag'))?.lastSuccessAt).toBe(clock.now().toISOString());
+  });
+});
+
+describe('hostile feeds', () => {
+  it('each is reported as a feed-health event (or a warning) and the cycle carries on', async () => {
+    await open();
+    const rss = (items: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.org/</link>${items}</channel></rss>`;
+    const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('');
+    server.serveBody('/html', '<!doctype html><html><body>Please enable JavaScript</body></html>', { 'content-type': 'text/html' });
+    server.serveBody('/truncated', fixture('parliament-services-public-bills-rss-2018.xml').slice(0, 5000), { 'content-type': 'application/rss+xml' });
+    server.serveBody('/laughs', `<?xml version="1.0"?><!DOCTYPE rss [${lol}]><rss version="2.0"><channel><title>&lol9;</title></channel></rss>`, { 'content-type': 'application/rss+xml' });
+    server.serveBody('/xxe', `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title></channel></rss>`, { 'content-type': 'application/rss+xml' });
+    server.serveBody('/huge', Buffer.alloc(2_000_000, 0x20), { 'content-type': 'application/rss+xml' });
+    server.serveBody('/bomb', gzipSync(Buffer.alloc(50_000_000, 0x20)), { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
+    server.route('/loop-a', (_req, res) => void res.writeHead(302, { location: '/loop-b' }).end());
+    server.route('/loop-b', (_req, res) => void res.writeHead(302, { location: '/loop-a' }).end());
+    server.route('/ftp', (_req, res) => void res.writeHead(302, { location: 'ftp://127.0.0.1/feed.rss' }).end());
+    server.route('/trickle', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.write('<rss version="2.0"><channel>');
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    server.serveBody('/charset', Buffer.from(rss('<item><title>Caf\u00e9 and export controls</title><link>https://example.org/a</link><guid>a</guid></item>'), 'latin1'), { 'content-type': 'application/rss+xml; charset=utf-8' });
+    server.serveBody('/dates', rss('<item><title>x</title><link>https://example.org/x</link><guid>x</guid><pubDate>the thirty-second of Smarch</pubDate></item>'), { 'content-type': 'application/rss+xml' });
+    server.serveBody('/dupes', rss('<item><title>x</title><link>https://example.org/x</link><guid>same</guid></item><item><title>y</title><link>https://example.org/y</link><guid>same</guid></item>'), { 'content-type': 'application/rss+xml' });
+    server.serveFile('/good.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+
+    const failing = ['html', 'truncated', 'laughs', 'xxe', 'huge', 'bomb', 'loop-a', 'ftp', 'trickle'];
+    const warned = ['dates', 'dupes'];
+    const feeds = [...failing, 'charset', ...warned, 'good.rss'].map((p) => spec(p.replace('.rss', ''), `/${p}`));
+    const report = await poller().pollOnce(feeds);
+
+    const byId = new Map(report.feeds.map((f) => [f.feedId, f]));
+    for (const id of failing) {
+      expect(['failed', 'invalid'], id).toContain(byId.get(id)?.outcome);
+      expect(byId.get(id)?.health, id).toBe('failing');
+    }
+    expect(byId.get('good')).toMatchObject({ outcome: 'parsed', firstFetch: true });
+    expect(['parsed', 'invalid']).toContain(byId.get('charset')?.outcome);
+    const health = (await allEvents()).filter((e) => e.type === 'feed-health');
+    for (const id of failing) {
+      expect(health.filter((e) => e.feedId === id && e.payload.change === 'failing'), id).toHaveLength(1);
+    }
+    for (const id of warned) {
+      expect(health.filter((e) => e.feedId === id && e.payload.change === 'warning'), id).toHaveLength(1);
+    }
+    expect(String(health.find((e) => e.feedId === 'html')?.payload.reason)).toMatch(/HTML/);
+    expect(String(health.find((e) => e.feedId === 'laughs')?.payload.reason)).toMatch(/entit/i);
+    expect(String(health.find((e) => e.feedId === 'loop-a')?.payload.reason)).toMatch(/loop/i);
+    expect(String(health.find((e) => e.feedId === 'dupes')?.payload.reason)).toMatch(/duplicate/);
+  });
+
+  it('failing → disabled after 10 failures in a row → probed daily → recovered, one event each', async () => {
+    await open();
+    let status = 500;
+    server.route('/flaky.rss', (_req, res) => {
+      if (status !== 200) return void res.writeHead(status, { 'retry-after': '7200' }).end('down');
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('parliament-committee-news-rss-2018.xml'));
+    });
+    const feeds = [spec('flaky', '/flaky.rss')];
+    const p = poller();
+    for (let i = 0; i < 10; i++) {
+      const r = await p.pollOnce(feeds);
+      expect(r.feeds[0]!.outcome).toBe('failed');
+      const state = (await feedStore.getFeed('flaky'))!;
+      // Retry-After (2 h) is honoured when longer than the backoff; never sooner than 5 min × 2^(n−1).
+      if (i === 0) expect(Date.parse(state.nextAttemptAt!) - clock.now().getTime()).toBe(2 * 60 * MIN);
+      // Not due before its next attempt time.
+      expect((await p.pollOnce(feeds)).feeds[0]).toMatchObject({ outcome: 'skipped' });
+      if (i < 9) clock.set(state.nextAttemptAt!);
+    }
+    const disabled = (await feedStore.getFeed('flaky'))!;
+    expect(disabled).toMatchObject({ health: 'disabled', consecutiveFailures: 10 });
+    expect(disabled.healthReason).toMatch(/10 failures in a row.*HTTP 500/);
+    const health = () => allEvents().then((es) => es.filter((e) => e.type === 'feed-health').map((e) => e.payload.change));
+    expect(await health()).toEqual(['failing', 'disabled']);
+
+    status = 200;
+    clock.advance(60 * MIN);
+    expect((await p.pollOnce(feeds)).feeds[0]).toMatchObject({ outcome: 'skipped' }); // disabled until its probe
+    clock.set(disabled.nextAttemptAt!);
+    const probe = await p.pollOnce(feeds);
+    expect(probe.feeds[0]).toMatchObject({ outcome: 'parsed', health: 'healthy' });
+    expect(await health()).toEqual(['failing', 'disabled', 'recovered']);
+    expect(await feedStore.getFeed('flaky')).toMatchObject({ health: 'healthy', consecutiveFailures: 0, healthReason: null });
+  });
+});
+
+describe('exactly once', () => {
+  async function threeFeedsWithNewItems() {
+    for (const n of [1, 2, 3]) server.serveBody(`/c${n}.rss`, fixture('parliament-committee-news-rss-2018.xml'), { 'content-type': 'application/rss+xml' });
+    const feeds = [1, 2, 3].map((n) => spec(`c${n}`, `/c${n}.rss`, 'generic'));
+    await poller().pollOnce(feeds);
+    for (const n of [1, 2, 3]) {
+      server.serveBody(`/c${n}.rss`, committeeNewsWith({ guid: `n${n}`, title: `Trade envoy forced labour course ${n} announced`, date: 'Sat, 01 Jun 2024 10:00:00 GMT' }), { 'content-type': 'application/rss+xml' });
+    }
+    clock.advance(16 * MIN);
+    return feeds;
+  }
+  const evidenceKeys = async () => (await allEvents()).filter((e) => e.type === 'evidence').map((e) => e.dedupeKey).sort();
+  const expected = [1, 2, 3].map((n) => `evidence:trade-envoy-training:https://committees.example.org/news/n${n}`);
+
+  it('a crash after some feeds committed: the next run records each event exactly once', async () => {
+    await open();
+    const feeds = await threeFeedsWithNewItems();
+    let done = 0;
+    const crashing = poller({ concurrency: 1, hooks: { afterFeed: () => { if (++done === 2) throw new Error('simulated crash'); } } });
+    await expect(crashing.pollOnce(feeds)).rejects.toThrow('simulated crash');
+    expect(await evidenceKeys()).toHaveLength(2);
+    await poller().pollOnce(feeds, { force: true });
+    expect(await evidenceKeys()).toEqual(expected);
+    clock.advance(16 * MIN);
+    await poller().pollOnce(feeds, { force: true });
+    expect(await evidenceKeys()).toEqual(expected);
+  });
+
+  it('a crash inside a feed’s transaction loses nothing: it is rolled back and done again', async () => {
+    await open();
+    const feeds = await threeFeedsWithNewItems();
+    const crashing = poller({ hooks: { beforeCommit: (id) => { if (id === 'c2') throw new Error('crash before commit'); } } });
+    await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash before commit');
+    expect((await evidenceKeys()).some((k) => k.endsWith('/n2'))).toBe(false);
+    expect((await feedStore.items('c2')).some((i) => i.key === 'n2')).toBe(false);
+    await poller().pollOnce(feeds, { force: true });
+    expect(await evidenceKeys()).toEqual(expected);
+  });
+
+  it('a feed is never polled twice at once', async () => {
+    await open();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.route('/slow.rss', async (_req, res) => {
+      await gate;
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('parliament-committee-news-rss-2018.xml'));
+    });
+    server.serveFile('/fast.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const p = poller();
+    const slowFeeds = [spec('slow', '/slow.rss')];
+    const running = p.pollOnce(slowFeeds);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.isPolling('slow')).toBe(true);
+    const second = await p.pollOnce([...slowFeeds, spec('fast', '/fast.rss')], { force: true });
+    expect(second.feeds[0]).toMatchObject({ outcome: 'skipped', reason: 'already being polled' });
+    expect(second.feeds[1]).toMatchObject({ outcome: 'parsed' }); // the slow feed delays no other
+    // Another process (another Poller on the same store) is held off by the lease.
+    const other = await poller().pollOnce(slowFeeds, { force: true });
+    expect(other.feeds[0]).toMatchObject({ outcome: 'skipped', reason: 'being polled by another process' });
+    release();
+    expect((await running).feeds[0]).toMatchObject({ outcome: 'parsed' });
+    expect(server.requests('/slow.rss')).toHaveLength(1);
+  });
+});
+
+describe('proposals, automatic changes and deadlines', () => {
+  function billsFeed(stage: string, updated: string): string {
+    return `<?xml version="1.0" encoding="utf-8"?><rss xmlns:a10="http://www.w3.org/2005/Atom" version="2.0"><channel><title>Public Bills</title><link>https://bills.parliament.uk/</link><description>All bills</description>
+<item p4:stage="${stage}" xmlns:p4="urn:services.parliament.uk-bills.ext"><guid isPermaLink="true">https://bills.parliament.uk/bills/9999</guid><link>https://bills.parliament.uk/bills/9999</link><category>Government Bill</category><category>Commons</category><title>Modern Slavery (Amendment)</title><description>A Bill to make provision about penalties under the Modern Slavery Act 2015.</description><a10:updated>${updated}</a10:updated></item>
+<item p4:stage="2nd reading" xmlns:p4="urn:services.parliament.uk-bills.ext"><guid isPermaLink="true">https://bills.parliament.uk/bills/1</guid><link>https://bills.parliament.uk/bills/1</link><category>Commons</category><category>Private Members' Bill</category><title>Something Else</title><description>A Bill about something else.</description><a10:updated>2024-05-01T10:00:00+01:00</a10:updated></item>
+</channel></rss>`;
+  }
+
+  it('a bill reaching Royal Assent applies an automatic rule once, even across a crash before it is applied', async () => {
+    const seeds = tempDir();
+    cpSync(MINI_SEEDS, seeds, { recursive: true });
+    appendFileSync(
+      join(seeds, 'registers', 'mini', 'commitments.yaml'),
+      `  - id: slavery-bill
+    title: Pass the Modern Slavery (Amendment) Bill
+    quote: We will legislate.
+    recommendations: [3]
+    department: Home Office
+    madeIn: response
+    madeOn: 2021-11-01
+    status: not-started
+    statusReason: No bill yet.
+    watch:
+      any: [modern slavery bill]
+      bills: [Modern Slavery (Amendment)]
+    rules:
+      - when: royal-assent
+        propose: delivered
+        automatic: true
+`,
+    );
+    await open(seeds);
+    const feeds = [spec('bills', '/bills.rss', 'parliament-bills')];
+    server.serveBody('/bills.rss', billsFeed('1st reading', '2024-05-20T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    await poller().pollOnce(feeds);
+    expect(await feedEvents()).toEqual([]);
+
+    server.serveBody('/bills.rss', billsFeed('2nd reading', '2024-05-27T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    await poller().pollOnce(feeds);
+    let events = await feedEvents();
+    expect(events.map((e) => e.type)).toEqual(['status-proposal', 'item-updated']);
+    expect(events[0]!.payload).toMatchObject({ commitment: 'slavery-bill', from: 'not-started', to: 'in-progress', rule: 'bill-progress', automatic: false });
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('not-started');
+
+    server.serveBody('/bills.rss', billsFeed('Royal Assent', '2024-05-31T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    const crashing = poller({ hooks: { afterFeed: () => { throw new Error('crash after commit'); } } });
+    await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash after commit');
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('not-started'); // queued, not yet applied
+
+    clock.advance(16 * MIN);
+    const rerun = await poller().pollOnce(feeds);
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('delivered');
+    events = await feedEvents();
+    expect(events.map((e) => e.type)).toEqual(['status-proposal', 'item-updated', 'status-proposal', 'item-updated', 'status-change']);
+    expect(events[2]!.payload).toMatchObject({ to: 'delivered', rule: 'royal-assent', automatic: true });
+    expect(events[4]).toMatchObject({ type: 'status-change', commitmentId: 'slavery-bill', payload: { to: 'delivered', actor: 'rule:royal-assent', evidence: ['https://bills.parliament.uk/bills/9999'] } });
+    expect(rerun.eventIds).toContain(events[4]!.id);
+    await poller().pollOnce(feeds, { force: true });
+    expect(await feedEvents()).toHaveLength(5);
+    const history = await app.store.history('slavery-bill');
+    expect(history.filter((h) => h.actor === 'rule:royal-assent')).toHaveLength(1);
+  });
+
+  it('emits one overdue event per overdue commitment, once', async () => {
+    await open();
+    server.serveFile('/good.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const p = poller();
+    const first = await p.pollOnce([spec('good', '/good.rss')]);
+    const overdue = (await allEvents()).filter((e) => e.type === 'overdue');
+    expect(overdue.map((e) => [e.commitmentId, e.payload.deadline])).toEqual([['modern-slavery-penalties', '2022-12-31']]);
+    expect(first.eventIds).toEqual(overdue.map((e) => e.id));
+    clock.advance(24 * 60 * MIN);
+    await p.pollOnce([spec('good', '/good.rss')]);
+    expect((await allEvents()).filter((e) => e.type === 'overdue')).toHaveLength(1);
+  });
+});
