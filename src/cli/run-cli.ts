@@ -18,6 +18,8 @@ import {
   renderStats,
   searchHitJson,
 } from './format.ts';
+import { registerPollCommand } from './poll-command.ts';
+import { registerWhyCommand } from './why-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -209,6 +211,9 @@ function buildProgram(ctx: CliContext): Command {
           .join('\n'),
       );
     });
+
+  registerPollCommand(program, ctx);
+  registerWhyCommand(program, ctx);
 
   return program;
 }

@@ -1,0 +1,145 @@
+// `commitment-watch poll --once [--feeds FILE] [--force] [--json]`: one poll cycle over the feeds, printing
+// every event it recorded — readable by default, one JSON object per line with --json. The store
+// (DATABASE_URL) remembers what was seen, so a second run prints only what is new. Exit 0 when the cycle
+// ran, even if feeds failed: their failures are `feed-health` events.
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import pc from 'picocolors';
+import type { Database } from '../db/tables.ts';
+import { eventsAfter, type StoredEvent } from '../events.ts';
+import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
+import { KyselyFeedStore } from '../feeds/feed-store.ts';
+import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
+import { configuredFeeds } from '../feeds/scheduler.ts';
+import type { CliContext } from './run-cli.ts';
+
+export function registerPollCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('poll')
+    .description('poll the feeds once and print what is new (the bot itself polls on a schedule: npm start)')
+    .option('--once', 'poll every feed once, then exit')
+    .option('--feeds <file>', 'poll these feeds instead: a JSON array of {"id", "url", "kind"?} (kind recognised when left out)')
+    .option('--force', 'also poll feeds that are backing off, inside the publisher’s cache time, or disabled')
+    .option('--json', 'print one JSON object per event, a line each')
+    .action(async (o: { once?: boolean; feeds?: string; force?: boolean; json?: boolean }) => {
+      if (!o.once) ctx.fail('poll runs one cycle: add --once (npm start runs the bot, which polls on a schedule)');
+      const feeds = await readFeeds(ctx, o.feeds);
+      const app = await ctx.app();
+      if (!ctx.config.botContact && !o.json) {
+        ctx.io.err('warning: BOT_CONTACT is not set; publishers ask bots to say how to reach their operator (User-Agent)');
+      }
+      const fetcher = feedFetcher(ctx.config);
+      try {
+        const poller = new Poller({
+          feedStore: new KyselyFeedStore(app.db),
+          registerStore: app.store,
+          fetcher,
+          clock: ctx.clock,
+          timeZone: ctx.config.timeZone,
+        });
+        const report = await poller.pollOnce(feeds, { force: o.force, respectInterval: false });
+        const events = await eventsByIds(app.db, report.eventIds);
+        for (const event of events) ctx.io.out(o.json ? JSON.stringify(eventJson(event)) : renderEvent(event));
+        if (!o.json) ctx.io.err(summary(report, events.length));
+      } finally {
+        fetcher.close();
+      }
+    });
+}
+
+async function readFeeds(ctx: CliContext, file: string | undefined): Promise<FeedSpec[]> {
+  if (file === undefined) {
+    try {
+      return await configuredFeeds(ctx.config.feedsFile);
+    } catch (error) {
+      return ctx.fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const list = await loadFeedList(file);
+  if (!list.ok) ctx.fail(`the feeds file is invalid:\n${list.error.map((p) => `  - ${formatFeedListProblem(p)}`).join('\n')}`);
+  return list.value;
+}
+
+async function eventsByIds(db: Kysely<Database>, ids: number[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
+  const wanted = new Set(ids);
+  const last = Math.max(...ids);
+  const out: StoredEvent[] = [];
+  let after = Math.min(...ids) - 1;
+  while (after < last) {
+    const batch = await eventsAfter(db, after, 500);
+    if (batch.length === 0) break;
+    for (const e of batch) if (wanted.has(e.id)) out.push(e);
+    after = batch.at(-1)!.id;
+  }
+  return out;
+}
+
+/**
+ * The JSON line of an event: `type`, `commitment` (where there is one), `feed`, `item` {title, link,
+ * published}, `score`, `matched` and the rest of the event's payload, plus `eventId` (the outbox id).
+ */
+export function eventJson(event: StoredEvent): Record<string, unknown> {
+  const p = event.payload;
+  if (event.type === 'status-change') {
+    // Written by the register store: its `id` is the history entry's.
+    return {
+      type: event.type,
+      commitment: event.commitmentId ?? p.commitment,
+      from: p.from,
+      to: p.to,
+      reason: p.reason,
+      evidence: p.evidence,
+      actor: p.actor,
+      at: p.at,
+      historyId: p.id,
+      eventId: event.id,
+    };
+  }
+  const out: Record<string, unknown> = { type: event.type };
+  if (event.commitmentId) out.commitment = event.commitmentId;
+  if (event.feedId) out.feed = event.feedId;
+  for (const [k, v] of Object.entries(p)) if (!(k in out)) out[k] = v;
+  out.eventId = event.id;
+  return out;
+}
+
+interface ItemJson {
+  title?: string;
+  link?: string;
+  published?: string | null;
+}
+
+export function renderEvent(event: StoredEvent): string {
+  const p = event.payload as Record<string, unknown> & { item?: ItemJson };
+  const tag = (s: string) => pc.bold(`[${s}]`);
+  const c = event.commitmentId ? pc.cyan(event.commitmentId) : '';
+  const item = p.item ? `“${p.item.title ?? ''}”${p.item.link ? `\n    ${pc.underline(p.item.link)}` : ''}` : '';
+  const via = event.feedId ? pc.dim(` via ${event.feedId}`) : '';
+  const terms = Array.isArray(p.matched) && p.matched.length ? pc.dim(` score ${String(p.score)} [${(p.matched as string[]).join(', ')}]`) : '';
+  switch (event.type) {
+    case 'evidence':
+      return `${tag('evidence')} ${c}${terms}${via}\n    ${item}`;
+    case 'status-proposal':
+      return `${tag('proposal')} ${c} ${String(p.from ?? '?')} → ${pc.bold(String(p.to))} (${String(p.rule)}${p.automatic ? ', automatic' : ', needs an editor'})${via}\n    ${String(p.reason)}${item ? `\n    ${item}` : ''}`;
+    case 'status-change':
+      return `${tag('status')} ${c} ${String(p.from ?? '—')} → ${pc.bold(String(p.to))} by ${String(p.actor)}\n    ${String(p.reason)}`;
+    case 'item-updated':
+      return `${tag('updated')} ${c}${via} ${pc.dim(`(was ${String(p.previousUpdated ?? '—')})`)}\n    ${item}`;
+    case 'feed-health':
+      return `${tag('feed')} ${pc.bold(String(event.feedId ?? p.feed))} ${p.change === 'warning' ? pc.yellow('warning') : p.health === 'healthy' ? pc.green('recovered') : pc.red(String(p.health))}: ${String(p.reason)}`;
+    case 'overdue':
+      return `${tag('overdue')} ${c} deadline ${String(p.deadline)} passed (${String(p.status)})`;
+  }
+}
+
+function summary(report: CycleReport, printed: number): string {
+  const count = (outcome: string) => report.feeds.filter((f) => f.outcome === outcome).length;
+  const parts = [
+    `${count('parsed')} read`,
+    `${count('not-modified') + count('unchanged')} unchanged`,
+    `${count('failed') + count('invalid') + count('error')} failed`,
+    `${count('skipped')} skipped`,
+  ];
+  return pc.dim(`Polled ${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'}: ${parts.join(', ')}; ${printed} new event${printed === 1 ? '' : 's'}.`);
+}

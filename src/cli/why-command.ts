@@ -1,0 +1,19 @@
+// `commitment-watch why <item-url> [--json]`: for an item the bot has seen, which commitments it matched
+// or not (scores, terms, reasons) and why it was or was not posted. Unknown link: exit 1.
+import type { Command } from 'commander';
+import { explainItem, explanationText } from '../feeds/explain.ts';
+import { KyselyFeedStore } from '../feeds/feed-store.ts';
+import type { CliContext } from './run-cli.ts';
+
+export function registerWhyCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('why <url>')
+    .description('why an item of a feed was or was not posted: its matches, scores and decisions')
+    .option('--json', 'print JSON')
+    .action(async (url: string, o: { json?: boolean }) => {
+      const app = await ctx.app();
+      const result = await explainItem(new KyselyFeedStore(app.db), url);
+      if (!result.ok) ctx.fail(result.error);
+      ctx.io.out(o.json ? JSON.stringify(result.value, null, 2) : explanationText(result.value));
+    });
+}

@@ -1,0 +1,139 @@
+// `commitment-watch poll --once` and `why`, in-process, against fixtures served on 127.0.0.1, with a store
+// in a temp folder (DATABASE_URL) so a second run sees what the first recorded.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../src/clock.ts';
+import { runCli } from '../src/cli/run-cli.ts';
+import { startFeedServer, type FeedServer } from './support/feed-server.ts';
+import { MINI_SEEDS, tempDir } from './support/register.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'feeds');
+const committeeNews = readFileSync(join(FIXTURES, 'parliament-committee-news-rss-2018.xml'), 'utf8');
+const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+let server: FeedServer;
+let dir: string;
+let clock: ReturnType<typeof manualClock>;
+
+beforeEach(async () => {
+  server = await startFeedServer();
+  dir = tempDir('cw-poll-');
+  clock = manualClock('2024-06-01T12:00:00Z');
+});
+afterEach(() => server.close());
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    env: {
+      DATABASE_URL: `file:${join(dir, 'store.sqlite')}`,
+      LOG_LEVEL: 'silent',
+      ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
+      BOT_CONTACT: 'mailto:ops@example.org',
+      NO_COLOR: '1',
+      ...env,
+    },
+    seedsDir: MINI_SEEDS,
+    clock,
+    io: { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) },
+  });
+  const lines = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code, stdout, stderr, lines };
+}
+
+function feedsFile(feeds: unknown[]): string {
+  const file = join(dir, 'feeds.json');
+  writeFileSync(file, JSON.stringify(feeds));
+  return file;
+}
+
+const withNewItem = (title: string) =>
+  committeeNews.replace('<item>', `<item><title>${title}</title><link>https://committees.example.org/news/new-1</link><guid>new-1</guid><description>Evidence session.</description><pubDate>Sat, 01 Jun 2024 11:00:00 GMT</pubDate></item><item>`);
+
+describe('poll --once', () => {
+  it('prints one JSON line per event; a second run prints only what is new; why explains an item', async () => {
+    server.serveBody('/committee.rss', committeeNews, { 'content-type': 'application/rss+xml', etag: '"1"' });
+    server.serveFile('/legislation.feed', join(FIXTURES, 'legislation-gov-uk-new-data-feed-2015.xml'));
+    const file = feedsFile([
+      { id: 'committee', url: server.url('/committee.rss') },
+      { id: 'legislation', url: server.url('/legislation.feed'), kind: 'legislation' },
+    ]);
+
+    const first = await cli(['poll', '--once', '--feeds', file, '--json']);
+    expect(first.code).toBe(0);
+    // The first fetch posts nothing; the only event is the mini register's overdue commitment.
+    expect(first.lines()).toEqual([expect.objectContaining({ type: 'overdue', commitment: 'modern-slavery-penalties', deadline: '2022-12-31' })]);
+    expect(server.requests('/committee.rss')[0]?.headers['user-agent']).toBe(`commitment-watch/${VERSION} (+mailto:ops@example.org)`);
+
+    server.serveBody('/committee.rss', withNewItem('Trade envoy course on forced labour launched'), { 'content-type': 'application/rss+xml', etag: '"2"' });
+    clock.advance(60_000);
+    const second = await cli(['poll', '--once', '--feeds', file, '--json']);
+    expect(second.code).toBe(0);
+    const lines = second.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      type: 'evidence',
+      commitment: 'trade-envoy-training',
+      feed: 'committee',
+      item: { title: 'Trade envoy course on forced labour launched', link: 'https://committees.example.org/news/new-1', published: '2024-06-01T11:00:00.000Z' },
+      score: expect.any(Number),
+      matched: ['trade envoy'],
+    });
+    expect(server.requests('/committee.rss')[1]?.headers['if-none-match']).toBe('"1"');
+
+    clock.advance(60_000);
+    const third = await cli(['poll', '--once', '--feeds', file, '--json']);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toBe('');
+
+    const why = await cli(['why', 'https://committees.example.org/news/new-1']);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('Posted: event');
+    expect(why.stdout).toMatch(/✓ trade-envoy-training {2}score [\d.]+ \[trade envoy\]/);
+    const whyJson = JSON.parse((await cli(['why', 'https://committees.example.org/news/new-1', '--json'])).stdout) as Record<string, unknown>;
+    expect(whyJson).toMatchObject({ posted: true, sightings: [{ feed: 'committee', identity: [{ decision: 'new' }] }] });
+
+    // An item of the first fetch: seen, not posted, and why.
+    const old = await cli(['why', 'http://www.parliament.uk/business/committees/committees-a-z/commons-select/administration-committee/news-parliament-2017/single-use-plastics-in-parliament/']);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toMatch(/Not posted: it was already in the feed when the bot first read it/);
+
+    const unknown = await cli(['why', 'https://example.org/never-seen']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/no feed item with the link https:\/\/example\.org\/never-seen has been seen/);
+  });
+
+  it('reads by default; failed feeds are events, not a failed run', async () => {
+    server.serveBody('/broken.rss', '<!doctype html><html><body>Sorry</body></html>', { 'content-type': 'text/html' });
+    server.serveFile('/ok.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const file = feedsFile([
+      { id: 'broken', url: server.url('/broken.rss') },
+      { id: 'ok', url: server.url('/ok.rss') },
+    ]);
+    const r = await cli(['poll', '--once', '--feeds', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[feed\] broken failing: .*HTML page/);
+    expect(r.stdout).toMatch(/\[overdue\] modern-slavery-penalties deadline 2022-12-31 passed/);
+    expect(r.stderr).toMatch(/Polled 2 feeds: 1 read, 0 unchanged, 1 failed, 0 skipped; 2 new events\./);
+  });
+
+  it('refuses loopback addresses unless ALLOW_PRIVATE_FEED_ADDRESSES is set', async () => {
+    server.serveFile('/ok.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const file = feedsFile([{ id: 'ok', url: server.url('/ok.rss') }]);
+    const r = await cli(['poll', '--once', '--feeds', file, '--json'], { ALLOW_PRIVATE_FEED_ADDRESSES: '' });
+    expect(r.code).toBe(0);
+    expect(r.lines().find((l) => l.type === 'feed-health')).toMatchObject({ feed: 'ok', health: 'failing', reason: expect.stringMatching(/Refused/) });
+    expect(server.connectionCount).toBe(0);
+  });
+
+  it('needs --once, and says what is wrong with a feeds file', async () => {
+    expect((await cli(['poll'])).stderr).toMatch(/add --once/);
+    const file = feedsFile([{ id: 'x', url: 'ftp://example.org/feed' }]);
+    const r = await cli(['poll', '--once', '--feeds', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the feeds file is invalid:\n {2}- .*feeds\.json: \[0\]\.url \(line 1\): must be an http\(s\) URL/);
+  });
+});
