@@ -141,6 +141,7 @@ export class Matcher {
   constructor(commitments: readonly CommitmentRow[], options: MatcherOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.thresholdText = this.threshold.toFixed(1);
+    if (commitments.length > INDEX_BITS) throw new RangeError(`a Matcher takes at most ${INDEX_BITS} commitments`);
     for (const [index, row] of commitments.entries()) {
       const any = uniqueTerms(this.refsOf(row.watch.any));
       const groups = (row.watch.all ?? []).map((written) => ({ written, alternatives: this.refs(written) })).filter((g) => g.alternatives.length > 0);
@@ -180,7 +181,6 @@ export class Matcher {
     this.place = new Uint8Array(this.terms.length);
     this.seen = new Uint32Array(this.compiled.length);
     this.slot = new Int32Array(this.compiled.length);
-    if (this.compiled.length > INDEX_BITS) throw new RangeError(`a Matcher takes at most ${INDEX_BITS} commitments`);
   }
 
   /** Every commitment for which one of its `any` terms or linked bills matched; accepted ones first. */
@@ -413,7 +413,7 @@ export class Matcher {
       }
     }
     let bill: { key: string; written: string } | undefined;
-    if (scan.billKey !== undefined) for (const b of c.bills) if (b.key === scan.billKey) bill = b;
+    if (scan.billKey !== undefined) bill = c.bills.find((b) => b.key === scan.billKey);
     if (bill) {
       score += WEIGHTS.bill;
       matched.push(bill.written);
