@@ -421,7 +421,10 @@ export class Poller {
         }
         if (version) {
           counts.updatedItems++;
-          if (!sameLink) await tx.updateItem(feed.id, item.key, { link: item.link, title: item.title, published: item.published ?? null, updated: item.updated ?? null, stage: item.billStage ?? null, fingerprint, lastSeenAt: at });
+          if (!sameLink) {
+            await tx.updateItem(feed.id, item.key, { link: item.link, title: item.title, published: item.published ?? null, updated: item.updated ?? null, stage: item.billStage ?? null, fingerprint });
+            seenAgain.push(item.key);
+          }
           trace({
             stage: 'identity',
             decision: 'update',
