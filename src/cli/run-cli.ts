@@ -20,6 +20,7 @@ import {
 } from './format.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
+import { registerDigestCommand } from './digest-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -214,6 +215,7 @@ function buildProgram(ctx: CliContext): Command {
 
   registerPollCommand(program, ctx);
   registerWhyCommand(program, ctx);
+  registerDigestCommand(program, ctx);
 
   return program;
 }

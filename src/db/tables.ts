@@ -210,4 +210,26 @@ export interface Database extends DiscordTables {
   feed_items: FeedItemsTable;
   feed_item_traces: FeedItemTracesTable;
   feed_pending_changes: FeedPendingChangesTable;
+  digest_runs: DigestRunsTable;
+}
+
+// Digest and alert-batch runs (migration 0005): one per (subscription, kind, window start).
+export interface DigestRunsTable {
+  id: Generated<number>;
+  subscription_id: number;
+  channel_id: string;
+  kind: string;
+  window_start: string;
+  window_end: string;
+  late: number;
+  state: string;
+  messages: string;
+  parts_total: number;
+  parts_sent: Generated<number>;
+  message_ids: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  posted_at: string | null;
 }

@@ -1,0 +1,233 @@
+// What a digest says: built from the outbox events recorded in its window [start, end) — filtered by what
+// the subscription wants — and from the register. The JSON keys of Digest are fixed (the preview's
+// --json prints them): window, scoreboard, statusChanges, evidence, overdue, upcoming, failingFeeds.
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Database } from '../db/tables.ts';
+import { SETTLED_STATUSES, STATUSES, type Status } from '../domain.ts';
+import type { EventType, StoredEvent } from '../events.ts';
+import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
+import { wants, type EventSubject, type SubscriptionFilters } from '../subscriptions/subscription.ts';
+import type { Window } from './schedule.ts';
+
+export interface DigestDeps {
+  db: Kysely<Database>;
+  store: RegisterStore;
+  /** The zone in which deadline dates fall (TIMEZONE). */
+  timeZone: string;
+}
+
+export interface DigestStatusChange {
+  commitment: string;
+  title: string;
+  from: Status | null;
+  to: Status;
+  reason: string;
+  sources: string[];
+  at: string;
+  actor: string | null;
+}
+
+export interface DigestEvidenceItem {
+  title: string;
+  link: string;
+  feed: string | null;
+  published: string | null;
+  updated: boolean;
+}
+
+export interface DigestEvidenceGroup {
+  commitment: string;
+  title: string;
+  items: DigestEvidenceItem[];
+}
+
+export interface DigestCommitmentRef {
+  commitment: string;
+  title: string;
+  deadline: string;
+  deadlineText: string | null;
+  status: Status;
+}
+
+export interface DigestFailingFeed {
+  feed: string;
+  url: string | null;
+  health: string;
+  reason: string;
+  since: string;
+}
+
+export interface Digest {
+  window: { start: string; end: string };
+  scoreboard: Record<Status, number>;
+  statusChanges: DigestStatusChange[];
+  evidence: DigestEvidenceGroup[];
+  overdue: DigestCommitmentRef[];
+  upcoming: DigestCommitmentRef[];
+  failingFeeds: DigestFailingFeed[];
+  /** Posted after its due time (after downtime), or covering more than one period. */
+  late?: boolean;
+  /** Nothing in any list: renderers post a short "nothing moved" summary (or nothing, if quietDigest is off). */
+  quiet: boolean;
+}
+
+export const UPCOMING_DAYS = 30;
+
+/** The commitments of the register with what a filter needs to know of them. */
+export async function commitmentSubjects(store: RegisterStore): Promise<Map<string, { row: CommitmentRow; themes: string[] }>> {
+  const { items } = await store.listCommitments({}, { offset: 0, limit: 100_000 });
+  const themesByRec = new Map<string, string>();
+  for (const rec of await store.listRecommendations()) themesByRec.set(`${rec.registerId}:${rec.number}`, rec.theme);
+  return new Map(
+    items.map((row) => [row.id, { row, themes: row.recommendations.map((n) => themesByRec.get(`${row.registerId}:${n}`)).filter((t): t is string => !!t) }]),
+  );
+}
+
+export type Subjects = Awaited<ReturnType<typeof commitmentSubjects>>;
+
+export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'payload'>, subjects: Subjects): EventSubject {
+  const c = event.commitmentId ? subjects.get(event.commitmentId) : undefined;
+  const to = event.type === 'status-change' ? (event.payload.to as Status | undefined) : undefined;
+  return {
+    type: event.type,
+    commitmentId: event.commitmentId,
+    department: c?.row.department,
+    originalDepartment: c?.row.originalDepartment,
+    themes: c?.themes,
+    status: to ?? c?.row.status,
+  };
+}
+
+/** Events recorded in [start, end), oldest first (compared as instants, whatever the ISO spelling). */
+export async function eventsInWindow(db: Kysely<Database>, window: Window, types?: EventType[]): Promise<StoredEvent[]> {
+  // A day of slack either side of the text comparison, then the exact comparison on parsed instants.
+  const lo = new Date(window.start.getTime() - 86_400_000).toISOString();
+  const hi = new Date(window.end.getTime() + 86_400_000).toISOString();
+  let query = db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
+  if (types) query = query.where('type', 'in', types);
+  const rows = await query.orderBy('id').execute();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      type: r.type as EventType,
+      commitmentId: r.commitment_id ?? undefined,
+      feedId: r.feed_id ?? undefined,
+      payload: JSON.parse(r.payload) as Record<string, unknown>,
+      dedupeKey: r.dedupe_key,
+      createdAt: r.created_at,
+    }))
+    .filter((e) => {
+      const t = Date.parse(e.createdAt);
+      return t >= window.start.getTime() && t < window.end.getTime();
+    });
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters, window: Window, now: Date, options: { late?: boolean } = {}): Promise<Digest> {
+  const subjects = await commitmentSubjects(deps.store);
+  const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id, payload: {} }, subjects)));
+  const title = (id: string) => subjects.get(id)?.row.title ?? id;
+
+  const scoreboard = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const { row } of wanted) scoreboard[row.status]++;
+
+  const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
+
+  const statusChanges: DigestStatusChange[] = events
+    .filter((e) => e.type === 'status-change' && e.commitmentId)
+    .map((e) => ({
+      commitment: e.commitmentId!,
+      title: title(e.commitmentId!),
+      from: (str(e.payload.from) as Status | null) ?? null,
+      to: e.payload.to as Status,
+      reason: str(e.payload.reason) ?? '',
+      sources: strings(e.payload.evidence),
+      at: str(e.payload.at) ?? e.createdAt,
+      actor: str(e.payload.actor),
+    }));
+
+  const groups = new Map<string, DigestEvidenceGroup>();
+  for (const e of events) {
+    if ((e.type !== 'evidence' && e.type !== 'item-updated') || !e.commitmentId) continue;
+    const item = (e.payload.item ?? {}) as Record<string, unknown>;
+    const link = str(item.link);
+    if (!link) continue;
+    const group = groups.get(e.commitmentId) ?? { commitment: e.commitmentId, title: title(e.commitmentId), items: [] };
+    groups.set(e.commitmentId, group);
+    const existing = group.items.find((i) => i.link === link);
+    const entry = { title: str(item.title) ?? link, link, feed: str(e.payload.feed) ?? e.feedId ?? null, published: str(item.published), updated: e.type === 'item-updated' };
+    // One entry per page: the latest version of it, as GOV.UK digests do.
+    if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated });
+    else group.items.push(entry);
+  }
+  const evidence = [...groups.values()];
+
+  // Overdue in the window: an `overdue` event recorded in it, or a deadline that passed in it (a deadline
+  // date passes at the end of that day, in TIMEZONE) on a commitment that is still not settled.
+  const overdue = new Map<string, DigestCommitmentRef>();
+  const ref = (row: CommitmentRow): DigestCommitmentRef => ({
+    commitment: row.id,
+    title: row.title,
+    deadline: row.deadlineDate ?? '',
+    deadlineText: row.deadline?.text ?? null,
+    status: row.status,
+  });
+  for (const e of events) {
+    if (e.type !== 'overdue' || !e.commitmentId) continue;
+    const row = subjects.get(e.commitmentId)?.row;
+    overdue.set(e.commitmentId, row ? ref(row) : { commitment: e.commitmentId, title: str(e.payload.commitmentTitle) ?? e.commitmentId, deadline: str(e.payload.deadline) ?? '', deadlineText: str(e.payload.deadlineText), status: e.payload.status as Status });
+  }
+  const upcoming: DigestCommitmentRef[] = [];
+  const endDay = DateTime.fromJSDate(window.end, { zone: deps.timeZone }).toISODate()!;
+  const horizon = DateTime.fromJSDate(window.end, { zone: deps.timeZone }).plus({ days: UPCOMING_DAYS }).toISODate()!;
+  for (const { row } of wanted) {
+    if (!row.deadlineDate || SETTLED_STATUSES.includes(row.status)) continue;
+    const passesAt = DateTime.fromISO(row.deadlineDate, { zone: deps.timeZone }).plus({ days: 1 }).toMillis();
+    if (passesAt >= window.start.getTime() && passesAt < window.end.getTime() && !overdue.has(row.id)) overdue.set(row.id, ref(row));
+    if (row.deadlineDate >= endDay && row.deadlineDate <= horizon) upcoming.push(ref(row));
+  }
+  upcoming.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.commitment.localeCompare(b.commitment));
+
+  const failingFeeds = await failingFeedsAt(deps.db, window.end, filters);
+
+  const digest: Digest = {
+    window: { start: window.start.toISOString(), end: window.end.toISOString() },
+    scoreboard,
+    statusChanges,
+    evidence,
+    overdue: [...overdue.values()],
+    upcoming,
+    failingFeeds,
+    quiet: false,
+  };
+  digest.quiet = isQuiet(digest);
+  if (options.late) digest.late = true;
+  void now;
+  return digest;
+}
+
+export function isQuiet(d: Pick<Digest, 'statusChanges' | 'evidence' | 'overdue' | 'upcoming' | 'failingFeeds'>): boolean {
+  return !d.statusChanges.length && !d.evidence.length && !d.overdue.length && !d.upcoming.length && !d.failingFeeds.length;
+}
+
+/**
+ * Feeds failing or disabled at `at`: each feed's latest `feed-health` event recorded before then. Read
+ * from the outbox, so the digest does not depend on the feed store's tables.
+ */
+export async function failingFeedsAt(db: Kysely<Database>, at: Date, filters: SubscriptionFilters): Promise<DigestFailingFeed[]> {
+  if (!wants(filters, { type: 'feed-health' })) return [];
+  const rows = await db.selectFrom('events').selectAll().where('type', '=', 'feed-health').orderBy('id').execute();
+  const latest = new Map<string, DigestFailingFeed>();
+  for (const r of rows) {
+    if (Date.parse(r.created_at) >= at.getTime()) continue;
+    const p = JSON.parse(r.payload) as Record<string, unknown>;
+    const feed = str(p.feed) ?? r.feed_id;
+    if (!feed) continue;
+    const health = str(p.health) ?? str(p.state) ?? 'unknown';
+    latest.set(feed, { feed, url: str(p.url), health, reason: str(p.reason) ?? str(p.message) ?? '', since: r.created_at });
+  }
+  return [...latest.values()].filter((f) => f.health === 'failing' || f.health === 'disabled');
+}

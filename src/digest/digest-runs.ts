@@ -1,0 +1,179 @@
+// Exactly once, for digests and alert batches. The mechanism:
+//
+// 1. Record before posting. A run is one row per (subscription, kind, window start) — a UNIQUE key — written
+//    with its messages rendered and FROZEN, in one INSERT, before anything is sent. A second tick, a
+//    second process or a restart finds the row and never renders or records the window again; the next
+//    window starts where the last recorded one ended (lastEnd), so nothing is lost either.
+// 2. Part-level progress. A digest may take several messages (parts). After Discord accepts part i, the row
+//    is updated (parts_sent = i + 1, message id appended) before part i + 1 is sent. A restart resumes a
+//    pending run from parts_sent: the parts already sent are not sent again, the rest are sent once.
+// 3. Nonces for the gap between "Discord accepted part i" and "we recorded it". Every part is sent with the
+//    nonce cw-<kind>-<run>-<part> and enforce_nonce, so a retry within Discord's nonce window returns the
+//    message already created instead of posting a second one; the same marker is in the part's footer, and
+//    the Discord sender looks for it among the channel's recent messages before re-sending a part of a run
+//    that was interrupted. Only a crash in that exact gap, with Read Message History denied AND the restart
+//    later than the nonce window, could post one part twice.
+//
+// States: pending → posted (all parts sent) | skipped (nothing to post: an empty batch, or a quiet digest
+// with quietDigest off) | abandoned (the channel refused it: 403/404, or the subscription is gone).
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DigestRunsTable } from '../db/tables.ts';
+import type { RenderedMessage } from './render-digest.ts';
+import type { Window } from './schedule.ts';
+
+export const RUN_KINDS = ['digest', 'daily', 'weekly'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export type RunState = 'pending' | 'posted' | 'skipped' | 'abandoned';
+
+export interface DigestRun {
+  id: number;
+  subscriptionId: number;
+  channelId: string;
+  kind: RunKind;
+  windowStart: string;
+  windowEnd: string;
+  late: boolean;
+  state: RunState;
+  messages: RenderedMessage[];
+  partsTotal: number;
+  partsSent: number;
+  messageIds: string[];
+  attempts: number;
+  lastError: string | null;
+  postedAt: string | null;
+}
+
+/**
+ * The nonce base of a run, from its unique key (so it is known before the row exists); part i is sent with
+ * nonce `${base}-${i}`. Discord allows 25 characters: "cw-d-<sub>-<window start in minutes, base 36>".
+ */
+export function runNonceBase(kind: RunKind, subscriptionId: number, windowStart: Date): string {
+  const k = kind === 'digest' ? 'g' : kind === 'daily' ? 'd' : 'w';
+  return `cw-${k}-${subscriptionId.toString(36)}-${Math.floor(windowStart.getTime() / 60_000).toString(36)}`;
+}
+
+function toRun(r: Selectable<DigestRunsTable>): DigestRun {
+  return {
+    id: r.id,
+    subscriptionId: r.subscription_id,
+    channelId: r.channel_id,
+    kind: r.kind as RunKind,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    late: r.late === 1,
+    state: r.state as RunState,
+    messages: JSON.parse(r.messages) as RenderedMessage[],
+    partsTotal: r.parts_total,
+    partsSent: Number(r.parts_sent),
+    messageIds: JSON.parse(r.message_ids) as string[],
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    postedAt: r.posted_at,
+  };
+}
+
+export interface NewRun {
+  subscriptionId: number;
+  channelId: string;
+  kind: RunKind;
+  window: Window;
+  late: boolean;
+  /** Renders the messages, given the run's nonce base (for the part markers); none means there is nothing to post (skipped). */
+  render(nonceBase: string): Promise<RenderedMessage[]> | RenderedMessage[];
+}
+
+export class DigestRuns {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The end of the last window recorded for a subscription and kind (whatever became of it). */
+  async lastEnd(subscriptionId: number, kind: RunKind): Promise<Date | undefined> {
+    const rows = await this.db.selectFrom('digest_runs').select('window_end').where('subscription_id', '=', subscriptionId).where('kind', '=', kind).execute();
+    const max = Math.max(...rows.map((r) => Date.parse(r.window_end)));
+    return Number.isFinite(max) ? new Date(max) : undefined;
+  }
+
+  /** Records a run once, with its messages frozen; `created` is false when the window was already recorded. */
+  async record(input: NewRun, now: Date): Promise<{ run: DigestRun; created: boolean }> {
+    const existing = await this.find(input.subscriptionId, input.kind, input.window.start);
+    if (existing) return { run: existing, created: false };
+    const messages = await input.render(runNonceBase(input.kind, input.subscriptionId, input.window.start));
+    const at = now.toISOString();
+    // One statement: the row appears with its messages or not at all; a concurrent recorder loses the race.
+    const inserted = await this.db
+      .insertInto('digest_runs')
+      .values({
+        subscription_id: input.subscriptionId,
+        channel_id: input.channelId,
+        kind: input.kind,
+        window_start: input.window.start.toISOString(),
+        window_end: input.window.end.toISOString(),
+        late: input.late ? 1 : 0,
+        state: messages.length ? 'pending' : 'skipped',
+        messages: JSON.stringify(messages),
+        parts_total: messages.length,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(['subscription_id', 'kind', 'window_start']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return { run: (await this.find(input.subscriptionId, input.kind, input.window.start))!, created: !!inserted };
+  }
+
+  async find(subscriptionId: number, kind: RunKind, windowStart: Date): Promise<DigestRun | undefined> {
+    const row = await this.db
+      .selectFrom('digest_runs')
+      .selectAll()
+      .where('subscription_id', '=', subscriptionId)
+      .where('kind', '=', kind)
+      .where('window_start', '=', windowStart.toISOString())
+      .executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  async get(id: number): Promise<DigestRun | undefined> {
+    const row = await this.db.selectFrom('digest_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  async list(subscriptionId?: number): Promise<DigestRun[]> {
+    let q = this.db.selectFrom('digest_runs').selectAll();
+    if (subscriptionId !== undefined) q = q.where('subscription_id', '=', subscriptionId);
+    return (await q.orderBy('id').execute()).map(toRun);
+  }
+
+  async pending(): Promise<DigestRun[]> {
+    return (await this.db.selectFrom('digest_runs').selectAll().where('state', '=', 'pending').orderBy('id').execute()).map(toRun);
+  }
+
+  /** Counts an attempt before sending: a resumed run with attempts > 0 may have a part in flight. */
+  async startAttempt(id: number, now: Date): Promise<void> {
+    await this.db.updateTable('digest_runs').set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now.toISOString() })).where('id', '=', id).execute();
+  }
+
+  /** Records that part `part` went out; only the next part in order moves progress on. */
+  async partSent(id: number, part: number, messageId: string, now: Date): Promise<void> {
+    const run = await this.get(id);
+    if (!run || run.partsSent !== part) return;
+    const done = part + 1 >= run.partsTotal;
+    await this.db
+      .updateTable('digest_runs')
+      .set({
+        parts_sent: part + 1,
+        message_ids: JSON.stringify([...run.messageIds, messageId]),
+        updated_at: now.toISOString(),
+        ...(done ? { state: 'posted', posted_at: now.toISOString() } : {}),
+      })
+      .where('id', '=', id)
+      .where('parts_sent', '=', part)
+      .execute();
+  }
+
+  async failed(id: number, error: string, now: Date): Promise<void> {
+    await this.db.updateTable('digest_runs').set({ last_error: error, updated_at: now.toISOString() }).where('id', '=', id).execute();
+  }
+
+  async abandon(id: number, reason: string, now: Date): Promise<void> {
+    await this.db.updateTable('digest_runs').set({ state: 'abandoned', last_error: reason, updated_at: now.toISOString() }).where('id', '=', id).where('state', '=', 'pending').execute();
+  }
+}

@@ -1,0 +1,200 @@
+// The digest scheduler: every minute (node-cron, in TIMEZONE) and once at start (catch-up after
+// downtime), each subscription's due windows are recorded as runs (digest-runs.ts) and every pending run
+// is handed to the DigestSender — in console mode one that prints, in Discord mode one that posts through
+// discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
+import { REST } from 'discord.js';
+import nodeCron from 'node-cron';
+import type { App } from '../app.ts';
+import type { Clock } from '../clock.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Service, ServiceStarter } from '../runtime.ts';
+import { KyselySubscriptionStore, type SubscriptionStore } from '../subscriptions/subscription-store.ts';
+import type { Subscription, SubscriptionFilters } from '../subscriptions/subscription.ts';
+import { buildBatch, renderBatchMessages } from './batches.ts';
+import { buildDigest, type Digest, type DigestDeps } from './build-digest.ts';
+import { DigestRuns, runNonceBase, type DigestRun, type RunKind } from './digest-runs.ts';
+import { discordSender } from './discord-sender.ts';
+import { renderDigestMessages, renderDigestText, type RenderedMessage } from './render-digest.ts';
+import { currentWindow, dailySchedule, digestSchedule, dueWindows, type ScheduleSpec, type Window } from './schedule.ts';
+import { consoleSender, type DigestSender } from './sender.ts';
+
+/** The part of node-cron the service uses. */
+export interface CronLike {
+  schedule(expression: string, task: () => unknown, options: { timezone: string; name?: string }): { stop(): unknown };
+}
+
+export const nodeCronScheduler: CronLike = {
+  schedule: (expression, task, options) => nodeCron.schedule(expression, task, options),
+};
+
+export interface DigestServiceDeps {
+  app: Pick<App, 'db' | 'store' | 'config'>;
+  subscriptions: SubscriptionStore;
+  sender: DigestSender;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface DigestTickReport {
+  at: string;
+  /** Runs recorded by this tick (including skipped ones). */
+  recorded: DigestRun[];
+  /** Runs fully posted by this tick. */
+  posted: number[];
+  /** Runs left pending (a transient failure or a crash while sending): tried again next tick. */
+  failed: { runId: number; error: string }[];
+}
+
+const digestDeps = (app: DigestServiceDeps['app']): DigestDeps => ({ db: app.db, store: app.store, timeZone: app.config.timeZone });
+
+/** The digest a subscription (or no filters at all) would receive for a window, and its messages. */
+export async function composeDigest(
+  app: DigestServiceDeps['app'],
+  filters: SubscriptionFilters,
+  window: Window,
+  now: Date,
+  options: { late?: boolean; nonceBase?: string; timeZone?: string } = {},
+): Promise<{ digest: Digest; messages: RenderedMessage[]; text: string }> {
+  const digest = await buildDigest(digestDeps(app), filters, window, now, { late: options.late ?? false });
+  const render = { timeZone: options.timeZone ?? app.config.timeZone };
+  return { digest, messages: renderDigestMessages(digest, render, options.nonceBase), text: renderDigestText(digest, render) };
+}
+
+/** What the next digest of a subscription would say if it were posted now: the window ending at its latest due time. */
+export async function previewDigest(app: DigestServiceDeps['app'], subscription: Subscription | undefined, now: Date) {
+  const window = subscription ? currentWindow(digestSchedule(subscription, app.config.timeZone), now) : { start: new Date(now.getTime() - 7 * 86_400_000), end: now };
+  return { window, ...(await composeDigest(app, subscription?.filters ?? NO_FILTERS, window, now, { timeZone: subscription?.timeZone })) };
+}
+
+export const NO_FILTERS: SubscriptionFilters = { commitments: [], departments: [], themes: [], statuses: [] };
+
+export class DigestService {
+  readonly runs: DigestRuns;
+  private readonly logger: Logger;
+  private running: Promise<DigestTickReport> | undefined;
+
+  constructor(private readonly deps: DigestServiceDeps) {
+    this.runs = new DigestRuns(deps.app.db);
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** One pass: record what is due, then send what is pending. Overlapping calls share one pass. */
+  tick(now: Date = this.deps.clock.now()): Promise<DigestTickReport> {
+    return (this.running ??= this.pass(now).finally(() => (this.running = undefined)));
+  }
+
+  /** Resolves when no pass is running. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pass(now: Date): Promise<DigestTickReport> {
+    const report: DigestTickReport = { at: now.toISOString(), recorded: [], posted: [], failed: [] };
+    for (const sub of await this.deps.subscriptions.list()) {
+      if (sub.brokenReason) continue;
+      try {
+        if (sub.digest) await this.recordDue(sub, 'digest', digestSchedule(sub, this.deps.app.config.timeZone), now, report);
+        if (sub.frequency === 'daily') await this.recordDue(sub, 'daily', dailySchedule(sub, this.deps.app.config.timeZone), now, report);
+        if (sub.frequency === 'weekly') await this.recordDue(sub, 'weekly', digestSchedule(sub, this.deps.app.config.timeZone), now, report);
+      } catch (error) {
+        this.logger.error({ err: error, channelId: sub.channelId }, 'could not record a digest');
+      }
+    }
+    for (const run of await this.runs.pending()) await this.deliver(run, now, report);
+    return report;
+  }
+
+  private async recordDue(sub: Subscription, kind: RunKind, spec: ScheduleSpec, now: Date, report: DigestTickReport): Promise<void> {
+    const lastEnd = await this.runs.lastEnd(sub.id, kind);
+    for (const window of dueWindows(spec, lastEnd, now, new Date(sub.createdAt))) {
+      const { run, created } = await this.runs.record(
+        {
+          subscriptionId: sub.id,
+          channelId: sub.channelId,
+          kind,
+          window,
+          late: window.late,
+          render: async (nonceBase) => {
+            if (kind === 'digest') {
+              const { digest, messages } = await composeDigest(this.deps.app, sub.filters, window, now, { late: window.late, nonceBase, timeZone: sub.timeZone });
+              return digest.quiet && !sub.quietDigest ? [] : messages;
+            }
+            const batch = await buildBatch(digestDeps(this.deps.app), kind, sub.filters, window, window.late);
+            return renderBatchMessages(batch, sub.timeZone, nonceBase);
+          },
+        },
+        now,
+      );
+      if (created) {
+        report.recorded.push(run);
+        this.logger.info({ channelId: sub.channelId, kind, start: run.windowStart, end: run.windowEnd, late: run.late, parts: run.partsTotal, state: run.state }, 'digest recorded');
+      }
+    }
+  }
+
+  private async deliver(run: DigestRun, now: Date, report: DigestTickReport): Promise<void> {
+    const sub = await this.deps.subscriptions.getById(run.subscriptionId);
+    if (!sub || sub.channelId !== run.channelId || sub.brokenReason) {
+      await this.runs.abandon(run.id, sub?.brokenReason ?? 'no longer subscribed', now);
+      return;
+    }
+    const resumed = run.attempts > 0;
+    await this.runs.startAttempt(run.id, now);
+    const parts = run.messages.slice(run.partsSent).map((m, i) => ({ ...m, part: run.partsSent + i }));
+    try {
+      const result = await this.deps.sender.send(run.channelId, parts, runNonceBase(run.kind, run.subscriptionId, new Date(run.windowStart)), {
+        resumed,
+        onSent: (part, messageId) => this.runs.partSent(run.id, part, messageId, now),
+      });
+      if (result.ok) {
+        report.posted.push(run.id);
+        return;
+      }
+      if (result.error.kind === 'gone') {
+        await this.runs.abandon(run.id, result.error.message, now);
+        this.logger.warn({ channelId: run.channelId, run: run.id }, 'channel refused a digest: subscription marked broken');
+      } else {
+        await this.runs.failed(run.id, result.error.message, now);
+      }
+      report.failed.push({ runId: run.id, error: result.error.message });
+    } catch (error) {
+      // A sender that throws (a crash while posting) leaves the run pending at the last part recorded.
+      const message = error instanceof Error ? error.message : String(error);
+      await this.runs.failed(run.id, message, now);
+      report.failed.push({ runId: run.id, error: message });
+      this.logger.error({ err: error, run: run.id }, 'posting a digest failed; it is resumed next tick');
+    }
+  }
+}
+
+export interface StartDigestOptions {
+  cron?: CronLike;
+  sender?: DigestSender;
+}
+
+/** Starts the scheduler: a catch-up pass now, then one every minute. */
+export async function startDigestService(app: App, deps: { clock: Clock; logger: Logger; write: (line: string) => void }, options: StartDigestOptions = {}): Promise<Service & { service: DigestService }> {
+  const subscriptions = new KyselySubscriptionStore(app.db);
+  const discord = app.config.discord;
+  const sender =
+    options.sender ??
+    (discord ? discordSender({ rest: new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token) }, subscriptions, deps.clock) : consoleSender(deps.write));
+  const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
+  const safeTick = () =>
+    service.tick().catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'digest tick failed');
+    });
+  const first = safeTick();
+  const task = (options.cron ?? nodeCronScheduler).schedule('* * * * *', safeTick, { timezone: app.config.timeZone, name: 'digests' });
+  return {
+    name: 'digests',
+    service,
+    stop: async () => {
+      task.stop();
+      await first;
+      await service.idle();
+    },
+  };
+}
+
+export const digestServiceStarter: ServiceStarter = (app, deps) => startDigestService(app, deps);
