@@ -1,0 +1,80 @@
+// End to end through the local fake Discord: /digest schedule, /digest preview, and the digest then
+// posted by the scheduler through the real discord.js REST client — the same content as the preview.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApp, type App } from '../src/app.ts';
+import { manualClock } from '../src/clock.ts';
+import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import { deployCommands } from '../src/discord/deploy-commands.ts';
+import { DigestService } from '../src/digest/digest-service.ts';
+import { discordSender } from '../src/digest/discord-sender.ts';
+import { recordEvent } from '../src/events.ts';
+import { silentLogger } from '../src/log.ts';
+import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
+import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
+import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+
+const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
+let fake: FakeDiscord;
+let app: App;
+let bot: DiscordFrontEnd;
+let clock: ReturnType<typeof manualClock>;
+
+beforeEach(async () => {
+  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  clock = manualClock('2024-06-01T12:00:00Z');
+  const config = testConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: fake.guildId, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: join(tempDir('cw-digest-'), 'cw.sqlite') });
+  await deployCommands(config, () => undefined);
+  app = await openApp(config, clock, { seedsDir: MINI_SEEDS });
+  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, readyTimeoutMs: 5_000 });
+});
+
+afterEach(async () => {
+  for (const m of fake.channels.flatMap((c) => fake.messagesIn(c.id))) expect(m.allowed_mentions).toEqual({ parse: [] });
+  await bot.stop();
+  await app.close();
+  await fake.close();
+});
+
+const withoutFooter = (embeds: { footer?: unknown; type?: unknown }[] | undefined) => (embeds ?? []).map(({ footer: _f, type: _t, ...rest }) => rest);
+
+describe('/digest', () => {
+  it('schedule needs Manage Server', async () => {
+    const r = await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(fake.channelId('alerts')) }, user: 'carol' }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toContain('Manage Server');
+    expect(fake.commands(fake.guildId).find((c) => c.name === 'digest')?.default_member_permissions).toBe('32');
+  });
+
+  it('preview shows what is then posted', async () => {
+    const alerts = fake.channelId('alerts');
+    const s = await fake
+      .slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9), timezone: opt.string('Europe/London') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
+    expect(s.content).toMatch(/Saturdays at 09:00 Europe\/London/);
+    await recordEvent(app.db, {
+      type: 'evidence',
+      commitmentId: 'modern-slavery-penalties',
+      payload: { commitment: 'modern-slavery-penalties', feed: 'govuk', item: { title: 'Penalties consultation @everyone **bold**', link: 'https://example.org/penalties' } },
+      dedupeKey: 'evidence:1',
+      createdAt: '2024-06-03T10:00:00.000Z',
+    });
+    clock.set('2024-06-08T08:00:20Z'); // Saturday 09:00:20 BST
+    const preview = await fake.slashCommand({ name: 'digest', subcommand: 'preview', options: { channel: opt.channel(alerts) }, user: 'carol' }).settled();
+    expect(preview.ephemeral).toBe(true);
+    expect(JSON.stringify(preview.embeds)).toContain('https://example.org/penalties');
+    expect(JSON.stringify(preview.embeds)).not.toContain('@everyone');
+
+    const subscriptions = new KyselySubscriptionStore(app.db);
+    const service = new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
+    const report = await service.tick(clock.now());
+    expect(report.failed).toEqual([]);
+    expect(report.posted).toHaveLength(1);
+    const posted = fake.messagesIn(alerts);
+    expect(posted).toHaveLength(1);
+    expect(withoutFooter(posted[0]!.embeds)).toEqual(withoutFooter(preview.embeds));
+    expect(posted[0]!.embeds!.at(-1)!.footer).toMatchObject({ text: expect.stringMatching(/cw-g-\w+-\w+-0$/) });
+    await service.tick(new Date('2024-06-08T08:05:00Z'));
+    expect(fake.messagesIn(alerts)).toHaveLength(1);
+  });
+});
