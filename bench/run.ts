@@ -1,4 +1,8 @@
-// `npm run bench`: every benchmark, each compared within the same run (never in tests).
+// `npm run bench`: every benchmark, each compared with its baseline within the same run (never in tests).
+import { benchFeeds, printFeeds } from './feeds.ts';
+import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 
 printQueries(await benchQueries());
+printMatching(await benchMatching());
+printFeeds(await benchFeeds());

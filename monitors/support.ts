@@ -17,7 +17,7 @@
 //   no regex over the raw text).
 // - A fresh rss-parser (and so a fresh xml2js parser) is made per parse: xml2js parsers keep state.
 import { createHash } from 'node:crypto';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { DateTime } from 'luxon';
 import Parser from 'rss-parser';
 import type { FeedItem, ParsedFeed } from '../src/feeds/types.ts';
@@ -55,13 +55,16 @@ const HTML_TO_TEXT_OPTIONS = {
   ],
 };
 
+// Compiled once: html-to-text's convert() recompiles its options on every call (0.3 ms each).
+const htmlToText = compile(HTML_TO_TEXT_OPTIONS);
+
 /** HTML (or plain text) → plain text: tags stripped, entities decoded, whitespace folded. */
 export function htmlToPlain(html: string | undefined): string {
   if (!html) return '';
   // Plain text needs no HTML pass (and "A < B" would not survive one).
   if (!/[<&]/.test(html)) return foldSpace(html);
   try {
-    return foldSpace(convert(html, HTML_TO_TEXT_OPTIONS));
+    return foldSpace(htmlToText(html));
   } catch {
     return foldSpace(html.replace(/<[^>]*>/g, ' '));
   }

@@ -7,6 +7,7 @@ import { startConsolePoster } from './console/console-poster.ts';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
+import { feedSchedulerService } from './feeds/scheduler.ts';
 
 export interface Runtime {
   app: App;
@@ -33,7 +34,7 @@ export type ServiceStarter = (app: App, deps: RuntimeDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];
-services.push(digestServiceStarter);
+services.push(feedSchedulerService, digestServiceStarter);
 
 export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger, write } = deps;

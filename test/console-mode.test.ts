@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -8,10 +8,14 @@ import { MINI_SEEDS, tempDir } from './support/register.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 it('npm start without a token runs in console mode and stops cleanly on SIGINT, closing the database', async () => {
-  const db = join(tempDir(), 'db.sqlite');
+  const dir = tempDir();
+  const db = join(dir, 'db.sqlite');
+  // No feeds: the test must not reach any address but 127.0.0.1, even if a poll slot falls in it.
+  const feeds = join(dir, 'feeds.json');
+  writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, FEEDS_FILE: feeds, LOG_LEVEL: 'info' },
   });
   let stdout = '';
   let stderr = '';
