@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CommitmentSeed, RecommendationSeed, RegisterManifest, type WatchTerms } from '../src/domain.ts';
+import { CommitmentSeed, effectiveDeadline, RecommendationSeed, RegisterManifest, type FeedKind, type WatchTerms } from '../src/domain.ts';
+import type { FeedItem } from '../src/feeds/types.ts';
+import { Matcher } from '../src/match/matcher.ts';
+import type { CommitmentRow } from '../src/store/register-store.ts';
 
 const registerDir = new URL('../seeds/registers/never-again-xinjiang/', import.meta.url);
 const readYaml = (name: string): unknown => parse(readFileSync(new URL(name, registerDir), 'utf8'));
@@ -364,5 +367,114 @@ describe('the watch terms', () => {
     'Export controls on Russia tightened',
   ])('ignore a general item: "%s"', (title) => {
     expect(matching(title)).toEqual([]);
+  });
+});
+
+// The tuned watch terms, through the real Matcher: headlines a review found matched too much (or too
+// little), each as the feeds would give it.
+describe('the watch terms, through the Matcher', () => {
+  const matcher = () =>
+    new Matcher(
+      data().commitments.map(
+        (s): CommitmentRow => ({
+          id: s.id,
+          registerId: 'never-again-xinjiang',
+          title: s.title,
+          quote: s.quote,
+          status: [...s.history].sort((a, b) => a.at.localeCompare(b.at)).at(-1)?.to ?? s.status,
+          department: s.department,
+          originalDepartment: s.originalDepartment ?? null,
+          recommendations: s.recommendations,
+          madeIn: s.madeIn,
+          madeOn: s.madeOn,
+          deadline: s.deadline ?? null,
+          deadlineDate: effectiveDeadline(s.deadline) ?? null,
+          watch: s.watch,
+          rules: s.rules,
+        }),
+      ),
+    );
+  const item = (title: string, more: Partial<FeedItem> = {}): FeedItem => ({
+    key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`,
+    link: 'https://www.gov.uk/government/news/x',
+    title,
+    summary: '',
+    categories: [],
+    ...more,
+  });
+  const accepted = (i: FeedItem, kind: FeedKind = 'govuk-atom') =>
+    matcher()
+      .match(i, kind)
+      .filter((r) => r.accepted)
+      .map((r) => r.commitmentId);
+
+  it('accepts financial penalties under the Modern Slavery Act for the penalties commitment', () => {
+    expect(
+      accepted(
+        item('Modern Slavery Act: financial penalties for organisations that fail to publish statements', {
+          summary: 'The Home Office sets out plans to fine organisations that breach section 54 of the Act.',
+          categories: ['Press release'],
+        }),
+      ),
+    ).toContain('modern-slavery-act-financial-penalties');
+  });
+
+  it.each<[string, FeedItem, FeedKind]>([
+    [
+      'National Referral Mechanism statistics',
+      item('National Referral Mechanism statistics: quarter 3', {
+        summary: 'Statistics on potential victims of modern slavery referred to the National Referral Mechanism, and on enforcement.',
+        categories: ['Official Statistics'],
+        department: 'Home Office',
+      }),
+      'govuk-atom',
+    ],
+    [
+      'a billion-pound funding announcement',
+      item('£1 billion to tackle modern slavery', { summary: 'New funding to support victims of modern slavery.', categories: ['Press release'] }),
+      'govuk-atom',
+    ],
+    [
+      'an unrelated modern slavery bill',
+      item('Modern Slavery (Victim Support) Bill', {
+        key: 'https://bills.parliament.uk/bills/9999/stages/1',
+        link: 'https://bills.parliament.uk/bills/9999',
+        billTitle: 'Modern Slavery (Victim Support) Bill',
+        summary: 'A Bill to make provision about support for victims of modern slavery.',
+        categories: ['1st reading'],
+      }),
+      'parliament-bills',
+    ],
+  ])('does not accept %s for the penalties commitment', (_what, i, kind) => {
+    expect(accepted(i, kind)).not.toContain('modern-slavery-act-financial-penalties');
+  });
+
+  it('wants a risk, not just research collaboration, for the university research commitment', () => {
+    expect(accepted(item('UKRI announces research collaboration funding', { categories: ['News story'] }))).not.toContain(
+      'keep-university-research-support-under-review',
+    );
+    expect(accepted(item('Universities warned of security risks in research collaboration with China', { categories: ['News story'] }))).toContain(
+      'keep-university-research-support-under-review',
+    );
+  });
+
+  it('matches nothing for a Universities UK item about student visas', () => {
+    expect(
+      accepted(item('Universities UK: student visa statistics', { summary: 'Figures on international student visa applications.', categories: ['Official Statistics'] })),
+    ).toEqual([]);
+  });
+
+  it('wants consultation, not just a Uyghur community story, for the consultation commitment', () => {
+    expect(accepted(item('Uyghur community marks new year in London', { categories: ['News story'] }))).not.toContain('consult-uyghur-community');
+    expect(accepted(item('Minister holds roundtable with Uyghur community representatives', { categories: ['News story'] }))).toContain(
+      'consult-uyghur-community',
+    );
+  });
+
+  it('reads a singular import for the G7 import policy commitment', () => {
+    expect(accepted(item('Government rules out import ban on goods linked to Xinjiang forced labour'))).toContain(
+      'g7-forced-labour-supply-chains-and-import-policy',
+    );
+    expect(accepted(item('Import restrictions on cotton made with forced labour'))).toContain('g7-forced-labour-supply-chains-and-import-policy');
   });
 });
