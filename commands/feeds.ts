@@ -1,13 +1,20 @@
 // /feeds status | why url:<item url>
-// The feed pipeline is being finished separately: its store is loaded at run time when present, so this
-// module works (answering "not available yet") in a build without it.
-import { ApplicationCommandOptionType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { Kysely } from 'kysely';
+// status: every feed's health, failing and disabled first. why: what the bot decided about an item it has
+// seen (the same explanation as `commitment-watch why`), read from the poller's traces.
+import {
+  ApplicationCommandOptionType,
+  MessageFlags,
+  type APIEmbed,
+  type APIEmbedField,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { z } from 'zod';
-import type { Database } from '../src/db/tables.ts';
 import type { CommandContext } from '../src/discord/command.ts';
-import { escapeText, truncate } from '../src/discord/embed-limits.ts';
-import { answer, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
+import { EMBED_LIMITS, escapeText, fitEmbed, neutraliseMentions, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
+import { answer, NO_MENTIONS, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
+import { explainItem, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
+import { KyselyFeedStore, type FeedState } from '../src/feeds/feed-store.ts';
 
 export const definition = {
   name: 'feeds',
@@ -24,59 +31,149 @@ export const definition = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-interface FeedHealthView {
-  id: string;
-  url: string;
-  health: string;
-  healthReason: string | null;
-  consecutiveFailures: number;
-  lastSuccessAt: string | null;
-}
-interface FeedStoreLike {
-  listFeeds(): Promise<FeedHealthView[]>;
-}
-
-async function loadFeedStore(db: Kysely<Database>): Promise<FeedStoreLike | undefined> {
-  try {
-    const path = '../src/feeds/feed-store.ts';
-    const mod = (await import(/* @vite-ignore */ path)) as { KyselyFeedStore?: new (db: Kysely<Database>) => FeedStoreLike };
-    return mod.KyselyFeedStore ? new mod.KyselyFeedStore(db) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const ORDER: Record<string, number> = { failing: 0, disabled: 1, healthy: 2 };
 const ICON: Record<string, string> = { failing: '🔴', disabled: '⚫', healthy: '🟢' };
+const COLOUR: Record<string, number> = { failing: 0xd83c3e, disabled: 0x4f545c, healthy: 0x3ba55c };
+/** Fields per embed before packing (Discord allows 25). */
+const FIELDS_PER_EMBED = 20;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   switch (interaction.options.getSubcommand()) {
     case 'status':
-      return answer(interaction, () => status(ctx));
+      return answerPacked(interaction, () => status(ctx));
     case 'why': {
       const url = parseOptions(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a feed item' }), interaction.options.getString('url', true).trim());
       if (!url.ok) return replyPrivately(interaction, url.error);
-      return replyPrivately(interaction, 'Explaining feed decisions is not available yet in this build: the feed pipeline is still being finished.');
+      return answerPacked(interaction, () => why(ctx, url.value));
     }
     default:
       return replyPrivately(interaction, 'Unknown subcommand: see /help.');
   }
 }
 
-async function status(ctx: CommandContext): Promise<Answer> {
-  const store = await loadFeedStore(ctx.app.db);
-  if (!store) return privately('Feed status is not available yet in this build: the feed pipeline is still being finished.');
-  let feeds: FeedHealthView[];
-  try {
-    feeds = await store.listFeeds();
-  } catch {
-    return privately('Feed status is not available yet: the feed tables are not set up in this build.');
-  }
-  feeds.sort((a, b) => (ORDER[a.health] ?? 3) - (ORDER[b.health] ?? 3) || a.id.localeCompare(b.id));
-  const lines = feeds.map(
-    (f) =>
-      `${ICON[f.health] ?? '❔'} **${escapeText(f.id)}** — ${f.health}${f.consecutiveFailures ? ` (${f.consecutiveFailures} failures)` : ''}` +
-      `${f.healthReason ? `: ${escapeText(truncate(f.healthReason, 200))}` : ''}${f.lastSuccessAt ? ` · last success ${f.lastSuccessAt.slice(0, 16).replace('T', ' ')}` : ''}`,
+/**
+ * Answers privately with the first message of embeds (deferring if slow), then sends any further messages
+ * as private follow-ups: every message within Discord's 10-embed / 6,000-character limits.
+ */
+async function answerPacked(interaction: ChatInputCommandInteraction, produce: () => Promise<Answer | APIEmbed[][]>): Promise<void> {
+  let rest: APIEmbed[][] = [];
+  await answer(
+    interaction,
+    async () => {
+      const result = await produce();
+      if (!Array.isArray(result)) return result;
+      const [first = [], ...others] = result;
+      rest = others;
+      return { embeds: first, ephemeral: true };
+    },
+    true,
   );
-  return { embeds: [{ title: 'Feeds', description: truncate(lines.join('\n') || 'No feeds are configured.', 4096) }], ephemeral: true };
+  for (const embeds of rest) {
+    await interaction.followUp({ embeds: embeds.map(fitEmbed), allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral });
+  }
+}
+
+/** Fields split over embeds (the first with `head`'s title and description), then packed into messages. */
+function fieldsToMessages(head: APIEmbed, fields: APIEmbedField[]): APIEmbed[][] {
+  const embeds: APIEmbed[] = [];
+  for (let i = 0; i === 0 || i < fields.length; i += FIELDS_PER_EMBED) {
+    const chunk = fields.slice(i, i + FIELDS_PER_EMBED);
+    embeds.push(i === 0 ? { ...head, fields: chunk } : { title: `${truncate(head.title ?? '', 200)} (continued)`, color: head.color, fields: chunk });
+  }
+  return packEmbeds(embeds);
+}
+
+const when = (iso: string | null): string => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'never');
+
+function feedField(f: FeedState): APIEmbedField {
+  const kind = f.kind ?? (f.detectedKind ? `${f.detectedKind} (detected)` : 'not yet detected');
+  const lines = [
+    `Kind: ${escapeText(kind)} · Health: **${f.health}**`,
+    ...(f.healthReason ? [`Reason: ${escapeText(truncate(f.healthReason, 300))}`] : []),
+    `Last success: ${when(f.lastSuccessAt)} · Consecutive failures: ${f.consecutiveFailures}`,
+  ];
+  return { name: truncate(`${ICON[f.health] ?? '❔'} ${f.id}`, EMBED_LIMITS.fieldName), value: truncate(lines.join('\n'), EMBED_LIMITS.fieldValue) };
+}
+
+async function status(ctx: CommandContext): Promise<Answer | APIEmbed[][]> {
+  const feeds = await new KyselyFeedStore(ctx.app.db).listFeeds();
+  if (feeds.length === 0) return privately('No feeds are configured yet: the bot has not read its feed list (see feeds.yaml and `commitment-watch poll`).');
+  feeds.sort((a, b) => (ORDER[a.health] ?? 3) - (ORDER[b.health] ?? 3) || a.id.localeCompare(b.id));
+  const count = (h: string) => feeds.filter((f) => f.health === h).length;
+  const worst = feeds[0]!.health;
+  return fieldsToMessages(
+    {
+      title: 'Feeds',
+      description: `${feeds.length} feeds: ${count('failing')} failing, ${count('disabled')} disabled, ${count('healthy')} healthy.`,
+      color: COLOUR[worst],
+    },
+    feeds.map(feedField),
+  );
+}
+
+/** Lines packed into field values of at most 1,024 characters; a single longer line is trimmed. */
+function chunkLines(lines: string[], max = EMBED_LIMITS.fieldValue): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncate(raw, max);
+    if (current && current.length + 1 + line.length > max) {
+      out.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+const IDENTITY_LABEL: Record<string, string> = { 'first-fetch': 'first fetch', new: 'new item', update: 'update', duplicate: 'duplicate', edited: 'edited' };
+
+function sightingFields(s: SightingExplanation): APIEmbedField[] {
+  const fields: APIEmbedField[] = [];
+  const dates = [s.published ? `published ${when(s.published)}` : '', s.updated ? `updated ${when(s.updated)}` : ''].filter(Boolean).join(', ');
+  const seen = [
+    `Seen ${s.timesSeen}× from ${when(s.firstSeen)} to ${when(s.lastSeen)}${dates ? `; ${dates}` : ''}`,
+    ...s.identity.map((i) => `${when(i.at)} — ${IDENTITY_LABEL[i.decision] ?? escapeText(i.decision)}: ${escapeText(i.detail)}`),
+  ];
+  const feedName = `Feed ${s.feed}`;
+  chunkLines(seen).forEach((value, n) => fields.push({ name: truncate(n ? `${feedName} (continued)` : feedName, EMBED_LIMITS.fieldName), value }));
+
+  const matches = s.matches.map((m) => {
+    const terms = m.matched.length ? ` [${m.matched.map(escapeText).join(', ')}]` : '';
+    return `${m.accepted ? '✅' : '❌'} \`${m.commitment}\` score ${m.score ?? '—'}${terms} — ${escapeText(m.reason)}`;
+  });
+  if (matches.length === 0 && s.identity.length) matches.push('None — no watch term of any commitment appears in it.');
+  chunkLines(matches).forEach((value, n) => fields.push({ name: n ? 'Commitments (continued)' : 'Commitments', value }));
+
+  const decisions = [
+    ...s.proposals.map((p) => `Proposal${p.commitment ? ` for \`${p.commitment}\`` : ''}: ${escapeText(p.detail)}`),
+    ...s.posts.map((p) => `→ ${escapeText(p.detail)}`),
+  ];
+  chunkLines(decisions).forEach((value, n) => fields.push({ name: n ? 'Decisions (continued)' : 'Decisions', value }));
+  return fields;
+}
+
+function explanationMessages(e: ItemExplanation): APIEmbed[][] {
+  const link = /^https?:\/\//i.test(e.link) ? e.link : undefined;
+  return fieldsToMessages(
+    {
+      title: truncate(neutraliseMentions(e.title || e.link), EMBED_LIMITS.title),
+      ...(link ? { url: link } : {}),
+      description: truncate(`${escapeText(e.verdict)}\n${escapeText(e.link)}`, EMBED_LIMITS.description),
+      color: e.posted ? COLOUR.healthy : COLOUR.disabled,
+    },
+    e.sightings.flatMap(sightingFields),
+  );
+}
+
+async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[][]> {
+  const result = await explainItem(new KyselyFeedStore(ctx.app.db), url);
+  if (!result.ok) {
+    return privately(
+      `The bot has not seen that item: no feed item with the link ${escapeText(truncate(url, 500))} is known. ` +
+        'Only items that were in a feed the bot polled are known — check the link (copy it from the feed or the post), or try again after the next poll.',
+    );
+  }
+  return explanationMessages(result.value);
 }

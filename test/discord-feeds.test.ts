@@ -1,0 +1,167 @@
+// /feeds status and /feeds why end to end: the real discord.js Client against the local fake Discord, with
+// feed state and items put in the store by a real poll of fixtures served on 127.0.0.1.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApp, type App } from '../src/app.ts';
+import { manualClock } from '../src/clock.ts';
+import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import { deployCommands } from '../src/discord/deploy-commands.ts';
+import { embedLength } from '../src/discord/embed-limits.ts';
+import type { FeedSpec } from '../src/feeds/feed-list.ts';
+import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
+import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
+import { Poller } from '../src/feeds/poller.ts';
+import { silentLogger } from '../src/log.ts';
+import { FakeDiscord, opt } from './support/fake-discord.ts';
+import { startFeedServer, type FeedServer } from './support/feed-server.ts';
+import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+
+const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'feeds');
+const MIN = 60_000;
+const FIRST_ITEM =
+  'http://www.parliament.uk/business/committees/committees-a-z/commons-select/administration-committee/news-parliament-2017/evaluation-report-ipsa-response-17-19/';
+const NEW_ITEM = 'https://committees.example.org/news/new-1';
+
+let fake: FakeDiscord;
+let app: App;
+let bot: DiscordFrontEnd;
+let clock: ReturnType<typeof manualClock>;
+let server: FeedServer;
+let fetcher: Fetcher;
+let dbFile: string;
+
+function config() {
+  return testConfig({
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: dbFile,
+    ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
+  });
+}
+
+/** The committee news fixture with one item inserted before its first (newest first). */
+function committeeNewsWithNewItem(): string {
+  const body = readFileSync(join(FIXTURES, 'parliament-committee-news-rss-2018.xml'), 'utf8');
+  const item =
+    '<item><title>Committee presses Government on export controls and Xinjiang @everyone</title><link>https://committees.example.org/news/new-1</link>' +
+    '<guid>new-1</guid><description></description><pubDate>Sat, 01 Jun 2024 11:00:00 GMT</pubDate><category>News</category></item>';
+  return body.replace('<item>', `${item}<item>`);
+}
+
+beforeEach(async () => {
+  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  server = await startFeedServer();
+  fetcher = createFetcher({ userAgent: 'commitment-watch-test', allowPrivateNetworks: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 1_000_000 });
+  dbFile = join(tempDir('cw-discord-feeds-'), 'cw.sqlite');
+  clock = manualClock('2024-06-01T12:00:00Z');
+  await deployCommands(config(), () => undefined);
+  app = await openApp(config(), clock, { seedsDir: MINI_SEEDS });
+  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, readyTimeoutMs: 5_000 });
+
+  // Two polls: the first records the committee feed silently (first fetch) and fails on the broken one;
+  // the second finds one new item that matches a commitment.
+  server.serveFile('/committee.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+  server.route('/broken.rss', (_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
+  });
+  const feeds: FeedSpec[] = [
+    { id: 'committee', url: server.url('/committee.rss'), everyMs: 15 * MIN },
+    { id: 'broken', url: server.url('/broken.rss'), kind: 'generic', everyMs: 15 * MIN },
+  ];
+  const poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London' });
+  await poller.pollOnce(feeds);
+  server.serveBody('/committee.rss', committeeNewsWithNewItem(), { 'content-type': 'application/rss+xml' });
+  clock.advance(16 * MIN);
+  await poller.pollOnce(feeds);
+});
+
+afterEach(async () => {
+  for (const m of fake.channels.flatMap((c) => fake.messagesIn(c.id))) expect(m.allowed_mentions).toEqual({ parse: [] });
+  expect(fake.unexpectedRequests()).toEqual([]);
+  // The polls in beforeEach fetched from the local feed server (127.0.0.1) only.
+  expect(server.requests().length).toBeGreaterThan(0);
+  await bot.stop();
+  await app.close();
+  fetcher.close();
+  await server.close();
+  await fake.close();
+});
+
+describe('/feeds status', () => {
+  it('lists every feed, failing first, with kind, health, reason, last success and failures', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'status' }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    const e = r.embeds![0]!;
+    expect(e.title).toBe('Feeds');
+    expect(e.description).toContain('2 feeds: 1 failing, 0 disabled, 1 healthy');
+    const [broken, committee] = e.fields!;
+    expect(broken!.name).toBe('🔴 broken');
+    expect(broken!.value).toContain('Kind: generic');
+    expect(broken!.value).toContain('Health: **failing**');
+    expect(broken!.value).toMatch(/Reason: .*500/);
+    expect(broken!.value).toContain('Last success: never');
+    expect(broken!.value).toContain('Consecutive failures: 2');
+    expect(committee!.name).toBe('🟢 committee');
+    expect(committee!.value).toContain('generic (detected)');
+    expect(committee!.value).toContain('Health: **healthy**');
+    expect(committee!.value).toContain('Last success: 2024-06-01 12:16 UTC');
+    expect(committee!.value).toContain('Consecutive failures: 0');
+  });
+
+  it('stays within embed limits with many feeds', async () => {
+    const store = new KyselyFeedStore(app.db);
+    const many: FeedSpec[] = Array.from({ length: 80 }, (_, i) => ({ id: `feed-${String(i).padStart(2, '0')}-${'x'.repeat(40)}`, url: `https://example.org/${i}.rss`, everyMs: 15 * MIN }));
+    await store.syncFeeds(many);
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'status' }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.embeds!.length).toBeGreaterThan(0);
+    expect(r.embeds!.length).toBeLessThanOrEqual(10);
+    expect(r.embeds!.reduce((n, e) => n + embedLength(e as never), 0)).toBeLessThanOrEqual(6000);
+    for (const e of r.embeds!) expect(e.fields!.length).toBeLessThanOrEqual(25);
+  });
+});
+
+describe('/feeds why', () => {
+  it('explains a matched item: the commitment, its score and terms, and the decision', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'why', options: { url: opt.string(NEW_ITEM) } }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    const e = r.embeds![0]!;
+    expect(e.title).toContain('Committee presses Government on export controls');
+    expect(e.url).toBe(NEW_ITEM);
+    const fields = Object.fromEntries(e.fields!.map((f) => [f.name, f.value]));
+    expect(fields['Feed committee']).toContain('new item');
+    expect(fields.Commitments).toMatch(/✅ `report-export-controls-review` score \d/);
+    expect(fields.Commitments).toContain('export control');
+    expect(e.description).toMatch(/^Posted: /);
+    expect(fields.Decisions).toContain('posted as event');
+    expect(JSON.stringify(e)).not.toMatch(/@everyone/);
+  });
+
+  it('explains why an item of the first fetch was not posted', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'why', options: { url: opt.string(FIRST_ITEM) } }).settled();
+    expect(r.ephemeral).toBe(true);
+    const e = r.embeds![0]!;
+    expect(e.title).toBe("Findings from research on new MPs' experiences published");
+    expect(e.description).toMatch(/^Not posted: .*first fetch/);
+    expect(e.fields!.find((f) => f.name === 'Feed committee')?.value).toContain('first fetch');
+  });
+
+  it('answers privately that an unknown item has not been seen', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'why', options: { url: opt.string('https://www.gov.uk/government/news/never-seen') } }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    expect(r.content).toMatch(/^The bot has not seen that item/);
+  });
+
+  it('refuses a link that is not http(s)', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'why', options: { url: opt.string('ftp://example.org/item') } }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toContain('expected an http(s) URL');
+  });
+});
