@@ -4,11 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { FeedKind } from '../domain.ts';
 import { err, ok, type Result } from '../result.ts';
-import { formatSeedProblem, type SeedProblem } from '../seed/load-seeds.ts';
+import { formatFileProblem, issueProblems, parseYamlFile, problemAt, type FileProblem } from '../yaml-file.ts';
 
 export const DEFAULT_FEEDS_FILE = fileURLToPath(new URL('../../seeds/feeds.yaml', import.meta.url));
 
@@ -28,8 +27,8 @@ export interface FeedSpec {
   everyMs: number;
 }
 
-export type FeedListProblem = SeedProblem;
-export const formatFeedListProblem = formatSeedProblem;
+export type FeedListProblem = FileProblem;
+export const formatFeedListProblem = formatFileProblem;
 
 const UNIT_MS = { m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE } as const;
 
@@ -111,17 +110,13 @@ export async function loadFeedList(file: string = DEFAULT_FEEDS_FILE): Promise<R
 
 /** Parses the text of a feed list; `file` is only used to name it in problems. */
 export function parseFeedList(source: string, file: string): Result<FeedSpec[], FeedListProblem[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    return err(doc.errors.map((e) => ({ file, path: '', line: lines.linePos(e.pos[0]).line, message: `not valid YAML or JSON: ${e.message.split('\n')[0]}` })));
-  }
-  const raw: unknown = doc.toJS();
-  const parsed = FeedFile.safeParse(raw);
+  const parsedFile = parseYamlFile(source, file, 'YAML or JSON');
+  if (!parsedFile.ok) return parsedFile;
+  const y = parsedFile.value;
+  const parsed = FeedFile.safeParse(y.raw);
   if (!parsed.success) {
     // A union reports its branches' issues together; show those of the form the file is written in.
-    const issues = unionIssues(parsed.error, Array.isArray(raw));
-    return err(issues.map((issue) => ({ file, path: formatPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message })));
+    return err(issueProblems(y, unionIssues(parsed.error, Array.isArray(y.raw))));
   }
   const entries = Array.isArray(parsed.data) ? parsed.data : parsed.data.feeds;
   const prefix = Array.isArray(parsed.data) ? '' : 'feeds';
@@ -131,10 +126,10 @@ export function parseFeedList(source: string, file: string): Result<FeedSpec[], 
   entries.forEach((entry, i) => {
     const here = (field: string) => [...(prefix ? [prefix] : []), i, field];
     const sameId = ids.get(entry.id);
-    if (sameId !== undefined) problems.push({ file, path: formatPath(here('id')), line: lineOf(doc, lines, here('id')), message: `"${entry.id}" is already the id of feed ${sameId + 1}` });
+    if (sameId !== undefined) problems.push(problemAt(y, here('id'), `"${entry.id}" is already the id of feed ${sameId + 1}`));
     ids.set(entry.id, i);
     const sameUrl = urls.get(entry.url);
-    if (sameUrl !== undefined) problems.push({ file, path: formatPath(here('url')), line: lineOf(doc, lines, here('url')), message: `the same URL as feed "${entries[sameUrl]!.id}": list each feed once` });
+    if (sameUrl !== undefined) problems.push(problemAt(y, here('url'), `the same URL as feed "${entries[sameUrl]!.id}": list each feed once`));
     urls.set(entry.url, i);
   });
   return problems.length ? err(problems) : ok(entries.map(toSpec));
@@ -150,20 +145,4 @@ function unionIssues(error: z.ZodError, isArray: boolean): z.core.$ZodIssue[] {
   }
   if (out.length === 0 && !isArray) return [{ code: 'custom', path: [], message: 'expected `feeds:` and a list of feeds, or a JSON array of feeds', input: undefined } as z.core.$ZodIssue];
   return out;
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-/** The line of the deepest node that exists along the path (a missing field points at its parent). */
-function lineOf(doc: Document, lines: LineCounter, path: PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const keys = path.slice(0, depth) as (string | number)[];
-    const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range && (depth === 0 || node !== undefined)) return lines.linePos(range[0]).line;
-    if (depth > 0 && isMap(doc.getIn(keys.slice(0, -1), true))) continue;
-  }
-  return undefined;
 }

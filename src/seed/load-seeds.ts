@@ -3,10 +3,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { CommitmentSeed, RecommendationSeed, RegisterManifest } from '../domain.ts';
 import { err, ok, type Result } from '../result.ts';
+import { formatFileProblem, issueProblems, parseYamlFile, type FileProblem } from '../yaml-file.ts';
 
 export const DEFAULT_SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
 
@@ -16,18 +16,8 @@ export interface RegisterSeed {
   commitments: CommitmentSeed[];
 }
 
-export interface SeedProblem {
-  file: string;
-  /** Where in the file, e.g. commitments[3].status; empty for the file as a whole. */
-  path: string;
-  line?: number | undefined;
-  message: string;
-}
-
-export function formatSeedProblem(p: SeedProblem): string {
-  const where = [p.path, p.line ? `(line ${p.line})` : ''].filter(Boolean).join(' ');
-  return `${p.file}: ${where ? `${where}: ` : ''}${p.message}`;
-}
+export type SeedProblem = FileProblem;
+export const formatSeedProblem = formatFileProblem;
 
 const RecommendationsFile = z.strictObject({ recommendations: z.array(RecommendationSeed).min(1) });
 const CommitmentsFile = z.strictObject({ commitments: z.array(CommitmentSeed) });
@@ -79,40 +69,14 @@ async function readYaml<T>(
     problems.push({ file: display(file), path: '', message: 'missing: every register folder needs this file' });
     return undefined;
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    for (const e of doc.errors) {
-      problems.push({ file: display(file), path: '', line: lines.linePos(e.pos[0]).line, message: `not valid YAML: ${e.message.split('\n')[0]}` });
-    }
+  const parsedFile = parseYamlFile(source, display(file));
+  if (!parsedFile.ok) {
+    problems.push(...parsedFile.error);
     return undefined;
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(parsedFile.value.raw);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    problems.push({
-      file: display(file),
-      path: formatPath(issue.path),
-      line: lineOf(doc, lines, issue.path),
-      message: issue.message,
-    });
-  }
-  return undefined;
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-/** The line of the deepest node that exists along the path (a missing field points at its parent). */
-function lineOf(doc: Document, lines: LineCounter, path: PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const keys = path.slice(0, depth) as (string | number)[];
-    const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range && (depth === 0 || node !== undefined)) return lines.linePos(range[0]).line;
-    if (depth > 0 && isMap(doc.getIn(keys.slice(0, -1), true))) continue;
-  }
+  problems.push(...issueProblems(parsedFile.value, parsed.error.issues));
   return undefined;
 }
 
