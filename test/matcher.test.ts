@@ -3,32 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CommitmentSeed, effectiveDeadline, WatchTerms, type FeedKind } from '../src/domain.ts';
+import { CommitmentSeed, type FeedKind } from '../src/domain.ts';
 import type { FeedItem } from '../src/feeds/types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
 import { billKey, departmentKey, normalise, tokenise } from '../src/match/text.ts';
-import type { CommitmentRow } from '../src/store/register-store.ts';
 import { naiveCandidates, syntheticCommitments, syntheticItems } from '../bench/matching.ts';
+import { seedCommitmentRow, testCommitment } from './support/commitments.ts';
 
-function commitment(id: string, watch: z.input<typeof WatchTerms>, extra: Partial<CommitmentRow> = {}): CommitmentRow {
-  return {
-    id,
-    registerId: 'test',
-    title: id,
-    quote: 'We will.',
-    status: 'not-started',
-    department: 'Home Office',
-    originalDepartment: null,
-    recommendations: [1],
-    madeIn: 'response',
-    madeOn: '2021-11-01',
-    deadline: null,
-    deadlineDate: null,
-    watch: WatchTerms.parse(watch),
-    rules: [],
-    ...extra,
-  };
-}
+const commitment = testCommitment;
 
 function item(title: string, more: Partial<FeedItem> = {}): FeedItem {
   return { key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`, link: 'https://www.gov.uk/government/news/x', title, summary: '', categories: [], ...more };
@@ -215,24 +197,7 @@ if (!seedPresent) console.warn(`matcher.test.ts: ${SEED} is absent; skipping the
 describe.skipIf(!seedPresent)('Matcher on the never-again-xinjiang register (skipped while its commitments.yaml is absent)', () => {
   const rows = () => {
     const seeds = z.object({ commitments: z.array(CommitmentSeed) }).parse(parse(readFileSync(SEED, 'utf8'))).commitments;
-    return seeds.map(
-      (s): CommitmentRow => ({
-        id: s.id,
-        registerId: 'never-again-xinjiang',
-        title: s.title,
-        quote: s.quote,
-        status: [...s.history].sort((a, b) => a.at.localeCompare(b.at)).at(-1)?.to ?? s.status,
-        department: s.department,
-        originalDepartment: s.originalDepartment ?? null,
-        recommendations: s.recommendations,
-        madeIn: s.madeIn,
-        madeOn: s.madeOn,
-        deadline: s.deadline ?? null,
-        deadlineDate: effectiveDeadline(s.deadline) ?? null,
-        watch: s.watch,
-        rules: s.rules,
-      }),
-    );
+    return seeds.map((s) => seedCommitmentRow(s));
   };
   const matcher = seedPresent ? new Matcher(rows()) : undefined;
   const run = (i: FeedItem, kind: FeedKind = 'govuk-atom') => matcher!.match(i, kind);

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { ProposalRule, WatchTerms, type FeedKind } from '../src/domain.ts';
+import { ProposalRule, type FeedKind } from '../src/domain.ts';
 import type { FeedItem } from '../src/feeds/types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
 import { overdueCommitments, proposeStatuses } from '../src/match/proposals.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';
+import { testCommitment } from './support/commitments.ts';
 
-function commitment(id: string, watch: z.input<typeof WatchTerms>, extra: Partial<Omit<CommitmentRow, 'rules'>> & { rules?: z.input<typeof ProposalRule>[] } = {}): CommitmentRow {
-  const { rules = [], ...rest } = extra;
-  return {
-    id,
-    registerId: 'test',
-    title: id,
-    quote: 'We will.',
-    status: 'not-started',
-    department: 'Home Office',
-    originalDepartment: null,
-    recommendations: [1],
-    madeIn: 'response',
-    madeOn: '2021-11-01',
-    deadline: null,
-    deadlineDate: null,
-    watch: WatchTerms.parse(watch),
-    ...rest,
-    rules: rules.map((r) => ProposalRule.parse(r)),
-  };
-}
+const commitment = testCommitment;
 
 /** An all-bills feed item, as monitors/parliament-bills.ts makes it. */
 function billItem(title: string, stage: string): FeedItem {

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CommitmentSeed, effectiveDeadline, RecommendationSeed, RegisterManifest, type FeedKind, type WatchTerms } from '../src/domain.ts';
+import { CommitmentSeed, RecommendationSeed, RegisterManifest, type FeedKind, type WatchTerms } from '../src/domain.ts';
 import type { FeedItem } from '../src/feeds/types.ts';
 import { Matcher } from '../src/match/matcher.ts';
-import type { CommitmentRow } from '../src/store/register-store.ts';
+import { seedCommitmentRow } from './support/commitments.ts';
 
 const registerDir = new URL('../seeds/registers/never-again-xinjiang/', import.meta.url);
 const readYaml = (name: string): unknown => parse(readFileSync(new URL(name, registerDir), 'utf8'));
@@ -375,24 +375,7 @@ describe('the watch terms', () => {
 describe('the watch terms, through the Matcher', () => {
   const matcher = () =>
     new Matcher(
-      data().commitments.map(
-        (s): CommitmentRow => ({
-          id: s.id,
-          registerId: 'never-again-xinjiang',
-          title: s.title,
-          quote: s.quote,
-          status: [...s.history].sort((a, b) => a.at.localeCompare(b.at)).at(-1)?.to ?? s.status,
-          department: s.department,
-          originalDepartment: s.originalDepartment ?? null,
-          recommendations: s.recommendations,
-          madeIn: s.madeIn,
-          madeOn: s.madeOn,
-          deadline: s.deadline ?? null,
-          deadlineDate: effectiveDeadline(s.deadline) ?? null,
-          watch: s.watch,
-          rules: s.rules,
-        }),
-      ),
+      data().commitments.map((s) => seedCommitmentRow(s)),
     );
   const item = (title: string, more: Partial<FeedItem> = {}): FeedItem => ({
     key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`,
