@@ -2,31 +2,29 @@
 // posted by the scheduler through the real discord.js REST client — the same content as the preview.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openApp, type App } from '../src/app.ts';
+import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { DigestService } from '../src/digest/digest-service.ts';
 import { discordSender } from '../src/digest/discord-sender.ts';
 import { recordEvent } from '../src/events.ts';
-import { silentLogger } from '../src/log.ts';
 import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
-import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
+import { tempDir } from './support/register.ts';
 
-const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
 let fake: FakeDiscord;
 let app: App;
 let bot: DiscordFrontEnd;
 let clock: ReturnType<typeof manualClock>;
 
 beforeEach(async () => {
-  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  fake = await startFakeDiscord();
   clock = manualClock('2024-06-01T12:00:00Z');
-  const config = testConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: fake.guildId, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: join(tempDir('cw-digest-'), 'cw.sqlite') });
+  const config = discordTestConfig(fake, join(tempDir('cw-digest-'), 'cw.sqlite'));
   await deployCommands(config, () => undefined);
-  app = await openApp(config, clock, { seedsDir: MINI_SEEDS });
-  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, readyTimeoutMs: 5_000 });
+  ({ app, bot } = await openDiscordApp(config, clock));
 });
 
 afterEach(async () => {

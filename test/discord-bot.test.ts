@@ -1,16 +1,15 @@
 // End to end: the real discord.js Client, logged into the local fake Discord, driving the bot.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openApp, type App } from '../src/app.ts';
+import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { recordEvent } from '../src/events.ts';
-import { silentLogger } from '../src/log.ts';
 import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
-import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
+import { tempDir } from './support/register.ts';
 
-const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
 let fake: FakeDiscord;
 let app: App;
 let bot: DiscordFrontEnd;
@@ -18,19 +17,10 @@ let clock: ReturnType<typeof manualClock>;
 let dbFile: string;
 const times: number[] = [];
 
-function config() {
-  return testConfig({
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_GUILD_ID: fake.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: dbFile,
-  });
-}
+const config = () => discordTestConfig(fake, dbFile);
 
 async function boot(): Promise<void> {
-  app = await openApp(config(), clock, { seedsDir: MINI_SEEDS });
-  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, listPageSize: 1, readyTimeoutMs: 5_000 });
+  ({ app, bot } = await openDiscordApp(config(), clock, { listPageSize: 1 }));
 }
 async function shutdown(): Promise<void> {
   await bot.stop();
@@ -38,7 +28,7 @@ async function shutdown(): Promise<void> {
 }
 
 beforeEach(async () => {
-  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  fake = await startFakeDiscord();
   dbFile = join(tempDir('cw-discord-'), 'cw.sqlite');
   clock = manualClock('2024-06-01T12:00:00Z');
   await deployCommands(config(), () => undefined);

@@ -3,21 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openApp, type App } from '../src/app.ts';
+import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { embedLength } from '../src/discord/embed-limits.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
 import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller } from '../src/feeds/poller.ts';
-import { silentLogger } from '../src/log.ts';
 import { FakeDiscord, opt } from './support/fake-discord.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
-import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
+import { tempDir } from './support/register.ts';
 
-const TOKEN = 'fake-bot-token-for-commitment-watch-tests';
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'feeds');
 const MIN = 60_000;
 const FIRST_ITEM =
@@ -32,16 +31,7 @@ let server: FeedServer;
 let fetcher: Fetcher;
 let dbFile: string;
 
-function config() {
-  return testConfig({
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_GUILD_ID: fake.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_URL: dbFile,
-    ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
-  });
-}
+const config = () => discordTestConfig(fake, dbFile, { ALLOW_PRIVATE_FEED_ADDRESSES: 'true' });
 
 /** The committee news fixture with one item inserted before its first (newest first). */
 function committeeNewsWithNewItem(): string {
@@ -53,14 +43,13 @@ function committeeNewsWithNewItem(): string {
 }
 
 beforeEach(async () => {
-  fake = await FakeDiscord.start({ token: TOKEN, heartbeatIntervalMs: 200 });
+  fake = await startFakeDiscord();
   server = await startFeedServer();
   fetcher = createFetcher({ userAgent: 'commitment-watch-test', allowPrivateNetworks: ['127.0.0.1'], timeoutMs: 1500, maxBytes: 1_000_000 });
   dbFile = join(tempDir('cw-discord-feeds-'), 'cw.sqlite');
   clock = manualClock('2024-06-01T12:00:00Z');
   await deployCommands(config(), () => undefined);
-  app = await openApp(config(), clock, { seedsDir: MINI_SEEDS });
-  bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, readyTimeoutMs: 5_000 });
+  ({ app, bot } = await openDiscordApp(config(), clock));
 
   // Two polls: the first records the committee feed silently (first fetch) and fails on the broken one;
   // the second finds one new item that matches a commitment.
