@@ -24,17 +24,18 @@
 //   start of the content; `published`/`updated` are the entry's dates.
 // - "This feed has ended" yields a warning and no items: the feed URL needs replacing.
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
-import { err, ok, type Result } from '../src/result.ts';
+import { ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,
   baseItem,
   categoriesOf,
+  feedUrlOf,
   finish,
   foldSpace,
   htmlToPlain,
   pageLinkOf,
+  parseAtomFeed,
   parseDate,
-  parseXmlFeed,
   setEntryDates,
   sniff,
   textOf,
@@ -112,17 +113,12 @@ export const govukAtom: Monitor = {
     const head = body.slice(0, 8192);
     if (/<id>\s*tag:www\.gov\.uk,/.test(head)) return true;
     if (/href=["']https?:\/\/www\.gov\.uk\//.test(head) || /<id>\s*https?:\/\/www\.gov\.uk\//.test(head)) return true;
-    try {
-      return new URL(url).hostname === 'www.gov.uk';
-    } catch {
-      return false;
-    }
+    return feedUrlOf(url)?.hostname === 'www.gov.uk';
   },
 
   async parse(body, feedUrl): Promise<Result<ParsedFeed>> {
-    const parsed = await parseXmlFeed(body);
+    const parsed = await parseAtomFeed(body);
     if (!parsed.ok) return parsed;
-    if (parsed.value.root !== 'feed') return err(`not an Atom feed: the root element is <${parsed.value.root}>`);
     const warnings: string[] = [];
     const items: FeedItem[] = [];
     let ended = false;

@@ -18,20 +18,21 @@
 //   "UnitedKingdomDraftStatutoryInstrument"); `categories` = the subject terms; `summary` as plain text;
 //   `published`/`updated` = the entry's dates.
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
-import { err, ok, type Result } from '../src/result.ts';
+import { ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,
   attributesOf,
   baseItem,
   categoriesOf,
+  feedUrlOf,
   finish,
   foldSpace,
   hashKey,
   htmlToPlain,
   linksOf,
   listOf,
+  parseAtomFeed,
   parseDate,
-  parseXmlFeed,
   setEntryDates,
   sniff,
   textOf,
@@ -84,18 +85,13 @@ export const legislation: Monitor = {
     if (root !== 'feed') return false;
     const head = body.slice(0, 8192);
     if (head.includes(LEGISLATION_NS) || /<id>\s*https?:\/\/www\.legislation\.gov\.uk\/id\//.test(head)) return true;
-    try {
-      const { hostname } = new URL(url);
-      return hostname === 'www.legislation.gov.uk' || hostname === 'legislation.gov.uk';
-    } catch {
-      return false;
-    }
+    const hostname = feedUrlOf(url)?.hostname;
+    return hostname === 'www.legislation.gov.uk' || hostname === 'legislation.gov.uk';
   },
 
   async parse(body, feedUrl): Promise<Result<ParsedFeed>> {
-    const parsed = await parseXmlFeed(body);
+    const parsed = await parseAtomFeed(body);
     if (!parsed.ok) return parsed;
-    if (parsed.value.root !== 'feed') return err(`not an Atom feed: the root element is <${parsed.value.root}>`);
     const warnings: string[] = [];
     const items: FeedItem[] = [];
     parsed.value.items.forEach((raw, index) => {

@@ -32,6 +32,7 @@ import {
   attributesOf,
   baseItem,
   categoriesOf,
+  feedUrlOf,
   finish,
   foldSpace,
   hashKey,
@@ -110,16 +111,14 @@ export const parliamentBills: Monitor = {
     const head = body.slice(0, 16384);
     // An <item> carrying a namespaced stage attribute (all bills), or a <stage> element (per bill).
     if (/<item\b[^>]*\s[\w.-]+:stage\s*=/.test(head) || /<stage>/.test(head)) return true;
-    try {
-      const { hostname, pathname } = new URL(url);
-      return (
-        hostname === 'bills.parliament.uk' ||
-        hostname === 'bills-api.parliament.uk' ||
-        (hostname === 'services.parliament.uk' && pathname.toLowerCase().startsWith('/bills'))
-      );
-    } catch {
-      return false;
-    }
+    const feedUrl = feedUrlOf(url);
+    if (!feedUrl) return false;
+    const { hostname, pathname } = feedUrl;
+    return (
+      hostname === 'bills.parliament.uk' ||
+      hostname === 'bills-api.parliament.uk' ||
+      (hostname === 'services.parliament.uk' && pathname.toLowerCase().startsWith('/bills'))
+    );
   },
 
   async parse(body, feedUrl): Promise<Result<ParsedFeed>> {

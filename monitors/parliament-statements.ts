@@ -24,7 +24,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
 import { err, ok, type Result } from '../src/result.ts';
-import { SOURCE_ZONE, baseItem, clip, finish, foldSpace, htmlToPlain, parseDate, sniff, truncateWords, MAX_BODY_CHARS } from './support.ts';
+import { SOURCE_ZONE, baseItem, clip, feedUrlOf, finish, foldSpace, htmlToPlain, parseDate, sniff, truncateWords, MAX_BODY_CHARS } from './support.ts';
 
 const SUMMARY_MAX = 1000;
 const WINDOW_DAYS = 14;
@@ -79,12 +79,8 @@ export const parliamentStatements: Monitor = {
   kind: 'parliament-statements',
 
   recognise(body, contentType, url) {
-    try {
-      const { hostname, pathname } = new URL(url);
-      if (hostname === 'questions-statements-api.parliament.uk' && /\/writtenstatements\//i.test(pathname)) return true;
-    } catch {
-      // Not a URL: recognise by the body alone.
-    }
+    const feedUrl = feedUrlOf(url);
+    if (feedUrl?.hostname === 'questions-statements-api.parliament.uk' && /\/writtenstatements\//i.test(feedUrl.pathname)) return true;
     if (!sniff(body).json && !/json/i.test(contentType ?? '')) return false;
     try {
       const data: unknown = JSON.parse(body);

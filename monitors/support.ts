@@ -374,6 +374,23 @@ export async function parseXmlFeed(body: string): Promise<Result<RawFeed & { roo
   }
 }
 
+/** parseXmlFeed for a monitor that reads Atom only: any other root element is an error result. */
+export async function parseAtomFeed(body: string): Promise<Result<RawFeed & { root: string }>> {
+  const parsed = await parseXmlFeed(body);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.root !== 'feed') return err(`not an Atom feed: the root element is <${parsed.value.root}>`);
+  return parsed;
+}
+
+/** The feed's URL, parsed, for recognising a feed by its host; undefined when it is not a URL. */
+export function feedUrlOf(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The links of an item: for RSS strings, for Atom `{href, rel, type}` attribute maps. */
 export function linksOf(item: RawItem): { href: string; rel?: string; type?: string }[] {
   const out: { href: string; rel?: string; type?: string }[] = [];
