@@ -1,7 +1,7 @@
 // The durable outbox. Every change the bot reports is written as an event in the same transaction
 // as the change itself, exactly once (by dedupe key); the Discord poster and the digest read it.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './db/tables.ts';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, EventsTable } from './db/tables.ts';
 
 export const EVENT_TYPES = [
   'evidence',
@@ -48,7 +48,12 @@ export async function recordEvent(db: Kysely<Database> | Transaction<Database>, 
 /** Events after a given id, oldest first: how consumers read the outbox from where they left off. */
 export async function eventsAfter(db: Kysely<Database>, afterId: number, limit = 100): Promise<StoredEvent[]> {
   const rows = await db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({
+  return rows.map(toStoredEvent);
+}
+
+/** A row of the events table as the event it records (payload parsed). */
+export function toStoredEvent(r: Selectable<EventsTable>): StoredEvent {
+  return {
     id: r.id,
     type: r.type as EventType,
     commitmentId: r.commitment_id ?? undefined,
@@ -56,5 +61,5 @@ export async function eventsAfter(db: Kysely<Database>, afterId: number, limit =
     payload: JSON.parse(r.payload) as Record<string, unknown>,
     dedupeKey: r.dedupe_key,
     createdAt: r.created_at,
-  }));
+  };
 }

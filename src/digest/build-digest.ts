@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/tables.ts';
 import { SETTLED_STATUSES, STATUSES, type Status } from '../domain.ts';
-import type { EventType, StoredEvent } from '../events.ts';
+import { toStoredEvent, type EventType, type StoredEvent } from '../events.ts';
 import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import { wants, type EventSubject, type SubscriptionFilters } from '../subscriptions/subscription.ts';
 import type { Window } from './schedule.ts';
@@ -108,15 +108,7 @@ export async function eventsInWindow(db: Kysely<Database>, window: Window, types
   if (types) query = query.where('type', 'in', types);
   const rows = await query.orderBy('id').execute();
   return rows
-    .map((r) => ({
-      id: r.id,
-      type: r.type as EventType,
-      commitmentId: r.commitment_id ?? undefined,
-      feedId: r.feed_id ?? undefined,
-      payload: JSON.parse(r.payload) as Record<string, unknown>,
-      dedupeKey: r.dedupe_key,
-      createdAt: r.created_at,
-    }))
+    .map(toStoredEvent)
     .filter((e) => {
       const t = Date.parse(e.createdAt);
       return t >= window.start.getTime() && t < window.end.getTime();
