@@ -5,7 +5,8 @@ import { manualClock } from '../src/clock.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
 import type { FeedStore } from '../src/feeds/feed-store.ts';
 import type { FeedReport, Poller } from '../src/feeds/poller.ts';
-import { FeedScheduler, isSlot, localMinute, nextSlot, slotMinute, type CronLike } from '../src/feeds/scheduler.ts';
+import type { CronLike } from '../src/cron.ts';
+import { FeedScheduler, isSlot, localMinute, nextSlot, slotMinute } from '../src/feeds/scheduler.ts';
 
 const MIN = 60_000;
 const feed = (id: string, everyMs = 15 * MIN): FeedSpec => ({ id, url: `https://example.org/${id}.rss`, everyMs });

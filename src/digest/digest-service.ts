@@ -3,7 +3,7 @@
 // is handed to the DigestSender — in console mode one that prints, in Discord mode one that posts through
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
 import { REST } from 'discord.js';
-import nodeCron from 'node-cron';
+import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -18,14 +18,6 @@ import { renderDigestMessages, renderDigestText, type RenderedMessage } from './
 import { currentWindow, dailySchedule, digestSchedule, dueWindows, type ScheduleSpec, type Window } from './schedule.ts';
 import { consoleSender, type DigestSender } from './sender.ts';
 
-/** The part of node-cron the service uses. */
-export interface CronLike {
-  schedule(expression: string, task: () => unknown, options: { timezone: string; name?: string }): { stop(): unknown };
-}
-
-export const nodeCronScheduler: CronLike = {
-  schedule: (expression, task, options) => nodeCron.schedule(expression, task, options),
-};
 
 export interface DigestServiceDeps {
   app: Pick<App, 'db' | 'store' | 'config'>;
@@ -173,12 +165,16 @@ export interface StartDigestOptions {
 }
 
 /** Starts the scheduler: a catch-up pass now, then one every minute. */
-export async function startDigestService(app: App, deps: { clock: Clock; logger: Logger; write: (line: string) => void }, options: StartDigestOptions = {}): Promise<Service & { service: DigestService }> {
+export async function startDigestService(
+  app: App,
+  deps: { clock: Clock; logger: Logger; write: (line: string) => void; discordRest?: REST | undefined },
+  options: StartDigestOptions = {},
+): Promise<Service & { service: DigestService }> {
   const subscriptions = new KyselySubscriptionStore(app.db);
   const discord = app.config.discord;
-  const sender =
-    options.sender ??
-    (discord ? discordSender({ rest: new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token) }, subscriptions, deps.clock) : consoleSender(deps.write));
+  // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
+  const rest = () => deps.discordRest ?? new REST(discord?.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord!.token);
+  const sender = options.sender ?? (discord ? discordSender({ rest: rest() }, subscriptions, deps.clock) : consoleSender(deps.write));
   const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {

@@ -8,7 +8,7 @@
 //
 // The clock and the cron are injected: tests call tick(at) directly and never wait.
 import { createHash } from 'node:crypto';
-import nodeCron from 'node-cron';
+import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import { DateTime } from 'luxon';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
@@ -23,14 +23,6 @@ import { feedFetcher, Poller, type FeedReport } from './poller.ts';
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
 
-/** The part of node-cron the scheduler uses. */
-export interface CronLike {
-  schedule(expression: string, task: () => unknown, options: { timezone: string; name?: string }): { stop(): unknown };
-}
-
-export const nodeCronScheduler: CronLike = {
-  schedule: (expression, task, options) => nodeCron.schedule(expression, task, options),
-};
 
 /** The feed's slot: minutes into its interval (0 ≤ slot < interval), fixed for a feed id and URL. */
 export function slotMinute(feed: Pick<FeedSpec, 'id' | 'url' | 'everyMs'>): number {
