@@ -1,9 +1,10 @@
 // The running bot: the register, the schedulers, and one front end (Discord, or the console
-// when there is no token). Stops cleanly: schedulers first, then the front end, then the store.
+// when there is no token). Stops cleanly in reverse order: schedulers, then the front end, then the store.
 import { openApp, type App } from './app.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { startConsolePoster } from './console/console-poster.ts';
+import type { REST } from 'discord.js';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
@@ -24,13 +25,18 @@ export interface RuntimeDeps {
   seedsDir?: string | undefined;
 }
 
+/** What a service gets: the runtime's deps and, in Discord mode, the bot's own REST client. */
+export interface ServiceDeps extends RuntimeDeps {
+  discordRest?: REST | undefined;
+}
+
 /** Something started alongside the front end (a feed scheduler, a digest scheduler). */
 export interface Service {
   name: string;
   stop(): Promise<void> | void;
 }
 
-export type ServiceStarter = (app: App, deps: RuntimeDeps) => Promise<Service>;
+export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];
@@ -41,9 +47,11 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const app = await openApp(config, deps.clock, { seedsDir: deps.seedsDir });
   const running: Service[] = [];
   try {
-    for (const start of services) running.push(await start(app, deps));
+    // The front end first, so services share its Discord client (one REST queue, one set of rate limits).
+    let discordRest: REST | undefined;
     if (config.discord) {
       const discord = await startDiscord(app, { logger });
+      discordRest = discord.client.rest;
       running.push({ name: 'discord', stop: () => discord.stop() });
       logger.info({ mode: 'discord', commands: discord.commands.length }, 'started');
     } else {
@@ -52,6 +60,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
       running.push({ name: 'console poster', stop: () => poster.stop() });
       logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
     }
+    for (const start of services) running.push(await start(app, { ...deps, discordRest }));
   } catch (error) {
     await stopAll(running, logger);
     await app.close();
