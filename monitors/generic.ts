@@ -24,6 +24,7 @@ import {
   htmlToPlain,
   pageLinkOf,
   parseDate,
+  readAll,
   parseXmlFeed,
   sniff,
   textOf,
@@ -74,11 +75,7 @@ export const generic: Monitor = {
     const parsed = await parseXmlFeed(body);
     if (!parsed.ok) return parsed;
     const warnings: string[] = [];
-    const items: FeedItem[] = [];
-    parsed.value.items.forEach((raw, index) => {
-      const item = readItem(raw, index, feedUrl, warnings);
-      if (item) items.push(item);
-    });
+    const items = readAll(parsed.value.items, (raw, index) => readItem(raw, index, feedUrl, warnings));
     return ok(finish(foldSpace(textOf(parsed.value.title)) || undefined, items, warnings));
   },
 };

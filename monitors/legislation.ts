@@ -33,6 +33,7 @@ import {
   listOf,
   parseAtomFeed,
   parseDate,
+  readAll,
   setEntryDates,
   sniff,
   textOf,
@@ -93,11 +94,7 @@ export const legislation: Monitor = {
     const parsed = await parseAtomFeed(body);
     if (!parsed.ok) return parsed;
     const warnings: string[] = [];
-    const items: FeedItem[] = [];
-    parsed.value.items.forEach((raw, index) => {
-      const item = readEntry(raw, index, feedUrl, warnings);
-      if (item) items.push(item);
-    });
+    const items = readAll(parsed.value.items, (raw, index) => readEntry(raw, index, feedUrl, warnings));
     // The feed-level date is only checked, so an unreadable one is reported like any other.
     parseDate(parsed.value.xUpdated, 'feed updated', warnings);
     return ok(finish(foldSpace(textOf(parsed.value.title)) || undefined, items, warnings));

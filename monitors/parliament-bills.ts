@@ -39,6 +39,7 @@ import {
   htmlToPlain,
   pageLinkOf,
   parseDate,
+  readAll,
   parseXmlFeed,
   sniff,
   textOf,
@@ -127,11 +128,7 @@ export const parliamentBills: Monitor = {
     if (parsed.value.root === 'feed') return err('not an RSS feed: got Atom where a bills RSS feed was expected');
     const warnings: string[] = [];
     const channelTitle = foldSpace(textOf(parsed.value.title));
-    const items: FeedItem[] = [];
-    parsed.value.items.forEach((raw, index) => {
-      const item = readItem(raw, index, channelTitle, feedUrl, warnings);
-      if (item) items.push(item);
-    });
+    const items = readAll(parsed.value.items, (raw, index) => readItem(raw, index, channelTitle, feedUrl, warnings));
     return ok(finish(channelTitle || undefined, items, warnings));
   },
 };

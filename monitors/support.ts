@@ -452,6 +452,16 @@ export function baseItem(fields: { key: string; link: string; title: string; sum
 }
 
 /** The result every monitor returns: duplicates dropped (first kept, with a warning). */
+/** Reads every raw entry with `read`, keeping the items it returns (a skipped entry warns inside `read`). */
+export function readAll<R>(raws: R[], read: (raw: R, index: number) => FeedItem | undefined): FeedItem[] {
+  const items: FeedItem[] = [];
+  raws.forEach((raw, index) => {
+    const item = read(raw, index);
+    if (item) items.push(item);
+  });
+  return items;
+}
+
 export function finish(title: string | undefined, items: FeedItem[], warnings: string[]): ParsedFeed {
   const kept = dropDuplicates(items, warnings);
   const feed: ParsedFeed = { items: kept, warnings };
