@@ -32,7 +32,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
       LOG_LEVEL: 'silent',
       ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
       BOT_CONTACT: 'mailto:ops@example.org',
-      NO_COLOR: '1',
+      CI: 'true', // as on a CI runner: the output is no terminal, so it stays plain
       ...env,
     },
     seedsDir: MINI_SEEDS,

@@ -40,10 +40,20 @@ describe('CLI answers from the seeded register', () => {
   });
 
   it('show prints a readable page', async () => {
-    const r = await cli(['show', 'report-export-controls-review'], { env: { NO_COLOR: '1' } });
+    // CI set, as on a CI runner: output that is not a terminal stays plain all the same.
+    const r = await cli(['show', 'report-export-controls-review'], { env: { CI: 'true' } });
     expect(r.stdout).toContain('Report the findings of the export controls review to Parliament');
     expect(r.stdout).toContain('DIT will report back to Parliament');
     expect(r.stdout).toMatch(/Department:\s+Department for Business and Trade \(made by Department for International Trade\)/);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('paints only when asked: FORCE_COLOR colours a pipe, NO_COLOR wins over it', async () => {
+    const forced = await cli(['list', '--status', 'stalled'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\u001b[33mstalled'); // yellow
+    const both = await cli(['list', '--status', 'stalled'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(both.stdout).toMatch(/^stalled\s+\S/m);
+    expect(both.stdout).not.toContain('\u001b[');
   });
 
   it('an unknown id exits non-zero with one line naming the closest ids', async () => {

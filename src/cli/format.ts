@@ -1,6 +1,6 @@
 // Terminal rendering of the query core's answers, and the fixed JSON shapes scripts rely on.
-import pc from 'picocolors';
 import type { Status } from '../domain.ts';
+import type { Colours } from './colours.ts';
 import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.ts';
 import {
   SNIPPET_CLOSE,
@@ -11,17 +11,18 @@ import {
   type SearchHit,
 } from '../store/register-store.ts';
 
-const STATUS_COLOUR: Record<Status, (s: string) => string> = {
-  'not-started': pc.gray,
-  'in-progress': pc.cyan,
-  stalled: pc.yellow,
-  delivered: pc.green,
-  'partly-delivered': pc.blue,
-  abandoned: pc.red,
-  unclear: pc.magenta,
+const STATUS_COLOUR: Record<Status, keyof Colours> = {
+  'not-started': 'gray',
+  'in-progress': 'cyan',
+  stalled: 'yellow',
+  delivered: 'green',
+  'partly-delivered': 'blue',
+  abandoned: 'red',
+  unclear: 'magenta',
 };
 
-export const statusLabel = (s: Status) => STATUS_COLOUR[s](s);
+/** The status in its colour, padded before painting so columns line up with or without colour. */
+export const statusLabel = (s: Status, pc: Colours, width = 0) => (pc[STATUS_COLOUR[s]] as (t: string) => string)(s.padEnd(width));
 
 const width = () => Math.min(process.stdout.columns || 100, 100);
 
@@ -46,21 +47,21 @@ export function wrap(text: string, indent = 2): string {
     .join('\n');
 }
 
-export function deadlineText(c: CommitmentSummary): string {
+export function deadlineText(c: CommitmentSummary, pc: Colours): string {
   if (!c.deadline) return 'none given';
   const parts = [c.deadline.text ? `“${c.deadline.text}”` : '', c.deadlineDate ?? ''].filter(Boolean);
   const revised = c.deadline.revised.length ? ` (revised ${c.deadline.revised.length}×)` : '';
   return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ` ${pc.red(pc.bold('OVERDUE'))}` : ''}`;
 }
 
-export function renderCommitment(c: CommitmentDetail): string {
+export function renderCommitment(c: CommitmentDetail, pc: Colours): string {
   const lines = [
     `${pc.bold(c.title)}  ${pc.dim(c.id)}`,
-    `  Status:          ${statusLabel(c.status)}`,
+    `  Status:          ${statusLabel(c.status, pc)}`,
     `  Department:      ${c.department}${c.originalDepartment ? pc.dim(` (made by ${c.originalDepartment})`) : ''}`,
     `  Recommendations: ${c.positions.map((p) => `${p.number} (${p.position})`).join(', ')}`,
     `  Made:            ${c.madeOn}`,
-    `  Deadline:        ${deadlineText(c)}`,
+    `  Deadline:        ${deadlineText(c, pc)}`,
     '',
     pc.dim('  The Government said:'),
     wrap(`“${c.quote}”`, 4),
@@ -77,16 +78,16 @@ export function renderCommitment(c: CommitmentDetail): string {
   return lines.join('\n');
 }
 
-export function renderList(page: ListPage): string {
+export function renderList(page: ListPage, pc: Colours): string {
   if (page.total === 0) return 'No commitments match.';
   const rows = page.items.map(
-    (c) => `${statusLabel(c.status).padEnd(27)} ${c.overdue ? pc.red('overdue ') : ''}${pc.bold(c.id)}\n${wrap(c.title, 4)}`,
+    (c) => `${statusLabel(c.status, pc, 17)} ${c.overdue ? pc.red('overdue ') : ''}${pc.bold(c.id)}\n${wrap(c.title, 4)}`,
   );
   const footer = page.pages > 1 ? `\nPage ${page.page} of ${page.pages} (${page.total} commitments)` : `\n${page.total} commitment${page.total === 1 ? '' : 's'}`;
   return rows.join('\n') + footer;
 }
 
-export function renderSearch(hits: SearchHit[]): string {
+export function renderSearch(hits: SearchHit[], pc: Colours): string {
   if (hits.length === 0) return 'Nothing matches. Try fewer or different words.';
   return hits
     .map((h) => {
@@ -99,20 +100,20 @@ export function renderSearch(hits: SearchHit[]): string {
 
 export const plainSnippet = (s: string) => s.replaceAll(SNIPPET_OPEN, '').replaceAll(SNIPPET_CLOSE, '');
 
-export function renderHistory(c: CommitmentSummary, history: HistoryView[]): string {
+export function renderHistory(c: CommitmentSummary, history: HistoryView[], pc: Colours): string {
   const lines = [`${pc.bold(c.title)}  ${pc.dim(c.id)}`];
   for (const h of history) {
-    lines.push(`  ${h.at.slice(0, 10)}  ${h.from ? `${statusLabel(h.from)} → ` : ''}${statusLabel(h.to)}  ${pc.dim(`by ${h.actor}`)}`, wrap(h.reason, 14));
+    lines.push(`  ${h.at.slice(0, 10)}  ${h.from ? `${statusLabel(h.from, pc)} → ` : ''}${statusLabel(h.to, pc)}  ${pc.dim(`by ${h.actor}`)}`, wrap(h.reason, 14));
     for (const url of h.evidence) lines.push(`              ${pc.underline(url)}`);
   }
   return lines.join('\n');
 }
 
-export function renderStats(s: Scoreboard): string {
+export function renderStats(s: Scoreboard, pc: Colours): string {
   const bar = (n: number, total: number) => '█'.repeat(total ? Math.round((n / total) * 30) : 0);
   const lines = [pc.bold(`Commitments: ${s.commitments.total}`)];
   for (const [status, n] of Object.entries(s.commitments.byStatus)) {
-    lines.push(`  ${statusLabel(status as Status).padEnd(27)} ${String(n).padStart(4)} ${bar(n, s.commitments.total)}`);
+    lines.push(`  ${statusLabel(status as Status, pc, 17)} ${String(n).padStart(4)} ${bar(n, s.commitments.total)}`);
   }
   lines.push('', pc.bold(`Recommendations: ${s.recommendations.total}`));
   for (const [position, n] of Object.entries(s.recommendations.byPosition)) {
@@ -121,11 +122,11 @@ export function renderStats(s: Scoreboard): string {
   return lines.join('\n');
 }
 
-export function renderRecommendations(recs: RecommendationRow[]): string {
+export function renderRecommendations(recs: RecommendationRow[], pc: Colours): string {
   return recs.map((r) => `${String(r.number).padStart(3)}  ${r.position.padEnd(16)} ${pc.dim(r.theme)}\n${wrap(firstSentence(r.text), 5)}`).join('\n');
 }
 
-export function renderRecommendation(r: RecommendationRow & { commitmentTitles: Record<string, string> }): string {
+export function renderRecommendation(r: RecommendationRow & { commitmentTitles: Record<string, string> }, pc: Colours): string {
   const lines = [
     pc.bold(`Recommendation ${r.number} — ${r.theme}`),
     `  Position: ${r.position}  ${pc.dim(`(${r.departments.join(', ')})`)}`,

@@ -4,8 +4,8 @@
 // ran, even if feeds failed: their failures are `feed-health` events.
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import pc from 'picocolors';
 import type { Database } from '../db/tables.ts';
+import type { Colours } from './colours.ts';
 import { eventsAfter, type StoredEvent } from '../events.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
@@ -39,8 +39,8 @@ export function registerPollCommand(program: Command, ctx: CliContext): void {
         });
         const report = await poller.pollOnce(feeds, { force: o.force, respectInterval: false });
         const events = await eventsByIds(app.db, report.eventIds);
-        for (const event of events) ctx.io.out(o.json ? JSON.stringify(eventJson(event)) : renderEvent(event));
-        if (!o.json) ctx.io.err(summary(report, events.length));
+        for (const event of events) ctx.io.out(o.json ? JSON.stringify(eventJson(event)) : renderEvent(event, ctx.pc));
+        if (!o.json) ctx.io.err(summary(report, events.length, ctx.pc));
       } finally {
         fetcher.close();
       }
@@ -110,7 +110,7 @@ interface ItemJson {
   published?: string | null;
 }
 
-export function renderEvent(event: StoredEvent): string {
+export function renderEvent(event: StoredEvent, pc: Colours): string {
   const p = event.payload as Record<string, unknown> & { item?: ItemJson };
   const tag = (s: string) => pc.bold(`[${s}]`);
   const c = event.commitmentId ? pc.cyan(event.commitmentId) : '';
@@ -133,7 +133,7 @@ export function renderEvent(event: StoredEvent): string {
   }
 }
 
-function summary(report: CycleReport, printed: number): string {
+function summary(report: CycleReport, printed: number, pc: Colours): string {
   const count = (outcome: string) => report.feeds.filter((f) => f.outcome === outcome).length;
   const parts = [
     `${count('parsed')} read`,

@@ -18,6 +18,7 @@ import {
   renderStats,
   searchHitJson,
 } from './format.ts';
+import { coloursFor, type Colours } from './colours.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
@@ -25,11 +26,14 @@ import { registerDigestCommand } from './digest-command.ts';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Whether `out` is a terminal (colour is for terminals only). */
+  isTTY?: boolean;
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  isTTY: process.stdout.isTTY === true,
 };
 
 export interface CliDeps {
@@ -42,6 +46,8 @@ export interface CliDeps {
 /** A command the CLI offers; later features register theirs in cli-commands.ts. */
 export interface CliContext {
   io: Io;
+  /** The palette for readable output: plain unless `out` is a terminal or FORCE_COLOR asks. */
+  pc: Colours;
   /** Opens the register (store migrated, seeds applied) once, on first use. */
   app(): Promise<App>;
   config: Config;
@@ -65,7 +71,8 @@ const positiveInt = (value: string): number => {
 export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? processIo;
   const clock = deps.clock ?? systemClock;
-  const config = loadConfig(deps.env ?? process.env);
+  const env = deps.env ?? process.env;
+  const config = loadConfig(env);
   if (!config.ok) {
     io.err(`Configuration problem${config.error.length > 1 ? 's' : ''}:\n${config.error.map((p) => `  - ${p}`).join('\n')}`);
     return 2;
@@ -73,6 +80,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   let app: App | undefined;
   const ctx: CliContext = {
     io,
+    pc: coloursFor(env, io.isTTY === true),
     config: config.value,
     clock,
     app: async () => (app ??= await openApp(config.value, clock, { seedsDir: deps.seedsDir })),
@@ -101,7 +109,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
 }
 
 function buildProgram(ctx: CliContext): Command {
-  const { io } = ctx;
+  const { io, pc } = ctx;
   const print = (json: boolean | undefined, value: unknown, text: () => string) => io.out(json ? JSON.stringify(value, null, 2) : text());
   const program = new Command('commitment-watch')
     .description('Holds the UK Government to what it said it would do.')
@@ -132,7 +140,7 @@ function buildProgram(ctx: CliContext): Command {
         items.push(...page.items);
       }
       const shown = o.page === undefined ? { ...page, items, page: 1, pages: 1 } : page;
-      print(o.json, items.map(commitmentJson), () => renderList(shown));
+      print(o.json, items.map(commitmentJson), () => renderList(shown, pc));
     });
 
   program
@@ -142,7 +150,7 @@ function buildProgram(ctx: CliContext): Command {
     .action(async (id: string, o: { json?: boolean }) => {
       const result = await (await ctx.app()).queries.show(id);
       if (!result.ok) ctx.fail(result.error.message);
-      print(o.json, commitmentJson(result.value), () => renderCommitment(result.value));
+      print(o.json, commitmentJson(result.value), () => renderCommitment(result.value, pc));
     });
 
   program
@@ -154,7 +162,7 @@ function buildProgram(ctx: CliContext): Command {
       const text = words.join(' ');
       if (!/[\p{L}\p{N}]/u.test(text)) ctx.fail('search needs at least one word');
       const hits = await (await ctx.app()).queries.search(text, o.limit);
-      print(o.json, hits.map(searchHitJson), () => renderSearch(hits));
+      print(o.json, hits.map(searchHitJson), () => renderSearch(hits, pc));
     });
 
   program
@@ -164,7 +172,7 @@ function buildProgram(ctx: CliContext): Command {
     .action(async (id: string, o: { json?: boolean }) => {
       const result = await (await ctx.app()).queries.history(id);
       if (!result.ok) ctx.fail(result.error.message);
-      print(o.json, result.value.history, () => renderHistory(result.value.commitment, result.value.history));
+      print(o.json, result.value.history, () => renderHistory(result.value.commitment, result.value.history, pc));
     });
 
   program
@@ -173,7 +181,7 @@ function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const stats = await (await ctx.app()).queries.stats();
-      print(o.json, stats, () => renderStats(stats));
+      print(o.json, stats, () => renderStats(stats, pc));
     });
 
   program
@@ -183,7 +191,7 @@ function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print JSON')
     .action(async (o: { register?: string; json?: boolean }) => {
       const recs = await (await ctx.app()).queries.recommendations(o.register);
-      print(o.json, recs.map(recommendationJson), () => renderRecommendations(recs));
+      print(o.json, recs.map(recommendationJson), () => renderRecommendations(recs, pc));
     });
 
   program
@@ -196,7 +204,7 @@ function buildProgram(ctx: CliContext): Command {
       if (!Number.isInteger(number) || number < 1) ctx.fail(`"${raw}" is not a recommendation number: expected a whole number such as 23`);
       const result = await (await ctx.app()).queries.recommendation(number, o.register);
       if (!result.ok) ctx.fail(result.error.message);
-      print(o.json, { ...recommendationJson(result.value), commitmentTitles: result.value.commitmentTitles }, () => renderRecommendation(result.value));
+      print(o.json, { ...recommendationJson(result.value), commitmentTitles: result.value.commitmentTitles }, () => renderRecommendation(result.value, pc));
     });
 
   program
