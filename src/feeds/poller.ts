@@ -34,7 +34,8 @@ import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import type { FeedSpec } from './feed-list.ts';
 import type { FeedState, FeedStore, FeedTransaction, NewTrace, StoredItem } from './feed-store.ts';
 import { createFetcher, type Fetcher, type FetchOptions } from './fetch.ts';
-import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy, type HealthUpdate } from './health.ts';
+import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy } from './health.ts';
+import { healthPatch, recordHealthEvent } from './health-events.ts';
 import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -297,7 +298,7 @@ export class Poller {
       const validators = outcome.validators;
       const eventIds = await this.feedStore.transaction(async (tx) => {
         await tx.updateFeed(feed.id, { ...attempt, lastSuccessAt: now.toISOString(), validators, lastError: null, ...healthPatch(health, now), releaseLease: true });
-        const ids = await this.healthEvent(tx, feed, state, health, now);
+        const ids = await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now);
         await this.hook('beforeCommit', feed.id);
         return ids;
       });
@@ -325,36 +326,12 @@ export class Poller {
     this.logger.warn({ feed: feed.id, failures: health.state.consecutiveFailures, health: health.state.health }, failure.message);
     const eventIds = await this.feedStore.transaction(async (tx) => {
       await tx.updateFeed(feed.id, { lastAttemptAt: now.toISOString(), lastError: failure.message, ...healthPatch(health, now), releaseLease: true });
-      const ids = await this.healthEvent(tx, feed, state, health, now);
+      const ids = await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now);
       await this.hook('beforeCommit', feed.id);
       return ids;
     });
     await this.hook('afterFeed', feed.id);
     return { ...report, outcome, reason: failure.message, health: health.state.health, eventIds };
-  }
-
-  private async healthEvent(tx: FeedTransaction, feed: FeedSpec, state: FeedState, health: HealthUpdate, now: Date): Promise<number[]> {
-    const t = health.transition;
-    if (!t) return [];
-    const at = now.toISOString();
-    const id = await tx.recordEvent({
-      type: 'feed-health',
-      feedId: feed.id,
-      payload: {
-        type: 'feed-health',
-        feed: feed.id,
-        url: feed.url,
-        health: t.to,
-        previous: t.from,
-        change: t.change,
-        reason: t.reason,
-        failures: health.state.consecutiveFailures || state.consecutiveFailures,
-        nextAttemptAt: health.state.nextAttemptAt,
-      },
-      dedupeKey: `feed-health:${feed.id}:${t.change}:${at}`,
-      createdAt: at,
-    });
-    return id === undefined ? [] : [id];
   }
 
   private async processItems(
@@ -456,7 +433,7 @@ export class Poller {
         ...healthPatch(health, now),
         releaseLease: true,
       });
-      ids.push(...(await this.healthEvent(tx, feed, state, health, now)));
+      ids.push(...(await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now)));
       if (warnings.length > 0) {
         const digest = createHash('sha256').update(JSON.stringify([...warnings].sort())).digest('hex').slice(0, 16);
         const id = await tx.recordEvent({
@@ -703,10 +680,6 @@ function emptyReport(feedId: string): FeedReport {
 
 function errorReport(feedId: string, error: unknown): FeedReport {
   return { ...emptyReport(feedId), outcome: 'error', reason: error instanceof Error ? error.message : String(error) };
-}
-
-function healthPatch(update: HealthUpdate, now: Date) {
-  return { ...update.state, ...(update.transition ? { healthChangedAt: now.toISOString() } : {}) };
 }
 
 function matchDecision(r: MatchResult): string {
