@@ -1,18 +1,21 @@
-// /feeds status | why url:<item url>
+// /feeds status | why url:<item url> | enable feed:<id>
 // status: every feed's health, failing and disabled first. why: what the bot decided about an item it has
-// seen (the same explanation as `commitment-watch why`), read from the poller's traces.
+// seen (the same explanation as `commitment-watch why`), read from the poller's traces. enable (editors):
+// puts a disabled or failing feed back on its schedule, as `commitment-watch feeds enable` does.
 import {
   ApplicationCommandOptionType,
   MessageFlags,
   type APIEmbed,
   type APIEmbedField,
+  type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { EMBED_LIMITS, escapeText, fitEmbed, neutraliseMentions, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
-import { answer, NO_MENTIONS, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
+import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
+import { closestFeedIds, enableFeed } from '../src/feeds/enable-feed.ts';
 import { explainItem, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
 import { KyselyFeedStore, type FeedState } from '../src/feeds/feed-store.ts';
 
@@ -27,6 +30,12 @@ export const definition = {
       name: 'why',
       description: 'What the bot decided about an item, and why',
       options: [{ type: ApplicationCommandOptionType.String, name: 'url', description: "The item's URL", required: true, max_length: 500 }],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'enable',
+      description: 'Put a disabled or failing feed back on its schedule (editors)',
+      options: [{ type: ApplicationCommandOptionType.String, name: 'feed', description: 'The feed id', required: true, autocomplete: true, max_length: 100 }],
     },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -46,6 +55,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       if (!url.ok) return replyPrivately(interaction, url.error);
       return answerPacked(interaction, () => why(ctx, url.value));
     }
+    case 'enable':
+      if (!(await isEditor(interaction, ctx))) return replyPrivately(interaction, NOT_EDITOR);
+      return answer(interaction, () => enable(ctx, interaction.options.getString('feed', true), interaction.user.id), true);
     default:
       return replyPrivately(interaction, 'Unknown subcommand: see /help.');
   }
@@ -176,4 +188,27 @@ async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[
     );
   }
   return explanationMessages(result.value);
+}
+
+async function enable(ctx: CommandContext, id: string, userId: string): Promise<Answer> {
+  const store = new KyselyFeedStore(ctx.app.db);
+  const result = await enableFeed(store, id, `discord:${userId}`, ctx.app.clock.now());
+  if (!result.ok) return privately(notFoundText(result.error, 'feed'));
+  const { feed, previous } = result.value;
+  if (previous === 'healthy') return privately(`\`${feed.id}\` is already healthy: nothing to do.`);
+  return privately(`\`${feed.id}\` was ${previous}; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.`);
+}
+
+/** Feed ids for what has been typed: failing and disabled first (those are the ones to enable). */
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const typed = String(interaction.options.getFocused()).trim().toLowerCase().slice(0, 100);
+  const feeds = await new KyselyFeedStore(ctx.app.db).listFeeds();
+  const rank = (f: FeedState) => ORDER[f.health] ?? 3;
+  let pool = feeds.filter((f) => f.id.includes(typed)).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  if (pool.length === 0) {
+    // A typo: the nearest ids, nearest first, instead of nothing.
+    const byId = new Map(feeds.map((f) => [f.id, f]));
+    pool = closestFeedIds([...byId.keys()], typed).map((id) => byId.get(id)!);
+  }
+  await interaction.respond(pool.slice(0, 25).map((f) => ({ name: truncate(`${ICON[f.health] ?? '❔'} ${f.id} — ${f.health}`, 100), value: f.id.slice(0, 100) })));
 }

@@ -120,6 +120,38 @@ describe('poll --once', () => {
     expect(r.stderr).toMatch(/Polled 2 feeds: 1 read, 0 unchanged, 1 failed, 0 skipped; 2 new events\./);
   });
 
+  it('feeds status lists failing feeds first; feeds enable puts one back, once, and names the closest ids for a typo', async () => {
+    server.serveBody('/broken.rss', '<!doctype html><html><body>Sorry</body></html>', { 'content-type': 'text/html' });
+    server.serveFile('/ok.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const file = feedsFile([
+      { id: 'ok', url: server.url('/ok.rss') },
+      { id: 'broken', url: server.url('/broken.rss') },
+    ]);
+    await cli(['poll', '--once', '--feeds', file]);
+
+    const status = await cli(['feeds', 'status', '--json']);
+    expect(status.code).toBe(0);
+    const rows = JSON.parse(status.stdout) as { id: string; health: string; consecutiveFailures: number; reason: string | null }[];
+    expect(rows.map((f) => [f.id, f.health, f.consecutiveFailures])).toEqual([['broken', 'failing', 1], ['ok', 'healthy', 0]]);
+    expect(rows[0]!.reason).toMatch(/HTML page/);
+    expect((await cli(['feeds', 'status'])).stdout).toMatch(/^failing +broken +http:\/\/127\.0\.0\.1:\d+\/broken\.rss\n +.*HTML page/);
+
+    const enabled = await cli(['feeds', 'enable', 'broken']);
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).toBe('broken was failing; it is healthy again and will be polled at its next slot.\n');
+    const again = await cli(['feeds', 'enable', 'broken', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ id: 'broken', health: 'healthy', previous: 'healthy', changed: false });
+    // Still broken: the next poll reports it failing again.
+    clock.advance(20 * 60_000);
+    const poll = await cli(['poll', '--once', '--feeds', file, '--json']);
+    const health = poll.lines().filter((l) => l.type === 'feed-health');
+    expect(health.map((l) => [l.feed, l.change, l.previous])).toEqual([['broken', 'failing', 'healthy']]);
+
+    const typo = await cli(['feeds', 'enable', 'brokn']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('commitment-watch: no feed has the id "brokn"; did you mean broken, ok?\n');
+  });
+
   it('refuses loopback addresses unless ALLOW_PRIVATE_FEED_ADDRESSES is set', async () => {
     server.serveFile('/ok.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
     const file = feedsFile([{ id: 'ok', url: server.url('/ok.rss') }]);

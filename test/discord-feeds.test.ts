@@ -12,7 +12,8 @@ import type { FeedSpec } from '../src/feeds/feed-list.ts';
 import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller } from '../src/feeds/poller.ts';
-import { FakeDiscord, opt } from './support/fake-discord.ts';
+import { eventsAfter } from '../src/events.ts';
+import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
 import { tempDir } from './support/register.ts';
@@ -30,6 +31,8 @@ let clock: ReturnType<typeof manualClock>;
 let server: FeedServer;
 let fetcher: Fetcher;
 let dbFile: string;
+let feeds: FeedSpec[];
+let poller: Poller;
 
 const config = () => discordTestConfig(fake, dbFile, { ALLOW_PRIVATE_FEED_ADDRESSES: 'true' });
 
@@ -57,11 +60,11 @@ beforeEach(async () => {
   server.route('/broken.rss', (_req, res) => {
     res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
   });
-  const feeds: FeedSpec[] = [
+  feeds = [
     { id: 'committee', url: server.url('/committee.rss'), everyMs: 15 * MIN },
     { id: 'broken', url: server.url('/broken.rss'), kind: 'generic', everyMs: 15 * MIN },
   ];
-  const poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London' });
+  poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London' });
   await poller.pollOnce(feeds);
   server.serveBody('/committee.rss', committeeNewsWithNewItem(), { 'content-type': 'application/rss+xml' });
   clock.advance(16 * MIN);
@@ -152,5 +155,62 @@ describe('/feeds why', () => {
     const r = await fake.slashCommand({ name: 'feeds', subcommand: 'why', options: { url: opt.string('ftp://example.org/item') } }).settled();
     expect(r.ephemeral).toBe(true);
     expect(r.content).toContain('expected an http(s) URL');
+  });
+});
+
+describe('/feeds enable', () => {
+  const store = () => new KyselyFeedStore(app.db);
+  const brokenRequests = () => server.requests('/broken.rss').length;
+
+  it('refuses a non-editor privately and changes nothing', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'bob' }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toMatch(/Only editors/);
+    expect((await store().getFeed('broken'))!.health).toBe('failing');
+  });
+
+  it('puts a disabled feed back: healthy at once, one recovered event naming the editor, polled at its next slot', async () => {
+    // Disabled, with its next probe a day away: the scheduler would leave it alone until then.
+    await store().transaction((tx) => tx.updateFeed('broken', { health: 'disabled', healthReason: 'disabled after 10 failures in a row', consecutiveFailures: 10, nextAttemptAt: '2024-06-02T12:16:00.000Z' }));
+    const lastEvent = (await eventsAfter(app.db, 0, 1000)).at(-1)!.id;
+    clock.advance(16 * MIN);
+    const skipped = brokenRequests();
+    await poller.pollOnce(feeds);
+    expect(brokenRequests()).toBe(skipped);
+
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    expect(r.content).toBe('`broken` was disabled; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.');
+    expect(await store().getFeed('broken')).toMatchObject({ health: 'healthy', consecutiveFailures: 0, nextAttemptAt: null });
+    const events = (await eventsAfter(app.db, lastEvent, 1000)).filter((e) => e.type === 'feed-health');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.payload).toMatchObject({ feed: 'broken', change: 'recovered', previous: 'disabled', health: 'healthy' });
+    expect(String(events[0]!.payload.reason)).toContain(`re-enabled by discord:${fake.userId('carol')} (was disabled: disabled after 10 failures in a row)`);
+
+    // Pressing it again is harmless: nothing to do, no second event.
+    const again = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(again.content).toBe('`broken` is already healthy: nothing to do.');
+    expect((await eventsAfter(app.db, lastEvent, 1000)).filter((e) => e.type === 'feed-health')).toHaveLength(1);
+
+    clock.advance(16 * MIN);
+    await poller.pollOnce(feeds);
+    expect(brokenRequests()).toBe(skipped + 1);
+    expect((await store().getFeed('broken'))!.health).toBe('failing');
+  });
+
+  it('names the closest feed ids for an unknown one', async () => {
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('brokn') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toMatch(/^no feed has the id "brokn"/);
+    expect(r.content).toContain('Closest feed ids: `broken`');
+  });
+
+  it('autocompletes feed ids, failing and disabled first, and the nearest id for a typo', async () => {
+    const all = await fake.autocomplete({ name: 'feeds', subcommand: 'enable', options: { feed: '' }, focused: 'feed' });
+    expect(all.map((c) => c.value)).toEqual(['broken', 'committee']);
+    expect(all[0]!.name).toBe('🔴 broken — failing');
+    const typo = await fake.autocomplete({ name: 'feeds', subcommand: 'enable', options: { feed: 'comitee' }, focused: 'feed' });
+    expect(typo[0]!.value).toBe('committee');
   });
 });

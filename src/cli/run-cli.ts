@@ -19,6 +19,7 @@ import {
   searchHitJson,
 } from './format.ts';
 import { coloursFor, type Colours } from './colours.ts';
+import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
@@ -223,6 +224,7 @@ function buildProgram(ctx: CliContext): Command {
 
   registerPollCommand(program, ctx);
   registerWhyCommand(program, ctx);
+  registerFeedsCommand(program, ctx);
   registerDigestCommand(program, ctx);
 
   return program;

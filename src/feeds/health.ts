@@ -7,7 +7,7 @@
 // - The first failure marks the feed `failing` (MonitoRSS does the same: owners hear early). It is
 //   `disabled` after 10 failures in a row, or when it has served nothing valid for 24 hours.
 // - A disabled feed is not polled on its schedule; it is probed once a day, and the first success (or
-//   `enableFeed`) makes it healthy again, as any success does for a failing feed.
+//   an operator's `feeds enable`) makes it healthy again, as any success does for a failing feed.
 // - On success, Cache-Control max-age is honoured up to 1 h: no poll before the publisher's cache expires.
 
 export const FEED_HEALTH = ['healthy', 'failing', 'disabled'] as const;
@@ -126,11 +126,12 @@ export function afterSuccess(previous: HealthState, now: Date, maxAgeSeconds: nu
   return { state, transition: { from: previous.health, to: 'healthy', change: 'recovered', reason: `read successfully again${after}` } };
 }
 
-/** An operator re-enables a feed by hand: healthy, to be polled at its next slot. */
-export function reenabled(previous: HealthState): HealthUpdate {
+/** An operator re-enables a feed by hand: healthy, no backoff, to be polled at its next slot. */
+export function reenabled(previous: HealthState, actor = 'an operator'): HealthUpdate {
   const state: HealthState = { health: 'healthy', healthReason: null, consecutiveFailures: 0, invalidSince: null, nextAttemptAt: null };
   if (previous.health === 'healthy') return { state };
-  return { state, transition: { from: previous.health, to: 'healthy', change: 'recovered', reason: 're-enabled by an operator' } };
+  const was = previous.healthReason ? ` (was ${previous.health}: ${previous.healthReason})` : ` (was ${previous.health})`;
+  return { state, transition: { from: previous.health, to: 'healthy', change: 'recovered', reason: `re-enabled by ${actor}${was}` } };
 }
 
 /**
