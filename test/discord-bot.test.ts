@@ -305,4 +305,45 @@ describe('posting', () => {
     const again = await fake.button({ customId: ids[1]!, message: msg(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
     expect(again).toMatchObject({ ephemeral: true, content: expect.stringMatching(/already confirmed/) });
   });
+
+  it('a proposal posted to two channels is decided once, and both messages show the decision without buttons', async () => {
+    await subscribe(alerts());
+    await subscribe(general());
+    const proposal = async (key: string) =>
+      recordEvent(app.db, {
+        type: 'status-proposal',
+        commitmentId: 'modern-slavery-penalties',
+        payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+        dedupeKey: key,
+        createdAt: clock.now().toISOString(),
+      });
+    await proposal('p-two');
+    expect(await bot.poster.flush()).toBe(2);
+    const inAlerts = () => fake.messagesIn(alerts()).at(-1)!;
+    const inGeneral = () => fake.messagesIn(general()).at(-1)!;
+    const dismiss = inGeneral().components[0]!.components![1]!.custom_id!;
+    const pressed = await fake.button({ customId: dismiss, message: inGeneral(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(pressed.type).toBe(7);
+    // The other copy is edited after the press is answered.
+    await fake.waitFor(() => (inAlerts().components.length === 0 ? true : undefined), 2_000, 'the copy in #alerts to be closed');
+    for (const m of [inAlerts(), inGeneral()]) {
+      expect(m.components).toEqual([]);
+      expect(m.embeds[0]!.fields!.at(-1)).toMatchObject({ name: 'Decision', value: expect.stringMatching(new RegExp(`^✖️ dismissed — by <@${fake.userId('carol')}>`)) });
+      expect(m.allowed_mentions).toEqual({ parse: [] });
+    }
+    expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('stalled');
+
+    // A copy left with live buttons (the bot stopped before editing it) is closed when it is next pressed.
+    const id = await proposal('p-stale');
+    await bot.poster.flush();
+    await app.db.insertInto('discord_proposal_decisions').values({ event_id: id!, decision: 'confirmed', decided_by: `discord:${fake.userId('carol')}`, decided_at: clock.now().toISOString(), outcome: 'confirmed: now in-progress' }).execute();
+    const confirm = inAlerts().components[0]!.components![0]!.custom_id!;
+    const stale = await fake.button({ customId: confirm, message: inAlerts(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(stale).toMatchObject({ ephemeral: true, content: expect.stringMatching(/already confirmed/) });
+    await fake.waitFor(() => (inAlerts().components.length + inGeneral().components.length === 0 ? true : undefined), 2_000, 'both copies to be closed');
+    for (const m of [inAlerts(), inGeneral()]) {
+      expect(m.components).toEqual([]);
+      expect(m.embeds[0]!.fields!.filter((f) => f.name === 'Decision')).toEqual([{ name: 'Decision', value: expect.stringMatching(/^✅ confirmed: now in-progress — by/) }]);
+    }
+  });
 });

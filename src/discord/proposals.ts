@@ -1,5 +1,7 @@
 // Confirm / Dismiss on a posted status proposal: editors only; decided once; the message says who and when.
-import type { APIEmbed, ButtonInteraction } from 'discord.js';
+// A proposal posted to several channels is one decision: every copy is edited to show it, so nobody is
+// left with live buttons on a decided proposal (a copy missed by a crash is closed when next pressed).
+import { Routes, type APIEmbed, type ButtonInteraction } from 'discord.js';
 import { Status } from '../domain.ts';
 import { eventsAfter } from '../events.ts';
 import { DomainError } from '../store/errors.ts';
@@ -16,7 +18,11 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
   if (!(await isEditor(interaction, ctx))) return replyPrivately(interaction, NOT_EDITOR);
   const db = ctx.app.db;
   const earlier = await db.selectFrom('discord_proposal_decisions').selectAll().where('event_id', '=', eventId).executeTakeFirst();
-  if (earlier) return replyPrivately(interaction, `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`);
+  if (earlier) {
+    await replyPrivately(interaction, `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`);
+    const field = decisionField(earlier.decision === 'confirmed' ? 'confirm' : 'dismiss', earlier.outcome ?? earlier.decision, earlier.decided_by.replace(/^discord:/, ''), earlier.decided_at);
+    return closeCopies(interaction, ctx, eventId, withDecision(interaction, field), false);
+  }
   const [event] = await eventsAfter(db, eventId - 1, 1);
   if (!event || event.id !== eventId || event.type !== 'status-proposal' || !event.commitmentId) return replyPrivately(interaction, 'This proposal is not known any more.');
   const at = ctx.app.clock.now().toISOString();
@@ -47,11 +53,44 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
     }
     await db.updateTable('discord_proposal_decisions').set({ outcome }).where('event_id', '=', eventId).execute();
   }
-  const embeds: APIEmbed[] = interaction.message.embeds.map((e) => e.toJSON());
-  const decided = { name: 'Decision', value: `${action === 'confirm' ? '✅' : '✖️'} ${outcome} — by <@${interaction.user.id}> at ${at.slice(0, 16).replace('T', ' ')} UTC` };
-  if (embeds[0]) embeds[0] = fitEmbed({ ...embeds[0], fields: [...(embeds[0].fields ?? []), decided] });
-  else embeds.push({ fields: [decided] });
+  const embeds = withDecision(interaction, decisionField(action, outcome, interaction.user.id, at));
   await interaction.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
+  await closeCopies(interaction, ctx, eventId, embeds, true);
+}
+
+function decisionField(action: 'confirm' | 'dismiss', outcome: string, userId: string, at: string) {
+  return { name: 'Decision', value: `${action === 'confirm' ? '✅' : '✖️'} ${outcome} — by <@${userId}> at ${at.slice(0, 16).replace('T', ' ')} UTC` };
+}
+
+/** The pressed message's embeds with the decision added (every copy of a proposal has the same embeds). */
+function withDecision(interaction: ButtonInteraction, decided: { name: string; value: string }): APIEmbed[] {
+  const embeds: APIEmbed[] = interaction.message.embeds.map((e) => e.toJSON());
+  if (embeds[0]) embeds[0] = fitEmbed({ ...embeds[0], fields: [...(embeds[0].fields ?? []).filter((f) => f.name !== 'Decision'), decided] });
+  else embeds.push({ fields: [decided] });
+  return embeds;
+}
+
+/**
+ * Edits the proposal's posted copies to show the decision and drop the buttons: the others when the
+ * pressed one was just updated, or every copy (the pressed one too) after a press on a stale copy. A copy
+ * that cannot be edited (deleted, channel gone) is logged and left; the decision stands.
+ */
+async function closeCopies(interaction: ButtonInteraction, ctx: CommandContext, eventId: number, embeds: APIEmbed[], skipPressed: boolean): Promise<void> {
+  const copies = await ctx.app.db
+    .selectFrom('discord_deliveries')
+    .select(['channel_id', 'message_id'])
+    .where('event_id', '=', eventId)
+    .where('state', '=', 'sent')
+    .execute();
+  const targets = copies.filter((c) => c.message_id && !(skipPressed && c.message_id === interaction.message.id));
+  if (!skipPressed && !targets.some((c) => c.message_id === interaction.message.id)) targets.push({ channel_id: interaction.channelId, message_id: interaction.message.id });
+  for (const copy of targets) {
+    try {
+      await interaction.client.rest.patch(Routes.channelMessage(copy.channel_id, copy.message_id!), { body: { embeds, components: [], allowed_mentions: NO_MENTIONS } });
+    } catch (error) {
+      ctx.logger.warn({ err: error, channelId: copy.channel_id, messageId: copy.message_id, eventId }, 'could not show the decision on a copy of the proposal');
+    }
+  }
 }
 
 export const proposalButtons = { [PROPOSAL_PREFIX]: proposalButton };
