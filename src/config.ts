@@ -4,6 +4,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database.ts';
+import { GOVUK_CONTENT_API } from './feeds/change-notes.ts';
 import { err, ok, type Result } from './result.ts';
 
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -35,6 +36,10 @@ const EnvSchema = z.object({
   // server-side request forgery starts. Turn it on for tests against a local server, or for feeds on a LAN.
   ALLOW_PRIVATE_FEED_ADDRESSES: optional(z.stringbool({ error: 'expected true or false' })),
   SEEDS_DIR: optional(z.string()),
+  // Where the change notes of updated GOV.UK pages are read; `off` reports updates without them.
+  GOVUK_CONTENT_API_URL: optional(
+    z.string().trim().refine((v) => v === 'off' || (/^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v)), 'expected an http(s) URL of GOV.UK’s content API (such as https://www.gov.uk/api/content), or off'),
+  ),
 });
 
 export interface Config {
@@ -52,6 +57,8 @@ export interface Config {
   allowPrivateFeedAddresses: boolean;
   /** The seed folder (with registers/ inside); default: the project's seeds/. */
   seedsDir?: string | undefined;
+  /** GOVUK_CONTENT_API_URL: the content API base for change notes; null when `off`. */
+  govukContentApiUrl: string | null;
 }
 
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
@@ -82,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     feedsFile: e.FEEDS_FILE,
     allowPrivateFeedAddresses: e.ALLOW_PRIVATE_FEED_ADDRESSES ?? false,
     seedsDir: e.SEEDS_DIR,
+    govukContentApiUrl: e.GOVUK_CONTENT_API_URL === 'off' ? null : (e.GOVUK_CONTENT_API_URL ?? GOVUK_CONTENT_API),
   });
 }
 

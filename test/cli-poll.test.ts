@@ -33,6 +33,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
       ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
       BOT_CONTACT: 'mailto:ops@example.org',
       CI: 'true', // as on a CI runner: the output is no terminal, so it stays plain
+      GOVUK_CONTENT_API_URL: server.url('/api/content'),
       ...env,
     },
     seedsDir: MINI_SEEDS,

@@ -143,7 +143,7 @@ describe('bad input is named, with what was expected', () => {
   });
 
   it('configuration problems are all reported together, naming each variable', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://db.example/cw', TIMEZONE: 'Mars/Olympus', LOG_LEVEL: 'loud', DISCORD_GUILD_ID: 'abc' });
+    const config = loadConfig({ DATABASE_URL: 'postgres://db.example/cw', TIMEZONE: 'Mars/Olympus', LOG_LEVEL: 'loud', DISCORD_GUILD_ID: 'abc', GOVUK_CONTENT_API_URL: 'gov.uk' });
     expect(config.ok).toBe(false);
     if (config.ok) return;
     expect(config.error).toEqual(
@@ -152,8 +152,13 @@ describe('bad input is named, with what was expected', () => {
         expect.stringMatching(/^TIMEZONE: expected an IANA time zone/),
         expect.stringMatching(/^LOG_LEVEL: expected one of fatal/),
         expect.stringMatching(/^DISCORD_GUILD_ID: expected a Discord id/),
+        expect.stringMatching(/^GOVUK_CONTENT_API_URL: expected an http\(s\) URL of GOV.UK’s content API .*, or off$/),
       ]),
     );
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.value.govukContentApiUrl).toBe('https://www.gov.uk/api/content');
+    const off = loadConfig({ GOVUK_CONTENT_API_URL: 'off' });
+    expect(off.ok && off.value.govukContentApiUrl).toBeNull();
   });
 
   it('accepts file: URLs and paths for DATABASE_URL', () => {

@@ -8,6 +8,7 @@ import type { Database } from '../db/tables.ts';
 import type { Colours } from './colours.ts';
 import { eventsAfter, type StoredEvent } from '../events.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
+import { configuredChangeNotes } from '../feeds/change-notes.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
 import { configuredFeeds } from '../feeds/scheduler.ts';
@@ -34,6 +35,7 @@ export function registerPollCommand(program: Command, ctx: CliContext): void {
           feedStore: new KyselyFeedStore(app.db),
           registerStore: app.store,
           fetcher,
+          changeNotes: configuredChangeNotes(ctx.config, fetcher),
           clock: ctx.clock,
           timeZone: ctx.config.timeZone,
         });
@@ -108,13 +110,15 @@ interface ItemJson {
   title?: string;
   link?: string;
   published?: string | null;
+  changeNote?: string;
 }
 
 export function renderEvent(event: StoredEvent, pc: Colours): string {
   const p = event.payload as Record<string, unknown> & { item?: ItemJson };
   const tag = (s: string) => pc.bold(`[${s}]`);
   const c = event.commitmentId ? pc.cyan(event.commitmentId) : '';
-  const item = p.item ? `“${p.item.title ?? ''}”${p.item.link ? `\n    ${pc.underline(p.item.link)}` : ''}` : '';
+  const note = p.item?.changeNote ? `\n    ${pc.dim('what changed:')} ${p.item.changeNote}` : '';
+  const item = p.item ? `“${p.item.title ?? ''}”${note}${p.item.link ? `\n    ${pc.underline(p.item.link)}` : ''}` : '';
   const via = event.feedId ? pc.dim(` via ${event.feedId}`) : '';
   const terms = Array.isArray(p.matched) && p.matched.length ? pc.dim(` score ${String(p.score)} [${(p.matched as string[]).join(', ')}]`) : '';
   switch (event.type) {

@@ -36,6 +36,7 @@ import type { FeedState, FeedStore, FeedTransaction, NewTrace, StoredItem } from
 import { createFetcher, type Fetcher, type FetchOptions } from './fetch.ts';
 import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy } from './health.ts';
 import { healthPatch, recordHealthEvent } from './health-events.ts';
+import type { ChangeNoteSource } from './change-notes.ts';
 import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -97,6 +98,10 @@ export interface PollerDeps {
   leaseMs?: number;
   logger?: Logger;
   hooks?: PollHooks;
+  /** Where the change note of an updated page comes from (GOV.UK's content API); none: events without notes. */
+  changeNotes?: ChangeNoteSource;
+  /** Change notes looked up per feed per poll, at most (the rest are reported without). Default 5. */
+  maxChangeNotes?: number;
 }
 
 export type FeedOutcome = 'skipped' | 'not-modified' | 'unchanged' | 'parsed' | 'failed' | 'invalid' | 'error';
@@ -348,6 +353,7 @@ export class Poller {
     const health = afterSuccess(state, now, fetched.maxAgeSeconds, this.policy);
     const items = oldestFirst(parsed.items);
     const firstFetch = !state.firstFetchDone;
+    if (!firstFetch) await this.addChangeNotes(ctx, feed, kind, items);
     const counts = { newItems: 0, updatedItems: 0 };
 
     const eventIds = await this.feedStore.transaction(async (tx) => {
@@ -473,6 +479,32 @@ export class Poller {
   private applyNeeded = false;
 
   /** Matches one item, writes its traces, and (unless first fetch) its evidence, proposals and events. */
+  /**
+   * Looks up the change note of each item that is about to be reported — new or updated, on a page the
+   * source knows, and matched to a commitment — before the feed's transaction (no network inside it).
+   */
+  private async addChangeNotes(ctx: CycleContext, feed: FeedSpec, kind: FeedKind, items: FeedItem[]): Promise<void> {
+    const source = this.deps.changeNotes;
+    if (!source) return;
+    const reported = items.filter((i) => source.covers(i.link) && ctx.engine.match(i, kind).some((r) => r.accepted && ctx.commitments.has(r.commitmentId)));
+    if (reported.length === 0) return;
+    const known = await this.feedStore.transaction((tx) => tx.knownItems(feed.id, reported.map((i) => i.key), reported.map((i) => i.link)));
+    const previousOf = (i: FeedItem) => known.find((k) => k.key === i.key) ?? known.find((k) => k.link === i.link);
+    const wanted = reported.filter((i) => {
+      const previous = previousOf(i);
+      return !previous || updateMarker(kind, previous, i) !== undefined;
+    });
+    // Newest first: if there are more than the cap, the latest changes get their notes.
+    const chosen = wanted.reverse().slice(0, this.deps.maxChangeNotes ?? 5);
+    await Promise.all(
+      chosen.map(async (item) => {
+        const note = await source.noteFor(item.link, item.updated);
+        if (note.ok) item.changeNote = note.value;
+        else this.logger.warn({ feed: feed.id, item: item.link }, `no change note: ${note.error}`);
+      }),
+    );
+  }
+
   private async judge(
     tx: FeedTransaction,
     traces: NewTrace[],
@@ -504,7 +536,13 @@ export class Poller {
       traces.push({ ...base, stage: 'post', decision: 'not-posted', detail: results.length ? 'no commitment accepted it' : 'it matches no commitment' });
       return;
     }
-    const itemJson = { title: item.title, link: item.link, published: item.published ?? null, ...(item.updated ? { updated: item.updated } : {}) };
+    const itemJson = {
+      title: item.title,
+      link: item.link,
+      published: item.published ?? null,
+      ...(item.updated ? { updated: item.updated } : {}),
+      ...(item.changeNote ? { changeNote: item.changeNote.note, changeNoteAt: item.changeNote.at } : {}),
+    };
     const post = async (type: EventType, commitmentId: string | undefined, dedupeKey: string, payload: Record<string, unknown>, what: string) => {
       const id = await tx.recordEvent({ type, commitmentId, feedId: feed.id, payload: { type, ...payload }, dedupeKey, createdAt: at });
       if (id !== undefined) {

@@ -16,6 +16,7 @@ import { todayIn } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Service, ServiceStarter } from '../runtime.ts';
 import { DEFAULT_FEEDS_FILE, formatFeedListProblem, loadFeedList, type FeedSpec } from './feed-list.ts';
+import { configuredChangeNotes } from './change-notes.ts';
 import { KyselyFeedStore, type FeedStore } from './feed-store.ts';
 import type { Fetcher } from './fetch.ts';
 import { feedFetcher, Poller, type FeedReport } from './poller.ts';
@@ -196,10 +197,12 @@ export interface StartFeedSchedulerOptions {
 export async function startFeedScheduler(app: App, options: StartFeedSchedulerOptions = {}): Promise<FeedScheduler> {
   const feeds = options.feeds ?? (await configuredFeeds(app.config.feedsFile));
   const feedStore = new KyselyFeedStore(app.db);
+  const fetcher = options.fetcher ?? feedFetcher(app.config);
   const poller = new Poller({
     feedStore,
     registerStore: app.store,
-    fetcher: options.fetcher ?? feedFetcher(app.config),
+    fetcher,
+    changeNotes: configuredChangeNotes(app.config, fetcher),
     clock: app.clock,
     timeZone: app.config.timeZone,
     logger: options.logger,

@@ -18,6 +18,8 @@ export interface FeedItem {
   billTitle?: string;
   department?: string;
   documentType?: string;
+  /** The publisher's note for this update, looked up when the item is reported (see change-notes.ts). */
+  changeNote?: { note: string; at: string } | undefined;
 }
 
 export interface ParsedFeed {

@@ -11,7 +11,8 @@ import { runCli } from '../../src/cli/run-cli.ts';
 export const MINI_SEEDS = fileURLToPath(new URL('../fixtures/seeds-mini/', import.meta.url));
 
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
+  // No change-note lookups unless a test points them at its local server: tests reach 127.0.0.1 only.
+  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', ...env });
   if (!config.ok) throw new Error(config.error.join('; '));
   return config.value;
 }
@@ -29,7 +30,7 @@ export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; se
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
-    env: { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...options.env },
+    env: { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', ...options.env },
     seedsDir: options.seedsDir ?? MINI_SEEDS,
     clock: manualClock(options.now ?? '2024-06-01T12:00:00Z'),
     io: { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) },
