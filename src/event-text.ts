@@ -5,6 +5,7 @@ import type { StoredEvent } from './events.ts';
 interface ItemPayload {
   title?: string;
   link?: string;
+  changeNote?: string;
 }
 
 export function eventHeadline(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'feedId' | 'payload'>): string {
@@ -19,7 +20,7 @@ export function eventHeadline(event: Pick<StoredEvent, 'type' | 'commitmentId' |
     case 'status-change':
       return `Status changed${on}: ${String(p.from ?? '—')} → ${String(p.to)} — ${String(p.reason ?? '')}`;
     case 'item-updated':
-      return `Updated${on}: ${item}`;
+      return `Updated${on}: ${item}${p.item?.changeNote ? ` — ${p.item.changeNote}` : ''}`;
     case 'feed-health':
       return `Feed ${event.feedId ?? ''} is ${String(p.health ?? p.state ?? 'changed')}: ${String(p.reason ?? p.message ?? '')}`;
     case 'overdue':

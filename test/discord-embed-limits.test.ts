@@ -2,6 +2,7 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { EMBED_LIMITS, embedLength, escapeText, fitEmbed, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
+import { eventEmbed } from '../src/discord/render.ts';
 
 describe('truncate', () => {
   it('leaves short text alone and cuts long text with a visible ellipsis', () => {
@@ -90,5 +91,23 @@ describe('escapeText', () => {
     expect(out).not.toMatch(/@everyone|@here/);
     expect(out).not.toMatch(/<@|<#/);
     expect(out).toContain('@\u200beveryone');
+  });
+});
+
+describe('an updated item’s change note', () => {
+  it('shows under the item as “What changed”, escaped, without pinging anyone', () => {
+    const embed = eventEmbed({
+      id: 7,
+      type: 'item-updated',
+      commitmentId: 'report-export-controls-review',
+      feedId: 'fcdo',
+      dedupeKey: 'k',
+      createdAt: '2024-06-01T12:00:00.000Z',
+      payload: { item: { title: 'UK reviews export controls', link: 'https://www.gov.uk/x', changeNote: 'Added **terms** for @everyone <@123>', changeNoteAt: '2024-06-01T08:30:00.000Z' } },
+    });
+    expect(embed.fields!.map((f) => f.name)).toEqual(['Item', 'What changed (2024-06-01)']);
+    const value = embed.fields![1]!.value;
+    expect(value).toContain('\\*\\*terms\\*\\*');
+    expect(value).not.toMatch(/@everyone|<@123>/);
   });
 });

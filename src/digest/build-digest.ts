@@ -34,6 +34,8 @@ export interface DigestEvidenceItem {
   feed: string | null;
   published: string | null;
   updated: boolean;
+  /** The publisher's note of what changed (GOV.UK), when it was found. */
+  changeNote: string | null;
 }
 
 export interface DigestEvidenceGroup {
@@ -150,9 +152,9 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
     const group = groups.get(e.commitmentId) ?? { commitment: e.commitmentId, title: title(e.commitmentId), items: [] };
     groups.set(e.commitmentId, group);
     const existing = group.items.find((i) => i.link === link);
-    const entry = { title: str(item.title) ?? link, link, feed: str(e.payload.feed) ?? e.feedId ?? null, published: str(item.published), updated: e.type === 'item-updated' };
-    // One entry per page: the latest version of it, as GOV.UK digests do.
-    if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated });
+    const entry = { title: str(item.title) ?? link, link, feed: str(e.payload.feed) ?? e.feedId ?? null, published: str(item.published), updated: e.type === 'item-updated', changeNote: str(item.changeNote) };
+    // One entry per page: the latest version of it, as GOV.UK digests do (its latest note, else the last one known).
+    if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated, changeNote: entry.changeNote ?? existing.changeNote });
     else group.items.push(entry);
   }
   const evidence = [...groups.values()];

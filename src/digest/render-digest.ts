@@ -66,7 +66,7 @@ export function renderDigestText(d: Digest, options: RenderOptions): string {
     out.push('New evidence');
     for (const g of d.evidence) {
       out.push(`  ${g.title} [${g.commitment}]`);
-      for (const i of g.items) out.push(`    - ${i.updated ? '(updated) ' : ''}${i.title}`, `      ${i.link}`);
+      for (const i of g.items) out.push(`    - ${i.updated ? '(updated) ' : ''}${i.title}`, ...(i.changeNote ? [`      what changed: ${i.changeNote}`] : []), `      ${i.link}`);
     }
     out.push('');
   }
@@ -128,7 +128,9 @@ export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
   embeds.push(...sectionEmbeds('Status changes', changeLines, firstColour));
 
   for (const g of d.evidence) {
-    const lines = g.items.map((i) => `• ${i.updated ? '(updated) ' : ''}${link(i.link, i.title)}${i.feed ? ` — ${escapeText(i.feed)}` : ''}`);
+    const lines = g.items.map(
+      (i) => `• ${i.updated ? '(updated) ' : ''}${link(i.link, i.title)}${i.feed ? ` — ${escapeText(i.feed)}` : ''}${i.changeNote ? `\n  ↳ ${escapeText(truncate(i.changeNote, 300))}` : ''}`,
+    );
     embeds.push(...sectionEmbeds(truncate(`Evidence: ${g.title}`, 200), lines, NEUTRAL));
   }
   embeds.push(

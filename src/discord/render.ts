@@ -132,6 +132,8 @@ export const eventMarker = (eventId: number): string => `event #${eventId}`;
 interface ItemPayload {
   title?: string;
   link?: string;
+  changeNote?: string;
+  changeNoteAt?: string;
 }
 
 export function eventEmbed(event: StoredEvent, commitmentTitle?: string): APIEmbed {
@@ -174,6 +176,10 @@ export function eventEmbed(event: StoredEvent, commitmentTitle?: string): APIEmb
       break;
   }
   if (p.item?.title) fields.unshift({ name: 'Item', value: link(p.item.link ?? '', p.item.title) });
+  if (typeof p.item?.changeNote === 'string') {
+    const when = typeof p.item.changeNoteAt === 'string' ? ` (${p.item.changeNoteAt.slice(0, 10)})` : '';
+    fields.splice(1, 0, { name: `What changed${when}`, value: escapeText(truncate(p.item.changeNote, 1000)) });
+  }
   const sources = event.type === 'status-change' ? (p.evidence ?? []) : itemLink && !p.item?.title ? [itemLink] : [];
   if (sources.length) fields.push({ name: 'Source', value: sources.map((u) => link(u)).join('\n') });
   return {
