@@ -66,6 +66,30 @@ describe('digest content', () => {
     expect(all).toContain('https://example.org/a');
   });
 
+  it('an updated page appears once, as its latest version, with the publisher’s note of what changed', async () => {
+    const a = (app = await openMiniApp('2022-12-12T09:00:30Z'));
+    const updated = (note: string | undefined, at: string, key: string) =>
+      recordEvent(a.db, {
+        type: 'item-updated',
+        commitmentId: 'report-export-controls-review',
+        feedId: 'fcdo',
+        payload: { feed: 'fcdo', item: { title: 'Export controls review', link: 'https://www.gov.uk/government/news/review', published: null, ...(note ? { changeNote: note, changeNoteAt: at } : {}) } },
+        dedupeKey: key,
+        createdAt: at,
+      });
+    await updated('Added the terms of reference.', '2022-12-06T08:00:00.000Z', 'u1');
+    await updated('Added the findings @everyone.', '2022-12-08T08:00:00.000Z', 'u2');
+    await updated(undefined, '2022-12-09T08:00:00.000Z', 'u3'); // a later update whose note could not be had
+    const d = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
+    expect(d.evidence).toEqual([
+      expect.objectContaining({ commitment: 'report-export-controls-review', items: [expect.objectContaining({ updated: true, changeNote: 'Added the findings @everyone.' })] }),
+    ]);
+    expect(renderDigestText(d, { timeZone: TZ })).toContain('what changed: Added the findings @everyone.');
+    const all = JSON.stringify(renderDigestMessages(d, { timeZone: TZ }));
+    expect(all).toContain('↳ Added the findings');
+    expect(all).not.toContain('@everyone');
+  });
+
   it('a deadline passing in the window makes the commitment overdue; outside it, not', async () => {
     app = await openMiniApp('2023-01-02T10:00:00Z');
     const deps = { db: app.db, store: app.store, timeZone: TZ };
