@@ -1,8 +1,10 @@
-// A feed's health transition written as it is reported: the state patch and the `feed-health` outbox event,
-// both through one FeedTransaction, so a transition is stored and announced together or not at all. The
-// poller uses it after every fetch; an operator's re-enable (enable-feed.ts) uses it too.
+// A feed's health as it is reported: a transition's state patch and its `feed-health` outbox event, both
+// through one FeedTransaction, so a transition is stored and announced together or not at all; and the
+// `warning` event of a feed that was read but had problems. The poller uses these after every fetch; an
+// operator's re-enable (enable-feed.ts) uses them too.
+import { createHash } from 'node:crypto';
 import type { FeedStatePatch, FeedTransaction } from './feed-store.ts';
-import type { HealthUpdate } from './health.ts';
+import type { FeedHealth, HealthUpdate } from './health.ts';
 
 /** The state to write for a health update; a transition also stamps when health changed. */
 export function healthPatch(update: HealthUpdate, now: Date): FeedStatePatch {
@@ -36,6 +38,31 @@ export async function recordHealthEvent(
     },
     dedupeKey: `feed-health:${feed.id}:${t.change}:${at}`,
     createdAt: at,
+  });
+  return id === undefined ? [] : [id];
+}
+
+/**
+ * Records a `feed-health` warning for problems that did not stop a read (an invalid date, a duplicate id),
+ * once per distinct set of problems: the same problems on every poll are reported once.
+ */
+export async function recordWarningEvent(tx: FeedTransaction, feed: { id: string; url: string }, health: FeedHealth, warnings: readonly string[], now: Date): Promise<number[]> {
+  if (warnings.length === 0) return [];
+  const digest = createHash('sha256').update(JSON.stringify([...warnings].sort())).digest('hex').slice(0, 16);
+  const id = await tx.recordEvent({
+    type: 'feed-health',
+    feedId: feed.id,
+    payload: {
+      type: 'feed-health',
+      feed: feed.id,
+      url: feed.url,
+      health,
+      change: 'warning',
+      reason: warnings.length === 1 ? warnings[0] : `${warnings.length} problems, first: ${warnings[0]}`,
+      warnings: warnings.slice(0, 20),
+    },
+    dedupeKey: `feed-warning:${feed.id}:${digest}`,
+    createdAt: now.toISOString(),
   });
   return id === undefined ? [] : [id];
 }

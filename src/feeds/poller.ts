@@ -35,7 +35,7 @@ import type { FeedSpec } from './feed-list.ts';
 import type { FeedState, FeedStore, FeedTransaction, NewTrace, StoredItem } from './feed-store.ts';
 import { createFetcher, type Fetcher, type FetchOptions } from './fetch.ts';
 import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy } from './health.ts';
-import { healthPatch, recordHealthEvent } from './health-events.ts';
+import { healthPatch, recordHealthEvent, recordWarningEvent } from './health-events.ts';
 import type { ChangeNoteSource } from './change-notes.ts';
 import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
 
@@ -440,25 +440,7 @@ export class Poller {
         releaseLease: true,
       });
       ids.push(...(await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now)));
-      if (warnings.length > 0) {
-        const digest = createHash('sha256').update(JSON.stringify([...warnings].sort())).digest('hex').slice(0, 16);
-        const id = await tx.recordEvent({
-          type: 'feed-health',
-          feedId: feed.id,
-          payload: {
-            type: 'feed-health',
-            feed: feed.id,
-            url: feed.url,
-            health: health.state.health,
-            change: 'warning',
-            reason: warnings.length === 1 ? warnings[0] : `${warnings.length} problems, first: ${warnings[0]}`,
-            warnings: warnings.slice(0, 20),
-          },
-          dedupeKey: `feed-warning:${feed.id}:${digest}`,
-          createdAt: at,
-        });
-        if (id !== undefined) ids.push(id);
-      }
+      ids.push(...(await recordWarningEvent(tx, feed, health.state.health, warnings, now)));
       await this.hook('beforeCommit', feed.id);
       return ids;
     });
