@@ -21,25 +21,14 @@ export async function recordHealthEvent(
 ): Promise<number[]> {
   const t = health.transition;
   if (!t) return [];
-  const at = now.toISOString();
-  const id = await tx.recordEvent({
-    type: 'feed-health',
-    feedId: feed.id,
-    payload: {
-      type: 'feed-health',
-      feed: feed.id,
-      url: feed.url,
-      health: t.to,
-      previous: t.from,
-      change: t.change,
-      reason: t.reason,
-      failures: health.state.consecutiveFailures || previousFailures,
-      nextAttemptAt: health.state.nextAttemptAt,
-    },
-    dedupeKey: `feed-health:${feed.id}:${t.change}:${at}`,
-    createdAt: at,
+  return recordFeedHealth(tx, feed, `feed-health:${feed.id}:${t.change}:${now.toISOString()}`, now, {
+    health: t.to,
+    previous: t.from,
+    change: t.change,
+    reason: t.reason,
+    failures: health.state.consecutiveFailures || previousFailures,
+    nextAttemptAt: health.state.nextAttemptAt,
   });
-  return id === undefined ? [] : [id];
 }
 
 /**
@@ -49,20 +38,17 @@ export async function recordHealthEvent(
 export async function recordWarningEvent(tx: FeedTransaction, feed: { id: string; url: string }, health: FeedHealth, warnings: readonly string[], now: Date): Promise<number[]> {
   if (warnings.length === 0) return [];
   const digest = createHash('sha256').update(JSON.stringify([...warnings].sort())).digest('hex').slice(0, 16);
-  const id = await tx.recordEvent({
-    type: 'feed-health',
-    feedId: feed.id,
-    payload: {
-      type: 'feed-health',
-      feed: feed.id,
-      url: feed.url,
-      health,
-      change: 'warning',
-      reason: warnings.length === 1 ? warnings[0] : `${warnings.length} problems, first: ${warnings[0]}`,
-      warnings: warnings.slice(0, 20),
-    },
-    dedupeKey: `feed-warning:${feed.id}:${digest}`,
-    createdAt: now.toISOString(),
+  return recordFeedHealth(tx, feed, `feed-warning:${feed.id}:${digest}`, now, {
+    health,
+    change: 'warning',
+    reason: warnings.length === 1 ? warnings[0] : `${warnings.length} problems, first: ${warnings[0]}`,
+    warnings: warnings.slice(0, 20),
   });
+}
+
+/** One `feed-health` event, once per dedupe key; the new event's id, if it was new. */
+async function recordFeedHealth(tx: FeedTransaction, feed: { id: string; url: string }, dedupeKey: string, now: Date, fields: Record<string, unknown>): Promise<number[]> {
+  const payload = { type: 'feed-health', feed: feed.id, url: feed.url, ...fields };
+  const id = await tx.recordEvent({ type: 'feed-health', feedId: feed.id, payload, dedupeKey, createdAt: now.toISOString() });
   return id === undefined ? [] : [id];
 }
