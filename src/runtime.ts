@@ -90,13 +90,20 @@ async function stopAll(running: Service[], logger: Logger): Promise<void> {
 function consoleBanner(app: App): string {
   const registers = app.registers.map((r) => `${r.manifest.id} (${r.recommendations.length} recommendations, ${r.commitments.length} commitments)`);
   return [
-    '┌──────────────────────────────────────────────────────────────────────┐',
-    '│ Commitment Watch — CONSOLE MODE: nothing is sent to Discord.           │',
-    '│ Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see .env.example) to     │',
-    '│ run the Discord bot; DISCORD_GUILD_ID to deploy commands to a server.  │',
-    '└──────────────────────────────────────────────────────────────────────┘',
+    box([
+      'Commitment Watch — CONSOLE MODE: nothing is sent to Discord.',
+      'Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see .env.example) to',
+      'run the Discord bot; DISCORD_GUILD_ID to deploy commands to a server.',
+    ]),
     `Register loaded: ${registers.join('; ')}`,
     `Store: ${app.config.store.filename}`,
     'What would be posted is printed below. Ctrl+C stops.',
   ].join('\n');
+}
+
+/** Lines in a box drawn to the longest of them. */
+function box(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => [...l].length));
+  const rule = '─'.repeat(width + 2);
+  return [`┌${rule}┐`, ...lines.map((l) => `│ ${l}${' '.repeat(width - [...l].length)} │`), `└${rule}┘`].join('\n');
 }
