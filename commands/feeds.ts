@@ -102,7 +102,7 @@ function feedField(f: FeedState): APIEmbedField {
   const lines = [
     `Kind: ${escapeText(kind)} · Health: **${f.health}**`,
     ...(f.healthReason ? [`Reason: ${escapeText(truncate(f.healthReason, 300))}`] : []),
-    `Last success: ${when(f.lastSuccessAt)} · Consecutive failures: ${f.consecutiveFailures}`,
+    f.lastAttemptAt ? `Last success: ${when(f.lastSuccessAt)} · Consecutive failures: ${f.consecutiveFailures}` : 'Not polled yet: waiting for its first slot',
   ];
   return { name: truncate(`${ICON[f.health] ?? '❔'} ${f.id}`, EMBED_LIMITS.fieldName), value: truncate(lines.join('\n'), EMBED_LIMITS.fieldValue) };
 }

@@ -119,6 +119,9 @@ describe('reading the register', () => {
     const s = await fake.slashCommand({ name: 'commitment', subcommand: 'search', options: { text: 'penalties' } }).settled();
     expect(s.embeds![0]!.fields![0]!.name).toContain('modern-slavery-penalties');
     expect(s.embeds![0]!.fields![0]!.value.length).toBeGreaterThan(0);
+    // A recommendation hit is named once: "Recommendation 3 — Slavery", not "Recommendation 3 — Recommendation 3: Slavery".
+    const recHit = s.embeds![0]!.fields!.find((f) => f.name.includes('Recommendation 3'));
+    expect(recHit?.name).toMatch(/^\d+\. Recommendation 3 — Slavery$/);
     const h = await fake.slashCommand({ name: 'commitment', subcommand: 'history', options: { commitment: 'modern-slavery-penalties' } }).settled();
     expect(h.embeds![0]!.fields!.map((f) => f.value).join('\n')).toContain('not started → stalled');
     const rec = await fake.slashCommand({ name: 'recommendation', subcommand: 'show', options: { number: 3 } }).settled();

@@ -115,6 +115,8 @@ describe('/feeds status', () => {
     expect(r.embeds!.length).toBeLessThanOrEqual(10);
     expect(r.embeds!.reduce((n, e) => n + embedLength(e as never), 0)).toBeLessThanOrEqual(6000);
     for (const e of r.embeds!) expect(e.fields!.length).toBeLessThanOrEqual(25);
+    // Feeds never polled say so, rather than "healthy, last success never".
+    expect(r.embeds!.flatMap((e) => e.fields!).find((f) => f.name.includes('feed-00'))?.value).toContain('Not polled yet: waiting for its first slot');
   });
 });
 

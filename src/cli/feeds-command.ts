@@ -56,6 +56,7 @@ function renderFeed(f: FeedState, pc: Colours): string {
   const paint = f.health === 'healthy' ? pc.green : f.health === 'failing' ? pc.red : pc.gray;
   const lines = [`${paint(f.health.padEnd(9))} ${pc.bold(f.id)}  ${pc.dim(f.url)}`];
   if (f.healthReason) lines.push(`          ${f.healthReason}`);
-  lines.push(pc.dim(`          last success ${f.lastSuccessAt ?? 'never'}; ${f.consecutiveFailures} failure${f.consecutiveFailures === 1 ? '' : 's'} in a row`));
+  if (!f.lastAttemptAt) lines.push(pc.dim('          not polled yet: waiting for its first slot'));
+  else lines.push(pc.dim(`          last success ${f.lastSuccessAt ?? 'never'}; ${f.consecutiveFailures} failure${f.consecutiveFailures === 1 ? '' : 's'} in a row`));
   return lines.join('\n');
 }

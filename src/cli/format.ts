@@ -93,7 +93,8 @@ export function renderSearch(hits: SearchHit[], pc: Colours): string {
     .map((h) => {
       const label = h.kind === 'commitment' ? pc.bold(h.id) : pc.bold(`Recommendation ${h.id}`);
       const snippet = h.snippet.replaceAll(SNIPPET_OPEN, '\u001b[1m').replaceAll(SNIPPET_CLOSE, '\u001b[22m');
-      return `${label}  ${h.kind === 'commitment' ? h.title : pc.dim(h.title)}\n${wrap(pc.isColorSupported ? snippet : plainSnippet(h.snippet), 4)}`;
+      const title = h.kind === 'commitment' ? h.title : pc.dim(h.title.replace(/^Recommendation \d+:\s*/, ''));
+      return `${label}  ${title}\n${wrap(pc.isColorSupported ? snippet : plainSnippet(h.snippet), 4)}`;
     })
     .join('\n\n');
 }

@@ -91,7 +91,7 @@ export function searchEmbed(text: string, hits: SearchHit[]): APIEmbed {
     color: NEUTRAL,
     description: hits.length ? undefined : 'Nothing matches. Try fewer or different words.',
     fields: hits.map((h, i) => ({
-      name: truncate(`${i + 1}. ${h.kind === 'commitment' ? h.id : `Recommendation ${h.id}`} — ${h.title}`, 256),
+      name: truncate(`${i + 1}. ${h.kind === 'commitment' ? `${h.id} — ${h.title}` : `Recommendation ${h.id} — ${h.title.replace(/^Recommendation \d+:\s*/, '')}`}`, 256),
       value: snippetText(h.snippet) || '—',
     })),
   };
