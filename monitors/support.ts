@@ -136,9 +136,26 @@ export function setEntryDates(item: FeedItem, raw: { xPublished?: unknown; xUpda
   if (updated) item.updated = updated;
 }
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Date would roll 30 February into March and 24:00 into tomorrow; such text goes to the strict path. */
+function calendarValid(m: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60 && offsetHours! < 24 && offsetMinutes! < 60;
+}
+
 export function parseDate(raw: unknown, what: string, warnings: string[], zone: string = SOURCE_ZONE): string | undefined {
   const text = textOf(raw);
   if (!text) return undefined;
+  // The common case, a full ISO 8601 instant with its offset, needs no zone rules: Date reads it exactly,
+  // at a fraction of luxon's cost (dates were a tenth of a poll cycle's CPU).
+  const iso = ISO_INSTANT.exec(text);
+  if (iso && calendarValid(iso)) {
+    const ms = Date.parse(text);
+    const year = new Date(ms).getUTCFullYear();
+    if (Number.isFinite(ms) && year >= 1800 && year <= 2200) return new Date(ms).toISOString();
+  }
   const options = { zone, setZone: true };
   let dt = DateTime.fromISO(text, options);
   if (!dt.isValid) dt = DateTime.fromRFC2822(text, options);

@@ -1,5 +1,6 @@
 // The monitors read strings and fixture files only: no HTTP here, and nothing outside test/fixtures.
 import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import Parser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
@@ -681,6 +682,29 @@ describe('support', () => {
     expect(parseDate('0001-01-01T00:00:00', 'placeholder', warnings)).toBeUndefined();
     expect(parseDate('soon', 'x', warnings)).toBeUndefined();
     expect(warnings).toEqual(['placeholder: invalid date "0001-01-01T00:00:00" ignored', 'x: invalid date "soon" ignored']);
+  });
+
+  it('reads ISO 8601 instants exactly as the strict (luxon) path does, and refuses impossible calendar dates', () => {
+    const strict = (text: string) => DateTime.fromISO(text, { setZone: true }).toUTC().toISO();
+    const offsets = ['Z', '+00:00', '+01:00', '-05:00', '+05:30', '+14:00', '-09:30'];
+    const texts: string[] = [];
+    // Every month end, leap days, midnight and the last second, with and without seconds and fractions.
+    for (const year of [1999, 2000, 2023, 2024]) {
+      for (let month = 1; month <= 12; month++) {
+        const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        for (const day of [1, last]) {
+          const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          for (const time of ['00:00', '23:59:59', '12:30:15.5', '07:08:05.123456789']) texts.push(...offsets.map((o) => `${date}T${time}${o}`));
+        }
+      }
+    }
+    const warnings: string[] = [];
+    for (const text of texts) expect(parseDate(text, 't', warnings), text).toBe(strict(text));
+    expect(warnings).toEqual([]);
+    for (const bad of ['2023-02-29T10:00:00Z', '2024-04-31T10:00:00+01:00', '2024-06-01T25:00:00Z', '2024-06-01T10:60:00Z', '2024-06-01T10:00:61Z']) {
+      expect(parseDate(bad, 'bad', warnings), bad).toBeUndefined();
+    }
+    expect(warnings).toHaveLength(5);
   });
 
   it('turns HTML into folded plain text and cuts on word boundaries', () => {
