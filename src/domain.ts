@@ -183,3 +183,23 @@ export function effectiveDeadline(deadline: Deadline | undefined): string | unde
 export function isOverdue(deadlineDate: string | undefined | null, status: Status, today: string): boolean {
   return !!deadlineDate && deadlineDate < today && !SETTLED_STATUSES.includes(status);
 }
+
+/**
+ * How long an unsettled commitment has been open (days from the day it was made to today), or null once
+ * it is delivered or abandoned. Most undertakings give no date ("as soon as Parliamentary time allows"),
+ * so they can never be overdue; trackers judge them against a reasonable time, and this is what they judge.
+ */
+export function openDays(madeOn: string, status: Status, today: string): number | null {
+  if (SETTLED_STATUSES.includes(status)) return null;
+  const days = Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${madeOn}T00:00:00Z`)) / 86_400_000);
+  return Number.isFinite(days) && days >= 0 ? days : null;
+}
+
+/** "12 days", "7 months", "4 years": how long, in the largest whole unit a reader would use. */
+export function openForText(days: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (days < 61) return plural(days, 'day');
+  // Whole units by the mean Gregorian year (365.2425 days); the half day keeps 730 days at 2 years.
+  if (days < 730) return plural(Math.floor((days + 0.5) / 30.436875), 'month');
+  return plural(Math.floor((days + 0.5) / 365.2425), 'year');
+}

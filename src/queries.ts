@@ -1,7 +1,7 @@
 // The query core: every question a user can ask of the register, answered the same way for the
 // terminal, for Discord, and for scripts. Knows nothing of either front end.
 import { distance } from 'fastest-levenshtein';
-import { isOverdue, type Position, type Status } from './domain.ts';
+import { isOverdue, openDays, type Position, type Status } from './domain.ts';
 import { todayIn, type Clock } from './clock.ts';
 import { err, ok, type Result } from './result.ts';
 import type {
@@ -17,6 +17,8 @@ import type {
 
 export interface CommitmentSummary extends CommitmentRow {
   overdue: boolean;
+  /** Days since it was made while it is unsettled; null once delivered or abandoned. */
+  openDays: number | null;
 }
 
 export interface CommitmentDetail extends CommitmentSummary {
@@ -156,6 +158,7 @@ export class RegisterQueries {
   }
 
   private summarise(row: CommitmentRow): CommitmentSummary {
-    return { ...row, overdue: isOverdue(row.deadlineDate, row.status, this.today()) };
+    const today = this.today();
+    return { ...row, overdue: isOverdue(row.deadlineDate, row.status, today), openDays: openDays(row.madeOn, row.status, today) };
   }
 }

@@ -98,8 +98,12 @@ describe('CLI answers from the seeded register', () => {
   });
 
   it('list filters and refuses a bad option with an explanation', async () => {
-    const list = (await cli(['list', '--department', 'home office', '--json'])).json() as { id: string }[];
+    const list = (await cli(['list', '--department', 'home office', '--json'])).json() as { id: string; openDays: number | null }[];
     expect(list.map((c) => c.id)).toEqual(['modern-slavery-penalties']);
+    expect(list[0]!.openDays).toBe(943); // 2021-11-01 to the test clock's 2024-06-01
+    const text = (await cli(['list'])).stdout;
+    expect(text).toMatch(/^stalled +modern-slavery-penalties {2}OVERDUE$/m);
+    expect(text).toMatch(/^in-progress +report-export-controls-review {2}\(open 2 years, no date\)$/m);
     const bad = await cli(['list', '--status', 'finished']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('expected one or more of not-started, in-progress');

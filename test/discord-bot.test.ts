@@ -92,7 +92,11 @@ describe('reading the register', () => {
     expect(fields.Status).toBe('stalled');
     expect(fields.Department).toContain('Home Office');
     expect(fields.Deadline).toContain('OVERDUE');
+    expect(fields.Deadline).not.toContain('No date given'); // dated: overdue says it all
     expect(fields.Recommendation).toMatch(/^3 — /);
+    // Undated: how long it has been open instead.
+    const undated = await fake.slashCommand({ name: 'commitment', subcommand: 'show', options: { commitment: 'report-export-controls-review' } }).settled();
+    expect(undated.embeds![0]!.fields!.find((f) => f.name === 'Deadline')?.value).toBe('“at the conclusion of its current review”\nNo date given · open 2 years');
     expect(fields['Last change']).toContain('No bill was introduced');
     expect(fields['Last change']).toContain('https://example.org/no-bill');
     expect(e.color).toBeTypeOf('number');
@@ -143,6 +147,9 @@ describe('/commitment list paging', () => {
   it('pages for the person who asked only, and expires', async () => {
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'list', user: 'bob' }).settled();
     expect(r.embeds![0]!.footer!.text).toMatch(/^Page 1 of 3/);
+    // Each line flags what is late: overdue when dated, how long open when not.
+    const text = r.embeds![0]!.description!;
+    expect(text).toMatch(/`report-export-controls-review`\*\* — .*\nin progress · Department for Business and Trade · open 2 years, no date/);
     const msg = () => fake.message(r.messageId!)! as PostedMessage;
     const next = () => msg().components[0]!.components!.find((b) => b.label === 'Next')!.custom_id!;
 

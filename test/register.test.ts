@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
+import { openForText } from '../src/domain.ts';
 import { eventsAfter } from '../src/events.ts';
 import { DomainError } from '../src/store/errors.ts';
 import { MINI_SEEDS, openMiniApp, tempDir, testConfig } from './support/register.ts';
@@ -103,6 +104,22 @@ describe('queries', () => {
     expect((await app.queries.list({ overdue: true })).total).toBe(1);
     await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'delivered', reason: 'Act amended.', actor: 'seed' }, '2023-01-02');
     expect((await app.queries.list({ overdue: true })).total).toBe(0);
+  });
+
+  it('says how long an undated commitment has been open, from the clock, until it is settled', async () => {
+    const mini = await openMiniApp('2026-11-23T12:00:00Z');
+    app = mini;
+    const shown = async (id: string) => {
+      const r = await mini.queries.show(id);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    // Made 2021-11-01 with only "at the conclusion of its current review": 1,848 days on.
+    expect((await shown('report-export-controls-review')).openDays).toBe(1848);
+    expect(openForText(1848)).toBe('5 years');
+    expect([0, 1, 60, 61, 729, 730].map(openForText)).toEqual(['0 days', '1 day', '60 days', '2 months', '23 months', '2 years']);
+    await mini.store.changeStatus({ commitmentId: 'report-export-controls-review', to: 'delivered', reason: 'Reported to Parliament.', actor: 'seed' }, '2026-11-23');
+    expect((await shown('report-export-controls-review')).openDays).toBeNull();
   });
 
   it('pages', async () => {

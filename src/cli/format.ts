@@ -1,5 +1,5 @@
 // Terminal rendering of the query core's answers, and the fixed JSON shapes scripts rely on.
-import type { Status } from '../domain.ts';
+import { openForText, type Status } from '../domain.ts';
 import type { Colours } from './colours.ts';
 import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.ts';
 import {
@@ -48,10 +48,12 @@ export function wrap(text: string, indent = 2): string {
 }
 
 export function deadlineText(c: CommitmentSummary, pc: Colours): string {
-  if (!c.deadline) return 'none given';
+  // Without a date nothing can be overdue: say how long it has been open instead.
+  const open = !c.deadlineDate && c.openDays !== null ? pc.yellow(` (no date given; open ${openForText(c.openDays)})`) : '';
+  if (!c.deadline) return `none given${open}`;
   const parts = [c.deadline.text ? `“${c.deadline.text}”` : '', c.deadlineDate ?? ''].filter(Boolean);
   const revised = c.deadline.revised.length ? ` (revised ${c.deadline.revised.length}×)` : '';
-  return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ` ${pc.red(pc.bold('OVERDUE'))}` : ''}`;
+  return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ` ${pc.red(pc.bold('OVERDUE'))}` : ''}${open}`;
 }
 
 export function renderCommitment(c: CommitmentDetail, pc: Colours): string {
@@ -81,7 +83,10 @@ export function renderCommitment(c: CommitmentDetail, pc: Colours): string {
 export function renderList(page: ListPage, pc: Colours): string {
   if (page.total === 0) return 'No commitments match.';
   const rows = page.items.map(
-    (c) => `${statusLabel(c.status, pc, 17)} ${c.overdue ? pc.red('overdue ') : ''}${pc.bold(c.id)}\n${wrap(c.title, 4)}`,
+    (c) => {
+      const flag = c.overdue ? pc.red('  OVERDUE') : !c.deadlineDate && c.openDays !== null ? pc.dim(`  (open ${openForText(c.openDays)}, no date)`) : '';
+      return `${statusLabel(c.status, pc, 17)} ${pc.bold(c.id)}${flag}\n${wrap(c.title, 4)}`;
+    },
   );
   const footer = page.pages > 1 ? `\nPage ${page.page} of ${page.pages} (${page.total} commitments)` : `\n${page.total} commitment${page.total === 1 ? '' : 's'}`;
   return rows.join('\n') + footer;
@@ -162,6 +167,7 @@ export function commitmentJson(c: CommitmentSummary | CommitmentDetail) {
     recommendations: c.recommendations,
     deadline: c.deadline,
     overdue: c.overdue,
+    openDays: c.openDays,
     register: c.registerId,
     originalDepartment: c.originalDepartment,
     madeOn: c.madeOn,

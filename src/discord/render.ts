@@ -1,6 +1,6 @@
 // Embeds for the query core's answers and for outbox events. All outside text is escaped here.
 import type { APIEmbed } from 'discord.js';
-import type { Position, Status } from '../domain.ts';
+import { openForText, type Position, type Status } from '../domain.ts';
 import type { StoredEvent } from '../events.ts';
 import { eventHeadline, eventLink } from '../event-text.ts';
 import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.ts';
@@ -29,10 +29,12 @@ export function link(url: string, label?: string): string {
 }
 
 export function deadlineLine(c: CommitmentSummary): string {
-  if (!c.deadline) return 'none given';
+  // Without a date nothing can be overdue: say how long it has been open instead.
+  const open = !c.deadlineDate && c.openDays !== null ? `\nNo date given · open ${openForText(c.openDays)}` : '';
+  if (!c.deadline) return `none given${open}`;
   const parts = [c.deadline.text ? `“${escapeText(c.deadline.text)}”` : '', c.deadlineDate ?? ''].filter(Boolean);
   const revised = c.deadline.revised.length ? ` (revised ${c.deadline.revised.length}×)` : '';
-  return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ' — **OVERDUE**' : ''}`;
+  return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ' — **OVERDUE**' : ''}${open}`;
 }
 
 export function commitmentEmbed(c: CommitmentDetail): APIEmbed {
@@ -70,7 +72,9 @@ export function historyLine(h: HistoryView): string {
 
 export function listEmbed(page: ListPage, filters: string): APIEmbed {
   const lines = page.items.map(
-    (c) => `**\`${c.id}\`** — ${escapeText(truncate(c.title, 150))}\n${statusText(c.status)} · ${escapeText(c.department)}${c.overdue ? ' · **OVERDUE**' : ''}`,
+    (c) =>
+      `**\`${c.id}\`** — ${escapeText(truncate(c.title, 150))}\n${statusText(c.status)} · ${escapeText(c.department)}` +
+      (c.overdue ? ' · **OVERDUE**' : !c.deadlineDate && c.openDays !== null ? ` · open ${openForText(c.openDays)}, no date` : ''),
   );
   return {
     title: `Commitments${filters ? ` — ${filters}` : ''}`,
