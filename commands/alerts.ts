@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { Status, STATUSES } from '../src/domain.ts';
+import { accessNote, botAccessIn, cannotPostText } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { escapeText, truncate } from '../src/discord/embed-limits.ts';
 import { answer, canManageServer, NOT_MANAGER, notFoundText, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
@@ -80,6 +81,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       });
       if (!input.ok) return replyPrivately(interaction, input.error);
       const v = input.value;
+      const access = botAccessIn(interaction, channel.id);
+      const refusal = cannotPostText(access, channel.id);
+      if (refusal) return replyPrivately(interaction, refusal);
       return answer(
         interaction,
         async () => {
@@ -98,7 +102,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
             now(),
           );
           const note = sub.frequency === 'immediately' ? '' : ` (${sub.frequency} posts come with the digest)`;
-          return privately(`Subscribed <#${channel.id}>: ${describe(sub)}${note}.`);
+          return privately(`Subscribed <#${channel.id}>: ${describe(sub)}${note}.${accessNote(access)}`);
         },
         true,
       );

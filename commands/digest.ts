@@ -10,6 +10,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
+import { accessNote, botAccessIn, cannotPostText } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { answer, canManageServer, NOT_MANAGER, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
 import { previewDigest } from '../src/digest/digest-service.ts';
@@ -72,6 +73,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       });
       if (!input.ok) return replyPrivately(interaction, input.error);
       const v = input.value;
+      const access = botAccessIn(interaction, channel.id);
+      const refusal = cannotPostText(access, channel.id);
+      if (refusal) return replyPrivately(interaction, refusal);
       return answer(
         interaction,
         async () => {
@@ -98,7 +102,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
           const when = `${WEEKDAYS[sub.digestWeekday - 1]}s at ${String(sub.digestHour).padStart(2, '0')}:00 ${sub.timeZone}`;
           return privately(
             `The digest for <#${channel.id}> is posted ${when}; the next one <t:${Math.floor(next.getTime() / 1000)}:F>. ` +
-              (sub.quietDigest ? 'Quiet weeks get a short “nothing moved” summary.' : 'Nothing is posted on quiet weeks.'),
+              (sub.quietDigest ? 'Quiet weeks get a short “nothing moved” summary.' : 'Nothing is posted on quiet weeks.') +
+              accessNote(access),
           );
         },
         true,

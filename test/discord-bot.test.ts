@@ -6,6 +6,7 @@ import { manualClock } from '../src/clock.ts';
 import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { recordEvent } from '../src/events.ts';
+import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
 import { tempDir } from './support/register.ts';
@@ -200,6 +201,29 @@ describe('/commitment set-status', () => {
 });
 
 describe('/alerts', () => {
+  const subscriptions = () => new KyselySubscriptionStore(app.db);
+
+  it('refuses a channel the bot cannot post in, naming what is missing, and saves nothing', async () => {
+    const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(fake.channelId('locked')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(r.ephemeral).toBe(true);
+    expect(r.content).toBe(`I cannot post in <#${fake.channelId('locked')}>: I am missing Send Messages there. Give my role (or me) those permissions in that channel, then run this again. Nothing was saved.`);
+    expect(await subscriptions().list()).toEqual([]);
+    const digest = await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(fake.channelId('locked')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(digest.content).toMatch(/^I cannot post in .*: I am missing Send Messages there/);
+    expect(await subscriptions().list()).toEqual([]);
+
+    // Able to post but not to read back: subscribed, with a note on what that costs.
+    const noHistory = fake.addChannel({ name: 'no-history', denyBot: PERMS.READ_MESSAGE_HISTORY | PERMS.EMBED_LINKS });
+    await fake.waitFor(() => (bot.client.channels.cache.has(noHistory.id) ? true : undefined), 2_000, 'the new channel in the cache');
+    const noEmbeds = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(noHistory.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(noEmbeds.content).toMatch(/I am missing Embed Links there/);
+    const partly = fake.addChannel({ name: 'partly', denyBot: PERMS.READ_MESSAGE_HISTORY });
+    await fake.waitFor(() => (bot.client.channels.cache.has(partly.id) ? true : undefined), 2_000, 'the new channel in the cache');
+    const ok = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(partly.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(ok.content).toMatch(/^Subscribed <#\d+>: immediately, everything\. Note: without Read Message History there I cannot check after a crash/);
+    expect((await subscriptions().list()).map((s) => s.channelId)).toEqual([partly.id]);
+  });
+
   it('needs Manage Server; subscribe, list and unsubscribe', async () => {
     const refused = await fake.slashCommand({ name: 'alerts', subcommand: 'list', user: 'bob' }).settled();
     expect(refused).toMatchObject({ ephemeral: true, content: expect.stringMatching(/Manage Server/) });

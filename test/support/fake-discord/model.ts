@@ -247,6 +247,8 @@ export interface ChannelSpec {
   name: string;
   /** The bot may not send here: a permission overwrite denies it, and POSTs answer 403 / 50013. */
   locked?: boolean;
+  /** Other permissions an overwrite denies the bot here (PERMS flags); REST does not enforce them. */
+  denyBot?: bigint;
   topic?: string;
 }
 export interface MemberSpec {
@@ -338,9 +340,10 @@ export function makeChannel(world: Pick<World, 'guild' | 'bot'>, spec: ChannelSp
     guild_id: world.guild.id,
     name: spec.name,
     position,
-    permission_overwrites: spec.locked
-      ? [{ id: world.bot.id, type: 1, allow: '0', deny: (PERMS.SEND_MESSAGES | PERMS.SEND_MESSAGES_IN_THREADS).toString() }]
-      : [],
+    permission_overwrites:
+      spec.locked || spec.denyBot
+        ? [{ id: world.bot.id, type: 1, allow: '0', deny: ((spec.locked ? PERMS.SEND_MESSAGES | PERMS.SEND_MESSAGES_IN_THREADS : 0n) | (spec.denyBot ?? 0n)).toString() }]
+        : [],
     topic: spec.topic ?? null,
     nsfw: false,
     parent_id: null,
