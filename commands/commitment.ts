@@ -15,7 +15,7 @@ import { DomainError } from '../src/store/errors.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { ID_SEP } from '../src/discord/command.ts';
 import { truncate } from '../src/discord/embed-limits.ts';
-import { commitmentEmbed, historyEmbed, historyLine, listEmbed, searchEmbed, STATUS_COLOUR } from '../src/discord/render.ts';
+import { commitmentEmbed, evidenceEmbed, historyEmbed, historyLine, listEmbed, searchEmbed, STATUS_COLOUR } from '../src/discord/render.ts';
 import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
 
 const statusChoices = STATUSES.map((s) => ({ name: s, value: s }));
@@ -52,6 +52,7 @@ export const definition = {
       options: [{ type: ApplicationCommandOptionType.String, name: 'text', description: 'Words to look for', required: true, max_length: 200 }],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: 'history', description: "A commitment's status changes", options: [commitmentOption] },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'evidence', description: 'Everything found about a commitment, newest first', options: [commitmentOption] },
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'set-status',
@@ -89,6 +90,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return answer(interaction, () => show(o.getString('commitment', true), ctx));
     case 'history':
       return answer(interaction, () => history(o.getString('commitment', true), ctx));
+    case 'evidence':
+      return answer(interaction, () => evidence(o.getString('commitment', true), ctx));
     case 'search':
       return answer(interaction, () => search(o.getString('text', true), ctx));
     case 'list': {
@@ -123,6 +126,14 @@ async function history(raw: string, ctx: CommandContext): Promise<Answer> {
   const found = await ctx.app.queries.history(id.value);
   if (!found.ok) return privately(notFoundText(found.error));
   return { embeds: [historyEmbed(found.value.commitment, found.value.history)] };
+}
+
+async function evidence(raw: string, ctx: CommandContext): Promise<Answer> {
+  const id = parseOptions(Id, raw);
+  if (!id.ok) return privately(id.error);
+  const found = await ctx.app.queries.evidence(id.value);
+  if (!found.ok) return privately(notFoundText(found.error));
+  return { embeds: [evidenceEmbed(found.value.commitment, found.value.evidence)] };
 }
 
 async function search(raw: string, ctx: CommandContext): Promise<Answer> {

@@ -13,6 +13,7 @@ export const HELP_TEXT = [
   '**/commitment list** `[status] [department] [theme] [overdue]` — commitments, paged with Previous/Next.',
   '**/commitment search** `text` — commitments and recommendations matching some words.',
   '**/commitment history** `commitment` — every recorded change of status, with reasons and sources.',
+  '**/commitment evidence** `commitment` — everything found about it, newest first, with where it came from.',
   '**/commitment set-status** `commitment status reason [source]` — editors record a change.',
   '**/recommendation show** `number` — the Committee’s words, the Government’s answer, the commitments it produced.',
   '**/alerts subscribe | unsubscribe | list | editor-role** — Manage Server: where the bot posts, and who edits.',

@@ -89,6 +89,13 @@ describe('poll --once', () => {
     expect(third.code).toBe(0);
     expect(third.stdout).toBe('');
 
+    // What was found is the commitment's evidence, with where it came from.
+    const evidence = await cli(['evidence', 'trade-envoy-training', '--json']);
+    expect(JSON.parse(evidence.stdout)).toEqual([
+      expect.objectContaining({ url: 'https://committees.example.org/news/new-1', title: 'Trade envoy course on forced labour launched', source: 'committee', matched: ['trade envoy'], published: '2024-06-01T11:00:00.000Z' }),
+    ]);
+    expect((await cli(['evidence', 'trade-envoy-training'])).stdout).toMatch(/2024-06-01 {2}Trade envoy course on forced labour launched\n +https:\/\/committees\.example\.org\/news\/new-1\n +via committee, score [\d.]+ \[trade envoy\]/);
+
     const why = await cli(['why', 'https://committees.example.org/news/new-1']);
     expect(why.code).toBe(0);
     expect(why.stdout).toContain('Posted: event');

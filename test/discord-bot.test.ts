@@ -144,6 +144,36 @@ describe('reading the register', () => {
   });
 });
 
+describe('/commitment evidence', () => {
+  it('lists what was found, newest first, escaped, within one embed, saying how many are shown', async () => {
+    const empty = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'trade-envoy-training' } }).settled();
+    expect(empty.embeds![0]!.description).toMatch(/^No evidence yet/);
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      commitment_id: 'report-export-controls-review',
+      url: `https://www.gov.uk/government/news/item-${i}`,
+      title: `Export controls item ${i} **@everyone** ${'detail '.repeat(8)}`,
+      published: `2024-05-${String(1 + (i % 28)).padStart(2, '0')}T09:00:00.000Z`,
+      source: 'govuk-dbt',
+      score: 3.5,
+      matched: JSON.stringify(['export control']),
+      note: null,
+      found_at: '2024-06-01T10:00:00.000Z',
+    }));
+    await app.db.insertInto('evidence').values(rows).execute();
+    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'report-export-controls-review' } }).settled();
+    const e = r.embeds![0]!;
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    expect(e.description!.length).toBeLessThanOrEqual(4096);
+    const lines = e.description!.split('\n');
+    expect(lines[0]).toMatch(/^• 2024-05-28 \[Export controls item \d+ \\\*\\\*@\u200beveryone/);
+    expect(lines.every((l, i) => i === 0 || l.slice(2, 12) <= lines[i - 1]!.slice(2, 12))).toBe(true);
+    expect(e.footer!.text).toBe(`report-export-controls-review · ${lines.length} of 60 shown (newest first; commitment-watch evidence report-export-controls-review lists all)`);
+    const unknown = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'export-review' } }).settled();
+    expect(unknown).toMatchObject({ ephemeral: true });
+    expect(unknown.content).toContain('report-export-controls-review');
+  });
+});
+
 describe('/commitment list paging', () => {
   it('pages for the person who asked only, and expires', async () => {
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'list', user: 'bob' }).settled();

@@ -5,6 +5,7 @@ import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.t
 import {
   SNIPPET_CLOSE,
   SNIPPET_OPEN,
+  type EvidenceView,
   type HistoryView,
   type RecommendationRow,
   type Scoreboard,
@@ -112,6 +113,18 @@ export function renderHistory(c: CommitmentSummary, history: HistoryView[], pc: 
     lines.push(`  ${h.at.slice(0, 10)}  ${h.from ? `${statusLabel(h.from, pc)} → ` : ''}${statusLabel(h.to, pc)}  ${pc.dim(`by ${h.actor}`)}`, wrap(h.reason, 14));
     for (const url of h.evidence) lines.push(`              ${pc.underline(url)}`);
   }
+  return lines.join('\n');
+}
+
+export function renderEvidence(c: CommitmentSummary, evidence: EvidenceView[], pc: Colours): string {
+  const lines = [`${pc.bold(c.title)}  ${pc.dim(c.id)}`];
+  if (evidence.length === 0) lines.push('  No evidence yet.');
+  for (const e of evidence) {
+    const from = e.source === 'seed' ? 'from the seed' : `via ${e.source}${e.score !== null ? `, score ${e.score}` : ''}${e.matched.length ? ` [${e.matched.join(', ')}]` : ''}`;
+    lines.push(`  ${(e.published ?? e.foundAt).slice(0, 10)}  ${e.title}`, `              ${pc.underline(e.url)}`, pc.dim(`              ${from}`));
+    if (e.note) lines.push(wrap(e.note, 14));
+  }
+  lines.push(pc.dim(`${evidence.length} item${evidence.length === 1 ? '' : 's'}`));
   return lines.join('\n');
 }
 

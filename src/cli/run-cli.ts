@@ -10,6 +10,7 @@ import {
   commitmentJson,
   recommendationJson,
   renderCommitment,
+  renderEvidence,
   renderHistory,
   renderList,
   renderRecommendation,
@@ -174,6 +175,16 @@ function buildProgram(ctx: CliContext): Command {
       const result = await (await ctx.app()).queries.history(id);
       if (!result.ok) ctx.fail(result.error.message);
       print(o.json, result.value.history, () => renderHistory(result.value.commitment, result.value.history, pc));
+    });
+
+  program
+    .command('evidence <id>')
+    .description('every piece of evidence linked to a commitment, newest first, with where it came from')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const result = await (await ctx.app()).queries.evidence(id);
+      if (!result.ok) ctx.fail(result.error.message);
+      print(o.json, result.value.evidence, () => renderEvidence(result.value.commitment, result.value.evidence, pc));
     });
 
   program

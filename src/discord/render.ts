@@ -4,7 +4,7 @@ import { openForText, type Position, type Status } from '../domain.ts';
 import type { StoredEvent } from '../events.ts';
 import { eventHeadline, eventLink } from '../event-text.ts';
 import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.ts';
-import { SNIPPET_CLOSE, SNIPPET_OPEN, type HistoryView, type RecommendationRow, type SearchHit } from '../store/register-store.ts';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, type EvidenceView, type HistoryView, type RecommendationRow, type SearchHit } from '../store/register-store.ts';
 import { escapeText, truncate } from './embed-limits.ts';
 
 export const STATUS_COLOUR: Record<Status, number> = {
@@ -108,6 +108,26 @@ export function historyEmbed(c: CommitmentSummary, history: HistoryView[]): APIE
     fields: history.slice(-25).map((h) => ({ name: `${h.at.slice(0, 10)} → ${statusText(h.to)}`, value: historyLine(h) })),
     description: history.length ? (history.length > 25 ? `Latest 25 of ${history.length} changes.` : undefined) : 'No changes recorded.',
     footer: { text: `${c.id} · now ${statusText(c.status)}` },
+  };
+}
+
+/** Evidence as lines, newest first, as many as fit one embed's description; the footer says how many. */
+export function evidenceEmbed(c: CommitmentSummary, evidence: EvidenceView[]): APIEmbed {
+  const lines: string[] = [];
+  let length = 0;
+  for (const e of evidence) {
+    const from = e.source === 'seed' ? 'seed' : `${escapeText(e.source)}${e.score !== null ? `, score ${e.score}` : ''}`;
+    const line = `• ${(e.published ?? e.foundAt).slice(0, 10)} ${link(e.url, e.title)} — ${from}`;
+    if (length + line.length + 1 > 3900) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  const shown = lines.length < evidence.length ? `${lines.length} of ${evidence.length} shown (newest first; commitment-watch evidence ${c.id} lists all)` : `${evidence.length} item${evidence.length === 1 ? '' : 's'}`;
+  return {
+    title: truncate(`Evidence: ${c.title}`, 256),
+    description: lines.join('\n') || 'No evidence yet: nothing the bot watches has matched this commitment.',
+    color: STATUS_COLOUR[c.status],
+    footer: { text: truncate(`${c.id} · ${shown}`, 2048) },
   };
 }
 
