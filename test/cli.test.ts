@@ -3,8 +3,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { openApp } from '../src/app.ts';
+import { EXPORT_COLUMNS } from '../src/cli/export-command.ts';
+import { manualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
-import { cli, MINI_SEEDS, tempDir } from './support/register.ts';
+import { cli, MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -112,6 +116,31 @@ describe('CLI answers from the seeded register', () => {
   it('history --json lists the timeline oldest first', async () => {
     const h = (await cli(['history', 'modern-slavery-penalties', '--json'])).json() as { from: string | null; to: string }[];
     expect(h.map((e) => [e.from, e.to])).toEqual([[null, 'not-started'], ['not-started', 'stalled']]);
+  });
+
+  it('export writes the register as CSV a spreadsheet reads safely, and as JSON with the same keys', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'db.sqlite');
+    const app = await openApp(testConfig({ DATABASE_URL: db }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
+    // A reason that a spreadsheet would run as a formula if it were written as it is.
+    await app.store.changeStatus({ commitmentId: 'trade-envoy-training', to: 'in-progress', reason: '=HYPERLINK("https://evil.example","click")', actor: 'cli:test' }, '2024-05-01T10:00:00.000Z');
+    await app.close();
+
+    const csv = await cli(['export'], { env: { DATABASE_URL: db } });
+    expect(csv.code).toBe(0);
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
+    expect(rows.map((r) => r.id)).toEqual(['report-export-controls-review', 'modern-slavery-penalties', 'trade-envoy-training']);
+    expect(rows[1]).toMatchObject({ status: 'stalled', deadline_text: 'as soon as Parliamentary time allows', deadline_date: '2022-12-31', overdue: 'true', open_days: '943', positions: '3: accepted', last_change: 'not-started → stalled' });
+    expect(rows[2]!.last_change_reason).toBe(`'=HYPERLINK("https://evil.example","click")`);
+
+    const out = join(dir, 'register.json');
+    const json = await cli(['export', '--format', 'json', '--out', out], { env: { DATABASE_URL: db } });
+    expect(json.stderr).toBe(`Wrote 3 commitments to ${out}.\n`);
+    const parsed = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
+    expect(Object.keys(parsed[0]!)).toEqual([...EXPORT_COLUMNS]);
+    expect(parsed[2]).toMatchObject({ id: 'trade-envoy-training', overdue: false, last_change_reason: '=HYPERLINK("https://evil.example","click")' });
+    expect((await cli(['export', '--format', 'xlsx'])).stderr).toMatch(/Allowed choices are csv, json/);
   });
 
   it('seed twice changes nothing the second time', async () => {

@@ -20,6 +20,7 @@ import {
   searchHitJson,
 } from './format.ts';
 import { coloursFor, type Colours } from './colours.ts';
+import { registerExportCommand } from './export-command.ts';
 import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
@@ -236,6 +237,7 @@ function buildProgram(ctx: CliContext): Command {
   registerPollCommand(program, ctx);
   registerWhyCommand(program, ctx);
   registerFeedsCommand(program, ctx);
+  registerExportCommand(program, ctx);
   registerDigestCommand(program, ctx);
 
   return program;
