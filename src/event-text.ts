@@ -22,6 +22,7 @@ export function eventHeadline(event: Pick<StoredEvent, 'type' | 'commitmentId' |
     case 'item-updated':
       return `Updated${on}: ${item}${p.item?.changeNote ? ` — ${p.item.changeNote}` : ''}`;
     case 'feed-health':
+      if (p.change === 'disabling-soon') return `Feed ${event.feedId ?? ''} ${String(p.reason ?? 'will be disabled soon')}`;
       return `Feed ${event.feedId ?? ''} is ${String(p.health ?? p.state ?? 'changed')}: ${String(p.reason ?? p.message ?? '')}`;
     case 'overdue':
       return `Overdue${on}: the deadline ${String(p.deadline ?? '')} has passed`;

@@ -1,5 +1,6 @@
 // Feed health as pure functions: backoff, Retry-After, failing → disabled → recovered, and when a feed is due.
 import { describe, expect, it } from 'vitest';
+import { eventHeadline } from '../src/event-text.ts';
 import { afterFailure, afterSuccess, backoffMs, DEFAULT_HEALTH_POLICY, isDue, reenabled, type HealthState } from '../src/feeds/health.ts';
 import { formatInterval, isGovUkHost, parseFeedList, parseInterval } from '../src/feeds/feed-list.ts';
 import { formatSeedProblem } from '../src/seed/load-seeds.ts';
@@ -28,7 +29,7 @@ describe('backoff', () => {
 });
 
 describe('transitions', () => {
-  it('healthy → failing on the first failure (one transition), → disabled at the 10th, → recovered on success', () => {
+  it('healthy → failing on the first failure, warned at the 8th, → disabled at the 10th, → recovered on success', () => {
     let state = healthy;
     const transitions: string[] = [];
     for (let i = 1; i <= 10; i++) {
@@ -36,7 +37,7 @@ describe('transitions', () => {
       if (u.transition) transitions.push(`${i}:${u.transition.change}`);
       state = u.state;
     }
-    expect(transitions).toEqual(['1:failing', '10:disabled']);
+    expect(transitions).toEqual(['1:failing', '8:disabling-soon', '10:disabled']);
     expect(state).toMatchObject({ health: 'disabled', consecutiveFailures: 10 });
     expect(state.healthReason).toBe('disabled after 10 failures in a row; last: HTTP 500 (10)');
     expect(state.nextAttemptAt).toBe(later(10 * HOUR + 24 * HOUR).toISOString());
@@ -49,6 +50,17 @@ describe('transitions', () => {
     const ok = afterSuccess(probe.state, later(70 * HOUR), undefined);
     expect(ok.transition).toMatchObject({ from: 'disabled', to: 'healthy', change: 'recovered', reason: 'read successfully again after 11 failures' });
     expect(ok.state).toEqual(healthy);
+  });
+
+  it('the warning before disabling says how many failures are left and when the next try is; it can be turned off', () => {
+    const seventh: HealthState = { ...healthy, health: 'failing', healthReason: 'HTTP 500', consecutiveFailures: 7 };
+    const u = afterFailure(seventh, { invalid: false, message: 'HTTP 500' }, t0);
+    expect(u.transition).toEqual({ from: 'failing', to: 'failing', change: 'disabling-soon', reason: 'will be disabled after 2 more failures in a row (next try in 6 h); last: HTTP 500' });
+    expect(u.state.health).toBe('failing');
+    expect(afterFailure(seventh, { invalid: false, message: 'HTTP 500' }, t0, { ...DEFAULT_HEALTH_POLICY, warnBeforeDisable: 0 }).transition).toBeUndefined();
+    expect(eventHeadline({ type: 'feed-health', feedId: 'dbt', payload: { change: 'disabling-soon', health: 'failing', reason: u.transition!.reason } })).toBe(
+      'Feed dbt will be disabled after 2 more failures in a row (next try in 6 h); last: HTTP 500',
+    );
   });
 
   it('a feed that serves nothing readable for 24 hours is disabled before 10 failures', () => {

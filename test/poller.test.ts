@@ -372,7 +372,7 @@ describe('hostile feeds', () => {
     expect(String(health.find((e) => e.feedId === 'dupes')?.payload.reason)).toMatch(/duplicate/);
   });
 
-  it('failing → disabled after 10 failures in a row → probed daily → recovered, one event each', async () => {
+  it('failing → warned at 8 → disabled after 10 failures in a row → probed daily → recovered, one event each', async () => {
     await open();
     let status = 500;
     server.route('/flaky.rss', (_req, res) => {
@@ -395,7 +395,10 @@ describe('hostile feeds', () => {
     expect(disabled).toMatchObject({ health: 'disabled', consecutiveFailures: 10 });
     expect(disabled.healthReason).toMatch(/10 failures in a row.*HTTP 500/);
     const health = () => allEvents().then((es) => es.filter((e) => e.type === 'feed-health').map((e) => e.payload.change));
-    expect(await health()).toEqual(['failing', 'disabled']);
+    expect(await health()).toEqual(['failing', 'disabling-soon', 'disabled']);
+    const warning = (await allEvents()).find((e) => e.payload.change === 'disabling-soon')!;
+    expect(warning.payload).toMatchObject({ health: 'failing', previous: 'failing', failures: 8 });
+    expect(String(warning.payload.reason)).toMatch(/^will be disabled after 2 more failures in a row \(next try in .+\); last: .*HTTP 500/);
 
     status = 200;
     clock.advance(60 * MIN);
@@ -403,7 +406,7 @@ describe('hostile feeds', () => {
     clock.set(disabled.nextAttemptAt!);
     const probe = await p.pollOnce(feeds);
     expect(probe.feeds[0]).toMatchObject({ outcome: 'parsed', health: 'healthy' });
-    expect(await health()).toEqual(['failing', 'disabled', 'recovered']);
+    expect(await health()).toEqual(['failing', 'disabling-soon', 'disabled', 'recovered']);
     expect(await feedStore.getFeed('flaky')).toMatchObject({ health: 'healthy', consecutiveFailures: 0, healthReason: null });
   });
 });

@@ -131,7 +131,7 @@ export function renderEvent(event: StoredEvent, pc: Colours): string {
     case 'item-updated':
       return `${tag('updated')} ${c}${via} ${pc.dim(`(was ${String(p.previousUpdated ?? '—')})`)}\n    ${item}`;
     case 'feed-health':
-      return `${tag('feed')} ${pc.bold(String(event.feedId ?? p.feed))} ${p.change === 'warning' ? pc.yellow('warning') : p.health === 'healthy' ? pc.green('recovered') : pc.red(String(p.health))}: ${String(p.reason)}`;
+      return `${tag('feed')} ${pc.bold(String(event.feedId ?? p.feed))} ${p.change === 'warning' ? pc.yellow('warning') : p.change === 'disabling-soon' ? pc.yellow('disabling soon') : p.health === 'healthy' ? pc.green('recovered') : pc.red(String(p.health))}: ${String(p.reason)}`;
     case 'overdue':
       return `${tag('overdue')} ${c} deadline ${String(p.deadline)} passed (${String(p.status)})`;
   }

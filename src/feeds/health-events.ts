@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import type { FeedStatePatch, FeedTransaction } from './feed-store.ts';
 import type { FeedHealth, HealthUpdate } from './health.ts';
 
-/** The state to write for a health update; a transition also stamps when health changed. */
+/** The state to write for a health update; a change of health also stamps when it changed. */
 export function healthPatch(update: HealthUpdate, now: Date): FeedStatePatch {
-  return { ...update.state, ...(update.transition ? { healthChangedAt: now.toISOString() } : {}) };
+  const changed = update.transition && update.transition.from !== update.transition.to;
+  return { ...update.state, ...(changed ? { healthChangedAt: now.toISOString() } : {}) };
 }
 
 /** Records the `feed-health` event of a transition, once; returns the new event's id, if any. */

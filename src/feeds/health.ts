@@ -5,7 +5,8 @@
 // - A failure (network, HTTP status, timeout, size, redirect…) or an invalid body (HTML, truncated XML,
 //   entities…) backs off: 5 min × 2^(failures − 1), capped at 6 h; a Retry-After is honoured (up to 24 h).
 // - The first failure marks the feed `failing` (MonitoRSS does the same: owners hear early). It is
-//   `disabled` after 10 failures in a row, or when it has served nothing valid for 24 hours.
+//   `disabled` after 10 failures in a row, or when it has served nothing valid for 24 hours. Two failures
+//   before that, owners are warned once ("disabling-soon"), while there is still time to fix it.
 // - A disabled feed is not polled on its schedule; it is probed once a day, and the first success (or
 //   an operator's `feeds enable`) makes it healthy again, as any success does for a failing feed.
 // - On success, Cache-Control max-age is honoured up to 1 h: no poll before the publisher's cache expires.
@@ -23,6 +24,8 @@ export interface HealthPolicy {
   failingAfter: number;
   /** Consecutive failures after which a feed is `disabled`. */
   disableAfter: number;
+  /** Warn this many failures before disabling (0: no warning). */
+  warnBeforeDisable: number;
   /** A feed whose body has been invalid this long without a break is `disabled`. */
   disableInvalidAfterMs: number;
   /** How often a disabled feed is probed. */
@@ -36,6 +39,7 @@ export const DEFAULT_HEALTH_POLICY: HealthPolicy = {
   maxBackoffMs: 6 * HOUR,
   failingAfter: 1,
   disableAfter: 10,
+  warnBeforeDisable: 2,
   disableInvalidAfterMs: 24 * HOUR,
   disabledProbeMs: 24 * HOUR,
   maxRetryAfterMs: 24 * HOUR,
@@ -61,8 +65,8 @@ export interface Failure {
 export interface HealthTransition {
   from: FeedHealth;
   to: FeedHealth;
-  /** 'recovered' when a failing or disabled feed is healthy again. */
-  change: 'failing' | 'disabled' | 'recovered';
+  /** 'recovered' when a failing or disabled feed is healthy again; 'disabling-soon' warns, health unchanged. */
+  change: 'failing' | 'disabled' | 'recovered' | 'disabling-soon';
   reason: string;
 }
 
@@ -108,6 +112,11 @@ export function afterFailure(previous: HealthState, failure: Failure, now: Date,
   const state: HealthState = { ...base, health, healthReason: reason, nextAttemptAt: at(now, waitMs) };
   if (failing && previous.health !== 'failing') {
     return { state, transition: { from: previous.health, to: 'failing', change: 'failing', reason: failure.message } };
+  }
+  const left = policy.disableAfter - failures;
+  if (failing && policy.warnBeforeDisable > 0 && left === policy.warnBeforeDisable && failures > policy.failingAfter) {
+    const reason = `will be disabled after ${left} more failure${left === 1 ? '' : 's'} in a row (next try in ${formatDuration(waitMs)}); last: ${failure.message}`;
+    return { state, transition: { from: 'failing', to: 'failing', change: 'disabling-soon', reason } };
   }
   return { state };
 }
