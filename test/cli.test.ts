@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { openApp } from '../src/app.ts';
 import { EXPORT_COLUMNS } from '../src/cli/export-command.ts';
 import { manualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
+import { CONFIG_VARIABLES, loadConfig } from '../src/config.ts';
 import { cli, MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -192,6 +192,14 @@ describe('bad input is named, with what was expected', () => {
     expect(defaults.ok && defaults.value.govukContentApiUrl).toBe('https://www.gov.uk/api/content');
     const off = loadConfig({ GOVUK_CONTENT_API_URL: 'off' });
     expect(off.ok && off.value.govukContentApiUrl).toBeNull();
+  });
+
+  it('every variable the code reads is in .env.example and in the README, and nothing else is', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const inExample = [...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(inExample.sort()).toEqual([...CONFIG_VARIABLES].sort());
+    for (const name of CONFIG_VARIABLES) expect(readme, name).toContain(`| \`${name}\` |`);
   });
 
   it('accepts file: URLs and paths for DATABASE_URL', () => {
