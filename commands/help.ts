@@ -17,6 +17,7 @@ export const HELP_TEXT = [
   '**/commitment set-status** `commitment status reason [source]` — editors record a change.',
   '**/recommendation show** `number` — the Committee’s words, the Government’s answer, the commitments it produced.',
   '**/alerts subscribe | unsubscribe | list | editor-role** — Manage Server: where the bot posts, and who edits.',
+  '**/digest schedule** `channel [weekday] [hour] [timezone] [quiet]` — Manage Server: when the weekly digest comes; **/digest preview** `[channel]` — what it would say now.',
   '**/feeds status** — health of every feed; **/feeds why** `url` — what the bot decided about an item; **/feeds enable** `feed` — editors put a disabled feed back.',
   '',
   'Editors are members with Manage Server, or with the role set by **/alerts editor-role**.',

@@ -1,4 +1,5 @@
 // Unit tests of the embed limits and the escaping every outside text goes through.
+import { readFileSync } from 'node:fs';
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { EMBED_LIMITS, embedLength, escapeText, fitEmbed, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
@@ -109,5 +110,26 @@ describe('an updated item’s change note', () => {
     const value = embed.fields![1]!.value;
     expect(value).toContain('\\*\\*terms\\*\\*');
     expect(value).not.toMatch(/@everyone|<@123>/);
+  });
+});
+
+describe('the command list stays true', () => {
+  it('every slash command and subcommand the bot registers is in the README table and in /help', async () => {
+    const { loadCommands } = await import('../src/discord/command-loader.ts');
+    const { HELP_TEXT } = await import('../commands/help.ts');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const names = (await loadCommands()).flatMap((m) => {
+      const subs = (m.definition.options ?? []).filter((o) => o.type === 1).map((o) => `/${m.definition.name} ${o.name}`);
+      return subs.length ? subs : [`/${m.definition.name}`];
+    });
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      expect(readme, name).toMatch(new RegExp(`^\\| \`${name}[ \`]`, 'm'));
+      if (name === '/help') continue;
+      // /help groups some subcommands on one line: "/alerts subscribe | unsubscribe | list".
+      const [command, sub] = name.split(' ');
+      const lines = HELP_TEXT.split('\n').filter((l) => l.includes(`**${command}`));
+      expect(lines.some((l) => !sub || new RegExp(`[ |]${sub}[ *|]`).test(l)), name).toBe(true);
+    }
   });
 });
