@@ -202,6 +202,14 @@ describe('bad input is named, with what was expected', () => {
     for (const name of CONFIG_VARIABLES) expect(readme, name).toContain(`| \`${name}\` |`);
   });
 
+  it('every command of the CLI is in the README', async () => {
+    const help = (await cli(['--help'])).stdout;
+    const names = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    expect(names.length).toBeGreaterThan(10);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of names) expect(readme, name).toMatch(new RegExp(`(\\| |/ )\`${name}[ \`]|cli -- ${name}\\b`));
+  });
+
   it('accepts file: URLs and paths for DATABASE_URL', () => {
     for (const url of ['file:data/x.sqlite', 'file:///tmp/x.sqlite', './x.sqlite', '/tmp/x.sqlite']) {
       const config = loadConfig({ DATABASE_URL: url });
