@@ -1,6 +1,7 @@
 // End to end through the local fake Discord: /digest schedule, /digest preview, and the digest then
 // posted by the scheduler through the real discord.js REST client — the same content as the preview.
 import { join } from 'node:path';
+import { Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -74,5 +75,24 @@ describe('/digest', () => {
     expect(posted[0]!.embeds!.at(-1)!.footer).toMatchObject({ text: expect.stringMatching(/cw-g-\w+-\w+-0$/) });
     await service.tick(new Date('2024-06-08T08:05:00Z'));
     expect(fake.messagesIn(alerts)).toHaveLength(1);
+  });
+
+  it('a digest part sent just before a crash is found after the restart, however many messages came after it', async () => {
+    const alerts = fake.channelId('alerts');
+    await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    clock.set('2024-06-08T08:00:20Z');
+    const subscriptions = new KyselySubscriptionStore(app.db);
+    const service = () => new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
+    expect((await service().tick(clock.now())).posted).toHaveLength(1);
+    const [original] = fake.messagesIn(alerts);
+    // The crash: Discord took the part, the run never recorded it. Then 60 messages bury it.
+    await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
+    for (let i = 0; i < 60; i++) await bot.client.rest.post(Routes.channelMessages(alerts), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    clock.set('2024-06-08T08:10:00Z');
+    const report = await service().tick(clock.now());
+    expect(report.failed).toEqual([]);
+    expect(fake.messagesIn(alerts).filter((m) => m.embeds.length > 0).map((m) => m.id)).toEqual([original!.id]);
+    const run = await app.db.selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ state: 'posted', message_ids: JSON.stringify([original!.id]) });
   });
 });

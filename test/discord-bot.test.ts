@@ -1,5 +1,6 @@
 // End to end: the real discord.js Client, logged into the local fake Discord, driving the bot.
 import { join } from 'node:path';
+import { Routes } from 'discord.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -314,6 +315,24 @@ describe('posting', () => {
     await boot();
     expect(await bot.poster.flush()).toBe(0);
     expect(fake.messagesIn(alerts())).toHaveLength(2);
+  });
+
+  it('finds a post sent just before a crash even when many messages came after it, and does not post it again', async () => {
+    await subscribe(alerts());
+    await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/buried');
+    await bot.poster.flush();
+    const original = fake.messagesIn(alerts())[0]!;
+    // The crash: sent, but 'sent' never written. Then the channel moves on: 60 messages bury the post.
+    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    for (let i = 0; i < 60; i++) await bot.client.rest.post(Routes.channelMessages(alerts()), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    await shutdown();
+    await boot();
+    expect(await bot.poster.flush()).toBe(0);
+    expect(fake.messagesIn(alerts()).filter((m) => m.embeds.length > 0).map((m) => m.id)).toEqual([original.id]);
+    const row = await app.db.selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'sent', message_id: original.id });
+    const lookups = fake.requests({ method: 'GET', path: `/channels/${alerts()}/messages` });
+    expect(lookups.at(-1)!.url).toMatch(/[?&]after=\d+/);
   });
 
   it('a channel answering 403 is marked broken, shown in /alerts list, and not retried', async () => {

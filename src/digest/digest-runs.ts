@@ -10,8 +10,8 @@
 // 3. Nonces for the gap between "Discord accepted part i" and "we recorded it". Every part is sent with the
 //    nonce cw-<kind>-<run>-<part> and enforce_nonce, so a retry within Discord's nonce window returns the
 //    message already created instead of posting a second one; the same marker is in the part's footer, and
-//    the Discord sender looks for it among the channel's recent messages before re-sending a part of a run
-//    that was interrupted. Only a crash in that exact gap, with Read Message History denied AND the restart
+//    the Discord sender looks for it among the messages posted in the channel just after the interrupted
+//    attempt (however many came later) before re-sending a part of a run that was interrupted. Only a crash in that exact gap, with Read Message History denied AND the restart
 //    later than the nonce window, could post one part twice.
 //
 // States: pending → posted (all parts sent) | skipped (nothing to post: an empty batch, or a quiet digest
@@ -41,6 +41,8 @@ export interface DigestRun {
   attempts: number;
   lastError: string | null;
   postedAt: string | null;
+  /** When the row last changed: an interrupted attempt's sends came at or after it. */
+  updatedAt: string;
 }
 
 /**
@@ -69,6 +71,7 @@ function toRun(r: Selectable<DigestRunsTable>): DigestRun {
     attempts: Number(r.attempts),
     lastError: r.last_error,
     postedAt: r.posted_at,
+    updatedAt: r.updated_at,
   };
 }
 

@@ -136,6 +136,7 @@ export class DigestService {
     try {
       const result = await this.deps.sender.send(run.channelId, parts, runNonceBase(run.kind, run.subscriptionId, new Date(run.windowStart)), {
         resumed,
+        since: run.updatedAt,
         onSent: (part, messageId) => this.runs.partSent(run.id, part, messageId, now),
       });
       if (result.ok) {

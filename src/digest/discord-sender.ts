@@ -1,10 +1,11 @@
 // Posts digest parts to a Discord channel through discord.js's REST client (a Client's `client.rest`, or a
 // REST of its own). Every part: allowedMentions { parse: [] }, its nonce with enforce_nonce, and its marker
-// in the footer. On a resumed run the channel's recent messages are searched for the first remaining
-// part's marker (it may have gone out just before a crash) before it is sent. 403/404 → the subscription is
+// in the footer. On a resumed run the messages posted just after the interrupted attempt are searched for
+// the first remaining part's marker (it may have gone out just before a crash) before it is sent. 403/404 → the subscription is
 // marked broken (and the run abandoned by the service); anything else is transient.
 import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
 import type { Clock } from '../clock.ts';
+import { messagesAfterQuery } from '../discord/snowflake.ts';
 import { err, ok } from '../result.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { partNonce } from './render-digest.ts';
@@ -21,7 +22,8 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
           let found: APIMessage | undefined;
           if (i === 0 && progress?.resumed) {
             try {
-              const recent = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: '50' }) })) as APIMessage[];
+              const query = progress.since ? messagesAfterQuery(progress.since) : new URLSearchParams({ limit: '100' });
+              const recent = (await rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
               found = recent.find((r) => r.nonce === nonce || r.embeds.some((e) => e.footer?.text.endsWith(nonce)));
             } catch (error) {
               if (!(error instanceof DiscordAPIError && error.status === 403)) throw error; // no Read Message History: rely on the nonce

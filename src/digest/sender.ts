@@ -15,6 +15,8 @@ export interface SendProgress {
   onSent(part: number, messageId: string): Promise<void>;
   /** True when an earlier attempt of this run may have left a part in flight: look for it before re-sending. */
   resumed: boolean;
+  /** When the interrupted attempt last recorded progress (ISO): a part in flight was sent at or after it. */
+  since?: string | undefined;
 }
 
 export type SendFailure = { kind: 'gone'; message: string } | { kind: 'transient'; message: string };

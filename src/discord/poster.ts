@@ -2,12 +2,13 @@
 //
 // Delivery protocol, per (event, channel): a row is written as 'sending' (with a nonce) BEFORE the
 // send and set to 'sent' with the message id after it. A row found 'sending' (a crash or a failed send
-// between the two writes) is resolved before anything new is posted: the channel's latest 50 messages
-// are searched for ours (the nonce, or the "event #N" marker in the embed footer); if found it is
+// between the two writes) is resolved before anything new is posted: the 100 messages posted in the
+// channel just after the row was written (a minute earlier, for clock skew) are searched for ours (the
+// nonce, or the "event #N" marker in the embed footer) — however many came later; if found it is
 // marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself
 // returns the earlier message instead of a duplicate when that one did go out within its dedupe window.
-// Residual window: a message that was posted, then buried under more than 50 newer messages in its
-// channel, with the restart more than Discord's nonce window (a few minutes) later, is posted twice.
+// Residual window: more than 100 messages in that channel within the minute before the send, and the
+// restart outside Discord's nonce window (a few minutes).
 //
 // 403/404 → the subscription is marked broken (shown in /alerts list) and not retried. 429 is retried
 // by discord.js's REST; 5xx and network errors get bounded retries with exponential backoff here,
@@ -31,6 +32,7 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { wants, type EventSubject, type Subscription } from '../subscriptions/subscription.ts';
 import { packEmbeds } from './embed-limits.ts';
 import { eventEmbed, eventMarker } from './render.ts';
+import { messagesAfterQuery } from './snowflake.ts';
 import { NO_MENTIONS } from './respond.ts';
 
 export const PROPOSAL_PREFIX = 'proposal';
@@ -154,7 +156,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       }
       let found: APIMessage | undefined;
       try {
-        const recent = (await withRetries('recent messages', () => rest.get(Routes.channelMessages(row.channel_id), { query: new URLSearchParams({ limit: '50' }) }))) as APIMessage[];
+        const query = messagesAfterQuery(row.created_at);
+        const recent = (await withRetries('messages after the send', () => rest.get(Routes.channelMessages(row.channel_id), { query }))) as APIMessage[];
         const marker = eventMarker(row.event_id);
         found = recent.find((m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
       } catch (error) {

@@ -165,7 +165,11 @@ export function buildRoutes(ctx: RestContext): Route[] {
   });
   channelRoute('GET', '/channels/:channelId/messages', ({ params, query }) => {
     const limit = Math.min(Number(query.limit ?? 50), 100);
-    return json(200, state.messagesIn(params.channelId!).reverse().slice(0, limit).map(toApiMessage));
+    const all = state.messagesIn(params.channelId!); // oldest first
+    // As Discord: `after` gives the `limit` messages just after that id; either way, newest first.
+    const after = typeof query.after === 'string' ? BigInt(query.after) : undefined;
+    const page = after === undefined ? all.slice(-limit) : all.filter((m) => BigInt(m.id) > after).slice(0, limit);
+    return json(200, page.reverse().map(toApiMessage));
   });
   const findMessage = (c: RouteContext) => {
     const m = state.messages.get(c.params.messageId!);
