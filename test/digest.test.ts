@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../src/app.ts';
 import { buildDigest } from '../src/digest/build-digest.ts';
 import { DigestService, NO_FILTERS } from '../src/digest/digest-service.ts';
@@ -185,6 +185,39 @@ describe('exactly once', () => {
     expect(done.messageIds).toHaveLength(2);
     await restarted.tick(new Date('2022-12-12T09:02:30Z'));
     expect(second.posted).toHaveLength(1);
+  });
+
+  it('two processes on one store never send a run at the same time; a lease left by a crash expires', async () => {
+    app = await openMiniApp('2022-12-01T00:00:00Z');
+    const subs = await subscribe(app, '2022-12-01T00:00:00.000Z');
+    await seedWeek(app);
+    // Process A starts sending and is slow; process B ticks meanwhile.
+    let finishA!: () => void;
+    const aBlocked = new Promise<void>((resolve) => (finishA = resolve));
+    const a = fakeSender();
+    const slowSender: DigestSender = { send: async (...args) => (await aBlocked, a.sender.send(...args)) };
+    const serviceA = new DigestService({ app, subscriptions: subs, sender: slowSender, clock: app.clock });
+    const b = fakeSender();
+    const serviceB = new DigestService({ app, subscriptions: subs, sender: b.sender, clock: app.clock });
+    const now = new Date('2022-12-12T09:00:30Z');
+    const tickA = serviceA.tick(now);
+    await vi.waitFor(async () => expect((await serviceA.runs.list())[0]?.attempts).toBe(1));
+    const tickB = await serviceB.tick(new Date('2022-12-12T09:01:30Z'));
+    expect(tickB.posted).toEqual([]);
+    expect(b.posted).toEqual([]);
+    finishA();
+    expect((await tickA).posted).toHaveLength(1);
+    expect(a.posted).toHaveLength(1);
+    await serviceB.tick(new Date('2022-12-12T09:02:30Z'));
+    expect(b.posted).toEqual([]);
+
+    // A process that died holding a lease: the run waits for the lease to end, then is sent once.
+    await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null, lease_owner: 'dead:1:x', lease_until: '2022-12-12T09:08:00.000Z' }).execute();
+    await serviceB.tick(new Date('2022-12-12T09:05:00Z'));
+    expect(b.posted).toEqual([]);
+    await serviceB.tick(new Date('2022-12-12T09:08:00Z'));
+    expect(b.posted).toHaveLength(1);
+    expect((await serviceB.runs.list())[0]).toMatchObject({ state: 'posted' });
   });
 
   it('one digest per window across a restart and a week of downtime', async () => {

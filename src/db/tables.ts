@@ -232,4 +232,7 @@ export interface DigestRunsTable {
   created_at: string;
   updated_at: string;
   posted_at: string | null;
+  /** Who is sending it, until when (migration 0006); null when nobody is. */
+  lease_owner: string | null;
+  lease_until: string | null;
 }

@@ -14,6 +14,9 @@
 //    attempt (however many came later) before re-sending a part of a run that was interrupted. Only a crash in that exact gap, with Read Message History denied AND the restart
 //    later than the nonce window, could post one part twice.
 //
+// 4. A lease while sending (claim/release): two processes on one store never send the same run at once; a
+//    lease left by a crash expires after a few minutes and the run is resumed then.
+//
 // States: pending → posted (all parts sent) | skipped (nothing to post: an empty batch, or a quiet digest
 // with quietDigest off) | abandoned (the channel refused it: 403/404, or the subscription is gone).
 import type { Kysely, Selectable } from 'kysely';
@@ -149,9 +152,25 @@ export class DigestRuns {
     return (await this.db.selectFrom('digest_runs').selectAll().where('state', '=', 'pending').orderBy('id').execute()).map(toRun);
   }
 
-  /** Counts an attempt before sending: a resumed run with attempts > 0 may have a part in flight. */
-  async startAttempt(id: number, now: Date): Promise<void> {
-    await this.db.updateTable('digest_runs').set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now.toISOString() })).where('id', '=', id).execute();
+  /**
+   * Takes the run for sending until `until`, counting the attempt (a resumed run with attempts > 0 may have a
+   * part in flight). False when it is no longer pending or another sender holds an unexpired lease on it.
+   */
+  async claim(id: number, owner: string, now: Date, until: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const result = await this.db
+      .updateTable('digest_runs')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: at, lease_owner: owner, lease_until: until.toISOString() }))
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at), eb('lease_owner', '=', owner)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Gives the lease back (only the holder can). */
+  async release(id: number, owner: string): Promise<void> {
+    await this.db.updateTable('digest_runs').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
   }
 
   /** Records that part `part` went out; only the next part in order moves progress on. */

@@ -2,6 +2,8 @@
 // downtime), each subscription's due windows are recorded as runs (digest-runs.ts) and every pending run
 // is handed to the DigestSender — in console mode one that prints, in Discord mode one that posts through
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { REST } from 'discord.js';
 import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
@@ -60,8 +62,13 @@ export async function previewDigest(app: DigestServiceDeps['app'], subscription:
 
 export const NO_FILTERS: SubscriptionFilters = { commitments: [], departments: [], themes: [], statuses: [] };
 
+/** How long a sender holds a run: far longer than sending a few messages takes; a crash's lease expires. */
+const LEASE_MS = 5 * 60_000;
+
 export class DigestService {
   readonly runs: DigestRuns;
+  /** Who holds a run's lease while this service sends it. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger: Logger;
   private running: Promise<DigestTickReport> | undefined;
 
@@ -131,7 +138,8 @@ export class DigestService {
       return;
     }
     const resumed = run.attempts > 0;
-    await this.runs.startAttempt(run.id, now);
+    // Another process may be sending it right now; it stays pending until that one finishes or its lease ends.
+    if (!(await this.runs.claim(run.id, this.owner, now, new Date(now.getTime() + LEASE_MS)))) return;
     const parts = run.messages.slice(run.partsSent).map((m, i) => ({ ...m, part: run.partsSent + i }));
     try {
       const result = await this.deps.sender.send(run.channelId, parts, runNonceBase(run.kind, run.subscriptionId, new Date(run.windowStart)), {
@@ -156,6 +164,8 @@ export class DigestService {
       await this.runs.failed(run.id, message, now);
       report.failed.push({ runId: run.id, error: message });
       this.logger.error({ err: error, run: run.id }, 'posting a digest failed; it is resumed next tick');
+    } finally {
+      await this.runs.release(run.id, this.owner).catch((error: unknown) => this.logger.warn({ err: error, run: run.id }, 'could not release a digest lease; it expires'));
     }
   }
 }
