@@ -220,6 +220,23 @@ describe('exactly once', () => {
     expect((await serviceB.runs.list())[0]).toMatchObject({ state: 'posted' });
   });
 
+  it('claim hands over the run as it is now, not a copy read earlier, and refuses while another holds it', async () => {
+    app = await openMiniApp('2022-12-01T00:00:00Z');
+    const subs = await subscribe(app, '2022-12-01T00:00:00.000Z');
+    await seedWeek(app);
+    const service = new DigestService({ app, subscriptions: subs, sender: fakeSender({ crashAfterParts: 0 }).sender, clock: app.clock });
+    await service.tick(new Date('2022-12-12T09:00:30Z')); // recorded; the send failed at once
+    const runs = service.runs;
+    const stale = (await runs.pending())[0]!;
+    // Meanwhile another sender got part 0 out and stopped.
+    await app.db.updateTable('digest_runs').set({ parts_sent: 1, message_ids: '["m0"]', attempts: 2, updated_at: '2022-12-12T09:01:00.000Z', parts_total: 2 }).execute();
+    const t = new Date('2022-12-12T09:02:00Z');
+    const claimed = await runs.claim(stale.id, 'b', t, new Date('2022-12-12T09:07:00Z'));
+    expect(claimed).toMatchObject({ partsSent: 1, attempts: 2, updatedAt: '2022-12-12T09:01:00.000Z' });
+    expect(await runs.claim(stale.id, 'c', t, new Date('2022-12-12T09:07:00Z'))).toBeUndefined();
+    expect(await runs.claim(stale.id, 'c', new Date('2022-12-12T09:07:00Z'), new Date('2022-12-12T09:12:00Z'))).toMatchObject({ attempts: 3 });
+  });
+
   it('one digest per window across a restart and a week of downtime', async () => {
     app = await openMiniApp('2022-11-30T00:00:00Z');
     const subs = await subscribe(app, '2022-11-30T00:00:00.000Z');

@@ -153,19 +153,29 @@ export class DigestRuns {
   }
 
   /**
-   * Takes the run for sending until `until`, counting the attempt (a resumed run with attempts > 0 may have a
-   * part in flight). False when it is no longer pending or another sender holds an unexpired lease on it.
+   * Takes the run for sending until `until` and counts the attempt. Returns the run as it was just before
+   * (fresh, not a copy read earlier: its parts sent, its attempts — more than 0 means a part may be in
+   * flight — and when it last changed), or undefined when it is no longer pending or another sender holds an
+   * unexpired lease. One transaction: a second process waits for it and then sees the lease.
    */
-  async claim(id: number, owner: string, now: Date, until: Date): Promise<boolean> {
+  async claim(id: number, owner: string, now: Date, until: Date): Promise<DigestRun | undefined> {
     const at = now.toISOString();
-    const result = await this.db
-      .updateTable('digest_runs')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: at, lease_owner: owner, lease_until: until.toISOString() }))
-      .where('id', '=', id)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at), eb('lease_owner', '=', owner)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('digest_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || row.state !== 'pending') return undefined;
+      if (row.lease_until && row.lease_until > at && row.lease_owner !== owner) return undefined;
+      await tx
+        .updateTable('digest_runs')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: at, lease_owner: owner, lease_until: until.toISOString() }))
+        .where('id', '=', id)
+        .execute();
+      return toRun(row);
+    });
+  }
+
+  /** Keeps the lease while parts are still going out. */
+  async extend(id: number, owner: string, until: Date): Promise<void> {
+    await this.db.updateTable('digest_runs').set({ lease_until: until.toISOString() }).where('id', '=', id).where('lease_owner', '=', owner).execute();
   }
 
   /** Gives the lease back (only the holder can). */

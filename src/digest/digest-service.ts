@@ -131,21 +131,28 @@ export class DigestService {
     }
   }
 
-  private async deliver(run: DigestRun, now: Date, report: DigestTickReport): Promise<void> {
-    const sub = await this.deps.subscriptions.getById(run.subscriptionId);
-    if (!sub || sub.channelId !== run.channelId || sub.brokenReason) {
-      await this.runs.abandon(run.id, sub?.brokenReason ?? 'no longer subscribed', now);
+  private async deliver(listed: DigestRun, now: Date, report: DigestTickReport): Promise<void> {
+    const sub = await this.deps.subscriptions.getById(listed.subscriptionId);
+    if (!sub || sub.channelId !== listed.channelId || sub.brokenReason) {
+      await this.runs.abandon(listed.id, sub?.brokenReason ?? 'no longer subscribed', now);
       return;
     }
-    const resumed = run.attempts > 0;
-    // Another process may be sending it right now; it stays pending until that one finishes or its lease ends.
-    if (!(await this.runs.claim(run.id, this.owner, now, new Date(now.getTime() + LEASE_MS)))) return;
+    // A pass may have run for a while since `now`: leases count from the moment they are taken.
+    const current = () => new Date(Math.max(now.getTime(), this.deps.clock.now().getTime()));
+    // Another process may be sending it right now; it stays pending until that one finishes or its lease
+    // ends. The run to send is the one claim read, not the copy from the start of the pass.
+    const claimed = await this.runs.claim(listed.id, this.owner, current(), new Date(current().getTime() + LEASE_MS));
+    if (!claimed) return;
+    const run = claimed;
     const parts = run.messages.slice(run.partsSent).map((m, i) => ({ ...m, part: run.partsSent + i }));
     try {
       const result = await this.deps.sender.send(run.channelId, parts, runNonceBase(run.kind, run.subscriptionId, new Date(run.windowStart)), {
-        resumed,
+        resumed: run.attempts > 0,
         since: run.updatedAt,
-        onSent: (part, messageId) => this.runs.partSent(run.id, part, messageId, now),
+        onSent: async (part, messageId) => {
+          await this.runs.partSent(run.id, part, messageId, current());
+          await this.runs.extend(run.id, this.owner, new Date(current().getTime() + LEASE_MS));
+        },
       });
       if (result.ok) {
         report.posted.push(run.id);
