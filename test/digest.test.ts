@@ -79,11 +79,14 @@ describe('digest content', () => {
       });
     await updated('Added the terms of reference.', '2022-12-06T08:00:00.000Z', 'u1');
     await updated('Added the findings @everyone.', '2022-12-08T08:00:00.000Z', 'u2');
-    await updated(undefined, '2022-12-09T08:00:00.000Z', 'u3'); // a later update whose note could not be had
     const d = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
     expect(d.evidence).toEqual([
       expect.objectContaining({ commitment: 'report-export-controls-review', items: [expect.objectContaining({ updated: true, changeNote: 'Added the findings @everyone.' })] }),
     ]);
+    // A later update whose note could not be had: the page shows no note, never the earlier one.
+    await updated(undefined, '2022-12-09T08:00:00.000Z', 'u3');
+    const later = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
+    expect(later.evidence[0]!.items).toEqual([expect.objectContaining({ updated: true, changeNote: null })]);
     expect(renderDigestText(d, { timeZone: TZ })).toContain('what changed: Added the findings @everyone.');
     const all = JSON.stringify(renderDigestMessages(d, { timeZone: TZ }));
     expect(all).toContain('↳ Added the findings');

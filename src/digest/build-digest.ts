@@ -153,8 +153,9 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
     groups.set(e.commitmentId, group);
     const existing = group.items.find((i) => i.link === link);
     const entry = { title: str(item.title) ?? link, link, feed: str(e.payload.feed) ?? e.feedId ?? null, published: str(item.published), updated: e.type === 'item-updated', changeNote: str(item.changeNote) };
-    // One entry per page: the latest version of it, as GOV.UK digests do (its latest note, else the last one known).
-    if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated, changeNote: entry.changeNote ?? existing.changeNote });
+    // One entry per page: the latest version of it, as GOV.UK digests do — with that version's note only
+    // (an earlier note would say the wrong thing changed).
+    if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated });
     else group.items.push(entry);
   }
   const evidence = [...groups.values()];

@@ -18,7 +18,7 @@ export interface ChangeNote {
 export interface ChangeNoteSource {
   /** True when this source knows the page at `link`. */
   covers(link: string): boolean;
-  /** The note of the update published at `updated` (or the latest before it); undefined when there is none. */
+  /** The note of the update published at `updated`; undefined when there is none for that update. */
   noteFor(link: string, updated: string | undefined): Promise<Result<ChangeNote | undefined, string>>;
 }
 
@@ -38,12 +38,16 @@ const isGovukPage = (link: string): URL | undefined => {
   return url;
 };
 
-/** The change-history entry for an update at `updated`: the same instant, or else the latest before it. */
+/**
+ * The change-history entry of the update published at `updated` (within a minute), or undefined. Not "the
+ * latest before it": a content API answer that lags the feed would label a new update with an old note.
+ * Without `updated`, the newest entry.
+ */
 export function pickChangeNote(history: readonly { public_timestamp: string; note: string }[], updated: string | undefined): ChangeNote | undefined {
-  const limit = updated ? Date.parse(updated) + 60_000 : Number.POSITIVE_INFINITY; // a minute of clock skew
+  const target = updated ? Date.parse(updated) : undefined;
   const dated = history
     .map((h) => ({ at: Date.parse(h.public_timestamp), note: h.note.trim() }))
-    .filter((h) => Number.isFinite(h.at) && h.note && h.at <= limit)
+    .filter((h) => Number.isFinite(h.at) && h.note && (target === undefined || Math.abs(h.at - target) <= 60_000))
     .sort((a, b) => b.at - a.at);
   const best = dated[0];
   return best ? { note: best.note, at: new Date(best.at).toISOString() } : undefined;
