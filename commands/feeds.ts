@@ -193,7 +193,7 @@ async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[
 async function enable(ctx: CommandContext, id: string, userId: string): Promise<Answer> {
   const store = new KyselyFeedStore(ctx.app.db);
   const result = await enableFeed(store, id, `discord:${userId}`, ctx.app.clock.now());
-  if (!result.ok) return privately(notFoundText(result.error, 'feed'));
+  if (!result.ok) return privately(result.error.kind === 'unknown' ? notFoundText(result.error, 'feed') : `The feed ${escapeText(id.trim())} is being polled right now: try again in a minute.`);
   const { feed, previous } = result.value;
   if (previous === 'healthy') return privately(`\`${feed.id}\` is already healthy: nothing to do.`);
   return privately(`\`${feed.id}\` was ${previous}; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.`);

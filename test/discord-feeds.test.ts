@@ -201,6 +201,16 @@ describe('/feeds enable', () => {
     expect((await store().getFeed('broken'))!.health).toBe('failing');
   });
 
+  it('never races a poll in progress: while one holds the feed, enabling it is refused and changes nothing', async () => {
+    const now = clock.now().toISOString();
+    expect(await store().claim('broken', 'a-poll-in-another-process', now, new Date(clock.now().getTime() + 5 * MIN).toISOString())).toBeDefined();
+    const before = (await eventsAfter(app.db, 0, 1000)).length;
+    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(r).toMatchObject({ ephemeral: true, content: 'The feed broken is being polled right now: try again in a minute.' });
+    expect((await store().getFeed('broken'))!.health).toBe('failing');
+    expect(await eventsAfter(app.db, 0, 1000)).toHaveLength(before);
+  });
+
   it('names the closest feed ids for an unknown one', async () => {
     const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('brokn') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
     expect(r.ephemeral).toBe(true);
