@@ -85,9 +85,9 @@ describe('/digest', () => {
     const service = () => new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
     expect((await service().tick(clock.now())).posted).toHaveLength(1);
     const [original] = fake.messagesIn(alerts);
-    // The crash: Discord took the part, the run never recorded it. Then 60 messages bury it.
+    // The crash: Discord took the part, the run never recorded it. Then 120 messages bury it (more than one page of 100).
     await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
-    for (let i = 0; i < 60; i++) await bot.client.rest.post(Routes.channelMessages(alerts), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    for (let i = 0; i < 120; i++) await bot.client.rest.post(Routes.channelMessages(alerts), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
     clock.set('2024-06-08T08:10:00Z');
     const report = await service().tick(clock.now());
     expect(report.failed).toEqual([]);

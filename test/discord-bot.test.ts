@@ -322,9 +322,9 @@ describe('posting', () => {
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/buried');
     await bot.poster.flush();
     const original = fake.messagesIn(alerts())[0]!;
-    // The crash: sent, but 'sent' never written. Then the channel moves on: 60 messages bury the post.
+    // The crash: sent, but 'sent' never written. Then the channel moves on: 120 messages bury the post (more than one page of 100).
     await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
-    for (let i = 0; i < 60; i++) await bot.client.rest.post(Routes.channelMessages(alerts()), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    for (let i = 0; i < 120; i++) await bot.client.rest.post(Routes.channelMessages(alerts()), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
     await shutdown();
     await boot();
     expect(await bot.poster.flush()).toBe(0);

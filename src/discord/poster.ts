@@ -3,7 +3,7 @@
 // Delivery protocol, per (event, channel): a row is written as 'sending' (with a nonce) BEFORE the
 // send and set to 'sent' with the message id after it. A row found 'sending' (a crash or a failed send
 // between the two writes) is resolved before anything new is posted: the 100 messages posted in the
-// channel just after the row was written (a minute earlier, for clock skew) are searched for ours (the
+// channel just after the latest attempt began (a minute earlier, for clock skew) are searched for ours (the
 // nonce, or the "event #N" marker in the embed footer) — however many came later; if found it is
 // marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself
 // returns the earlier message instead of a duplicate when that one did go out within its dedupe window.
@@ -156,7 +156,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       }
       let found: APIMessage | undefined;
       try {
-        const query = messagesAfterQuery(row.created_at);
+        // From the latest attempt: each resend stamps updated_at before it goes.
+        const query = messagesAfterQuery(row.updated_at);
         const recent = (await withRetries('messages after the send', () => rest.get(Routes.channelMessages(row.channel_id), { query }))) as APIMessage[];
         const marker = eventMarker(row.event_id);
         found = recent.find((m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
@@ -169,6 +170,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       }
       const [event] = await eventsAfter(db, row.event_id - 1, 1);
       if (!event || event.id !== row.event_id) continue;
+      await db.updateTable('discord_deliveries').set({ updated_at: now() }).where('event_id', '=', row.event_id).where('channel_id', '=', row.channel_id).execute();
       if ((await send(event, row.channel_id, row.nonce)) === 'sent') sent++;
     }
     return sent;
