@@ -107,8 +107,8 @@ export class RegisterQueries {
     return ok({ commitment: this.summarise(row), history: await this.store.history(row.id) });
   }
 
-  /** Every piece of evidence linked to a commitment, newest first (at most `limit`). */
-  async evidence(id: string, limit = 500): Promise<Result<{ commitment: CommitmentSummary; evidence: EvidenceView[] }, NotFound>> {
+  /** Every piece of evidence linked to a commitment, newest first (at most `limit`, when given). */
+  async evidence(id: string, limit?: number): Promise<Result<{ commitment: CommitmentSummary; evidence: EvidenceView[] }, NotFound>> {
     const row = await this.store.getCommitment(id.trim());
     if (!row) return err(await this.notFound(id));
     return ok({ commitment: this.summarise(row), evidence: await this.store.evidence(row.id, limit) });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/clock.ts';
 import { runCli } from '../src/cli/run-cli.ts';
+import { coloursFor } from '../src/cli/colours.ts';
+import { renderEvent } from '../src/cli/poll-command.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
 import { MINI_SEEDS, tempDir } from './support/register.ts';
 
@@ -158,6 +160,23 @@ describe('poll --once', () => {
     const typo = await cli(['feeds', 'enable', 'brokn']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('commitment-watch: no feed has the id "brokn"; did you mean broken, ok?\n');
+  });
+
+  it('feed text reaches the terminal without control characters; the colour is still ours', () => {
+    const event = {
+      id: 1,
+      type: 'item-updated' as const,
+      commitmentId: 'report-export-controls-review',
+      feedId: 'fcdo',
+      dedupeKey: 'k',
+      createdAt: '2024-06-01T12:00:00.000Z',
+      payload: { item: { title: 'Export controls \u001b]0;pwned\u0007review\u001b[2J', link: 'https://www.gov.uk/x', changeNote: 'Added\u0000 annex' } },
+    };
+    const text = renderEvent(event, coloursFor({ FORCE_COLOR: '1' }, false));
+    expect(text).toContain('“Export controls ]0;pwnedreview[2J”');
+    expect(text).toContain('Added annex');
+    expect(text).not.toMatch(/[\u0000\u0007]|\u001b\]|\u001b\[2J/);
+    expect(text).toContain('\u001b[1m[updated]'); // bold, from us
   });
 
   it('refuses loopback addresses unless ALLOW_PRIVATE_FEED_ADDRESSES is set', async () => {

@@ -27,6 +27,9 @@ export const statusLabel = (s: Status, pc: Colours, width = 0) => (pc[STATUS_COL
 
 const width = () => Math.min(process.stdout.columns || 100, 100);
 
+/** Text from outside (feeds) without control characters: an escape sequence in a title must not drive the terminal. */
+export const terminalSafe = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+
 /** Wraps text to the terminal width, keeping paragraph breaks. */
 export function wrap(text: string, indent = 2): string {
   const pad = ' '.repeat(indent);
@@ -121,8 +124,8 @@ export function renderEvidence(c: CommitmentSummary, evidence: EvidenceView[], p
   if (evidence.length === 0) lines.push('  No evidence yet.');
   for (const e of evidence) {
     const from = e.source === 'seed' ? 'from the seed' : `via ${e.source}${e.score !== null ? `, score ${e.score}` : ''}${e.matched.length ? ` [${e.matched.join(', ')}]` : ''}`;
-    lines.push(`  ${(e.published ?? e.foundAt).slice(0, 10)}  ${e.title}`, `              ${pc.underline(e.url)}`, pc.dim(`              ${from}`));
-    if (e.note) lines.push(wrap(e.note, 14));
+    lines.push(`  ${(e.published ?? e.foundAt).slice(0, 10)}  ${terminalSafe(e.title)}`, `              ${pc.underline(terminalSafe(e.url))}`, pc.dim(`              ${terminalSafe(from)}`));
+    if (e.note) lines.push(wrap(terminalSafe(e.note), 14));
   }
   lines.push(pc.dim(`${evidence.length} item${evidence.length === 1 ? '' : 's'}`));
   return lines.join('\n');

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { Colours } from './colours.ts';
+import { terminalSafe } from './format.ts';
 import { eventsAfter, type StoredEvent } from '../events.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
 import { configuredChangeNotes } from '../feeds/change-notes.ts';
@@ -114,6 +115,20 @@ interface ItemJson {
 }
 
 export function renderEvent(event: StoredEvent, pc: Colours): string {
+  // Feed text is cleaned of control characters before it is painted (the paint is ours).
+  return renderEventText({ ...event, payload: withoutControls(event.payload) as Record<string, unknown> }, pc);
+}
+
+const withoutControls = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? terminalSafe(v)
+    : Array.isArray(v)
+      ? v.map(withoutControls)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutControls(x)]))
+        : v;
+
+function renderEventText(event: StoredEvent, pc: Colours): string {
   const p = event.payload as Record<string, unknown> & { item?: ItemJson };
   const tag = (s: string) => pc.bold(`[${s}]`);
   const c = event.commitmentId ? pc.cyan(event.commitmentId) : '';

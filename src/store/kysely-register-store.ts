@@ -344,15 +344,15 @@ export class KyselyRegisterStore implements RegisterStore {
     }));
   }
 
-  async evidence(commitmentId: string, limit: number): Promise<EvidenceView[]> {
-    const rows = await this.db
+  async evidence(commitmentId: string, limit?: number): Promise<EvidenceView[]> {
+    let query = this.db
       .selectFrom('evidence')
       .selectAll()
       .where('commitment_id', '=', commitmentId)
       .orderBy(sql`coalesce(published, found_at)`, 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
+      .orderBy('id', 'desc');
+    if (limit !== undefined) query = query.limit(limit);
+    const rows = await query.execute();
     return rows.map((r) => ({
       url: r.url,
       title: r.title,

@@ -125,7 +125,8 @@ export interface RegisterStore {
   idsMatching(text: string, limit: number): Promise<{ id: string; title: string }[]>;
   listCommitments(filter: ListFilter, page: PageRequest): Promise<{ total: number; items: CommitmentRow[] }>;
   history(commitmentId: string): Promise<HistoryView[]>;
-  evidence(commitmentId: string, limit: number): Promise<EvidenceView[]>;
+  /** Evidence of a commitment, newest first; all of it without `limit`. */
+  evidence(commitmentId: string, limit?: number): Promise<EvidenceView[]>;
   getRecommendation(number: number, registerId?: string): Promise<RecommendationRow | undefined>;
   listRecommendations(registerId?: string): Promise<RecommendationRow[]>;
   documents(registerId: string): Promise<SourceDocument[]>;
