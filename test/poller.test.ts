@@ -275,6 +275,23 @@ describe('GOV.UK change notes', () => {
     expect(server.requests().filter((r) => r.path.startsWith('/api/content'))).toHaveLength(3);
   });
 
+  it('a content API that does not answer holds the feed no longer than the budget; the event goes without a note', async () => {
+    await open();
+    const c = { path: '/government/news/export-controls-xinjiang-slow', title: 'Export controls on Xinjiang: slow page', updated: '2024-06-01T10:00:00+01:00' };
+    server.route(contentPath(c.path), () => undefined); // never answers
+    const p = poller({ changeNotes: govukChangeNotes(fetcher, server.url('/api/content')), changeNotesBudgetMs: 50 });
+    const feeds = [spec('fcdo', '/fcdo.atom', 'govuk-atom')];
+    server.serveBody('/fcdo.atom', govukFeed([b]), { 'content-type': 'application/atom+xml' });
+    await p.pollOnce(feeds);
+    server.serveBody('/fcdo.atom', govukFeed([c, b]), { 'content-type': 'application/atom+xml' });
+    clock.advance(16 * MIN);
+    const report = await p.pollOnce(feeds);
+    expect(report.feeds[0]).toMatchObject({ outcome: 'parsed', newItems: 1 });
+    const [event] = await feedEvents();
+    expect(event!.payload.item).not.toHaveProperty('changeNote');
+    expect(server.requests(contentPath(c.path))).toHaveLength(1);
+  });
+
   it('looks up at most maxChangeNotes per feed and poll, the newest first', async () => {
     await open();
     const pages = Array.from({ length: 4 }, (_, i) => ({ path: `/government/news/export-controls-xinjiang-${i}`, title: `Export controls on Xinjiang, part ${i}`, updated: `2024-06-01T1${i}:00:00+01:00` }));

@@ -102,6 +102,8 @@ export interface PollerDeps {
   changeNotes?: ChangeNoteSource;
   /** Change notes looked up per feed per poll, at most (the rest are reported without). Default 5. */
   maxChangeNotes?: number;
+  /** How long one feed waits for its change notes before reporting without them. Default 30 s. */
+  changeNotesBudgetMs?: number;
 }
 
 export type FeedOutcome = 'skipped' | 'not-modified' | 'unchanged' | 'parsed' | 'failed' | 'invalid' | 'error';
@@ -478,13 +480,25 @@ export class Poller {
     });
     // Newest first: if there are more than the cap, the latest changes get their notes.
     const chosen = wanted.reverse().slice(0, this.deps.maxChangeNotes ?? 5);
-    await Promise.all(
+    // A slow content API must not hold the feed (and its lease) for long: past the budget, the items go
+    // without notes, and answers that come later are ignored.
+    let open = true;
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.deps.changeNotesBudgetMs ?? 30_000);
+      timer.unref();
+    });
+    const lookups = Promise.all(
       chosen.map(async (item) => {
         const note = await source.noteFor(item.link, item.updated);
+        if (!open) return;
         if (note.ok) item.changeNote = note.value;
         else this.logger.warn({ feed: feed.id, item: item.link }, `no change note: ${note.error}`);
       }),
     );
+    await Promise.race([lookups, budget]);
+    open = false;
+    clearTimeout(timer);
   }
 
   private async judge(
