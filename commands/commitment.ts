@@ -4,6 +4,7 @@ import {
   ButtonStyle,
   ComponentType,
   MessageFlags,
+  type APIEmbed,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -11,6 +12,8 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { STATUSES, Status } from '../src/domain.ts';
+import type { NotFound } from '../src/queries.ts';
+import type { Result } from '../src/result.ts';
 import { DomainError } from '../src/store/errors.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { ID_SEP } from '../src/discord/command.ts';
@@ -112,29 +115,18 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
 }
 
-async function show(raw: string, ctx: CommandContext): Promise<Answer> {
+/** One commitment by id: the id checked, an unknown one answered with the closest ids, else `embed`. */
+async function aboutCommitment<T>(raw: string, find: (id: string) => Promise<Result<T, NotFound>>, embed: (found: T) => APIEmbed): Promise<Answer> {
   const id = parseOptions(Id, raw);
   if (!id.ok) return privately(id.error);
-  const found = await ctx.app.queries.show(id.value);
+  const found = await find(id.value);
   if (!found.ok) return privately(notFoundText(found.error));
-  return { embeds: [commitmentEmbed(found.value)] };
+  return { embeds: [embed(found.value)] };
 }
 
-async function history(raw: string, ctx: CommandContext): Promise<Answer> {
-  const id = parseOptions(Id, raw);
-  if (!id.ok) return privately(id.error);
-  const found = await ctx.app.queries.history(id.value);
-  if (!found.ok) return privately(notFoundText(found.error));
-  return { embeds: [historyEmbed(found.value.commitment, found.value.history)] };
-}
-
-async function evidence(raw: string, ctx: CommandContext): Promise<Answer> {
-  const id = parseOptions(Id, raw);
-  if (!id.ok) return privately(id.error);
-  const found = await ctx.app.queries.evidence(id.value);
-  if (!found.ok) return privately(notFoundText(found.error));
-  return { embeds: [evidenceEmbed(found.value.commitment, found.value.evidence)] };
-}
+const show = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.show(id), commitmentEmbed);
+const history = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.history(id), (v) => historyEmbed(v.commitment, v.history));
+const evidence = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.evidence(id), (v) => evidenceEmbed(v.commitment, v.evidence));
 
 async function search(raw: string, ctx: CommandContext): Promise<Answer> {
   const text = parseOptions(z.string().trim().min(2, 'type at least two characters').max(200), raw);
