@@ -2,8 +2,10 @@
 // entries), beside the obvious baseline in the same run: a sequential loop of rss-parser's parseURL over the
 // same 300 URLs. Our cycle does more than the baseline — conditional GET, size and time limits, parsing,
 // matching every item against the real register, and writing items, traces and state to SQLite — and
-// must still be at least 15× faster. Then a second cycle with nothing changed: every feed answers 304
-// and no body may be parsed.
+// must still be at least 15× faster. The baseline waits on latency and runs once; our cycle works the CPU,
+// which is shared and noisy here, so it runs three times, each on a fresh store (a true first fetch), and
+// the median is reported beside all three. Then a second cycle with nothing changed: every feed answers
+// 304 and no body may be parsed.
 //
 // All 300 feeds share one host here, so the bench lifts the fetcher's per-host limit (4 by default, to
 // be polite to a publisher) to the overall limit; real feeds spread over several publishers.
@@ -83,35 +85,53 @@ async function startServer(): Promise<{ url: (n: number) => string; requests: { 
   };
 }
 
+/** First cycles measured, each on a fresh store: the median is reported (this machine's CPU is shared and noisy). */
+const FIRST_RUNS = 3;
+
 export async function benchFeeds() {
   const server = await startServer();
-  const file = join(tmpdir(), `cw-bench-feeds-${process.pid}.sqlite`);
-  const config = loadConfig({ DATABASE_URL: file, LOG_LEVEL: 'silent' });
-  if (!config.ok) throw new Error(config.error.join('; '));
-  const clock = manualClock('2024-06-01T12:00:00Z');
-  const app = await openApp(config.value, clock);
   const fetcher = createFetcher({
     userAgent: 'commitment-watch-bench',
     allowPrivateNetworks: ['127.0.0.1'],
     concurrency: CONCURRENCY,
     perHostConcurrency: CONCURRENCY,
   });
+  const files: string[] = [];
+  const openStore = async () => {
+    const file = join(tmpdir(), `cw-bench-feeds-${process.pid}-${files.length}.sqlite`);
+    files.push(file);
+    const config = loadConfig({ DATABASE_URL: file, LOG_LEVEL: 'silent' });
+    if (!config.ok) throw new Error(config.error.join('; '));
+    const clock = manualClock('2024-06-01T12:00:00Z');
+    const app = await openApp(config.value, clock);
+    const poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', concurrency: CONCURRENCY });
+    return { app, clock, poller };
+  };
+  let last: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     const feeds: FeedSpec[] = Array.from({ length: FEEDS }, (_, n) => ({ id: `feed-${n}`, url: server.url(n), kind: 'govuk-atom', everyMs: 15 * 60_000 }));
 
-    // Baseline: the obvious loop.
+    // Baseline: the obvious loop. It waits on latency, so one run is steady.
     const parser = new Parser();
     let baselineItems = 0;
     const baselineStart = performance.now();
     for (const feed of feeds) baselineItems += (await parser.parseURL(feed.url)).items.length;
     const baselineMs = performance.now() - baselineStart;
 
-    const poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', concurrency: CONCURRENCY });
-    const firstStart = performance.now();
-    const first = await poller.pollOnce(feeds);
-    const firstMs = performance.now() - firstStart;
+    // Ours works the CPU, so it is run several times, each on a fresh store (a true first fetch).
+    const firstRuns: number[] = [];
+    let first!: Awaited<ReturnType<Poller['pollOnce']>>;
+    for (let run = 0; run < FIRST_RUNS; run++) {
+      await last?.app.close();
+      last = await openStore();
+      const firstStart = performance.now();
+      first = await last.poller.pollOnce(feeds);
+      firstRuns.push(performance.now() - firstStart);
+    }
+    const firstMs = [...firstRuns].sort((a, b) => a - b)[Math.floor(FIRST_RUNS / 2)]!;
     const firstItems = first.feeds.reduce((n, f) => n + f.items, 0);
 
+    const { app, clock, poller } = last!;
     clock.advance(16 * 60_000);
     const before = { ...server.requests };
     const secondStart = performance.now();
@@ -123,7 +143,7 @@ export async function benchFeeds() {
       latencyMs: LATENCY_MS,
       commitments: (await app.queries.stats()).commitments.total,
       baseline: { ms: baselineMs, items: baselineItems },
-      first: { ms: firstMs, items: firstItems, parsed: first.parsedBodies, failed: first.feeds.filter((f) => f.outcome !== 'parsed').length },
+      first: { ms: firstMs, runs: firstRuns, items: firstItems, parsed: first.parsedBodies, failed: first.feeds.filter((f) => f.outcome !== 'parsed').length },
       second: {
         ms: secondMs,
         parsed: second.parsedBodies,
@@ -133,9 +153,9 @@ export async function benchFeeds() {
     };
   } finally {
     fetcher.close();
-    await app.close();
+    await last?.app.close();
     await server.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    for (const file of files) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
 }
 
@@ -144,7 +164,7 @@ export function printFeeds(r: Awaited<ReturnType<typeof benchFeeds>>) {
   console.log(`\nFeeds — ${r.feeds} feeds on 127.0.0.1, ${r.latencyMs} ms latency each, matched against ${r.commitments} commitments`);
   console.log(`  baseline: sequential rss-parser parseURL   ${(r.baseline.ms / 1000).toFixed(2).padStart(6)} s   (${r.baseline.items} items, parsed only)`);
   console.log(
-    `  first cycle (fetch, parse, match, store)   ${(r.first.ms / 1000).toFixed(2).padStart(6)} s   (${r.first.items} items, ${r.first.parsed} bodies parsed, ${r.first.failed} not parsed)` +
+    `  first cycle (fetch, parse, match, store)   ${(r.first.ms / 1000).toFixed(2).padStart(6)} s   (median of ${r.first.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; ${r.first.items} items, ${r.first.parsed} bodies parsed, ${r.first.failed} not parsed)` +
       `  → ${ratio.toFixed(1)}× faster; goal ≥ ${GOAL_RATIO}×: ${ratio >= GOAL_RATIO ? 'ok' : 'BELOW GOAL'}`,
   );
   console.log(
