@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { Status, STATUSES } from '../src/domain.ts';
-import { accessNote, botAccessIn, cannotPostText } from '../src/discord/channel-access.ts';
+import { accessNote, postableChannel } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { escapeText, truncate } from '../src/discord/embed-limits.ts';
 import { answer, canManageServer, NOT_MANAGER, notFoundText, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
@@ -81,9 +81,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       });
       if (!input.ok) return replyPrivately(interaction, input.error);
       const v = input.value;
-      const access = botAccessIn(interaction, channel.id);
-      const refusal = cannotPostText(access, channel.id);
-      if (refusal) return replyPrivately(interaction, refusal);
+      const postable = postableChannel(interaction, channel.id);
+      if (!postable.ok) return replyPrivately(interaction, postable.error);
+      const access = postable.value;
       return answer(
         interaction,
         async () => {

@@ -10,7 +10,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { z } from 'zod';
-import { accessNote, botAccessIn, cannotPostText } from '../src/discord/channel-access.ts';
+import { accessNote, postableChannel } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { answer, canManageServer, NOT_MANAGER, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
 import { previewDigest } from '../src/digest/digest-service.ts';
@@ -73,9 +73,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       });
       if (!input.ok) return replyPrivately(interaction, input.error);
       const v = input.value;
-      const access = botAccessIn(interaction, channel.id);
-      const refusal = cannotPostText(access, channel.id);
-      if (refusal) return replyPrivately(interaction, refusal);
+      const postable = postableChannel(interaction, channel.id);
+      if (!postable.ok) return replyPrivately(interaction, postable.error);
+      const access = postable.value;
       return answer(
         interaction,
         async () => {

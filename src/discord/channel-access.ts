@@ -3,6 +3,7 @@
 // wait for posts that never come. Read from the gateway's cache (guild, roles, overwrites, the bot's own
 // member); when the cache cannot tell, the check passes and posting finds out as before.
 import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { err, ok, type Result } from '../result.ts';
 
 const NEEDED = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
@@ -30,12 +31,16 @@ export function botAccessIn(interaction: ChatInputCommandInteraction, channelId:
   };
 }
 
-/** The refusal for a channel the bot cannot post in, or undefined when it can (or cannot tell). */
-export function cannotPostText(access: ChannelAccess | undefined, channelId: string): string | undefined {
-  if (!access?.missing.length) return undefined;
-  return (
+/**
+ * Whether a channel can be subscribed: the refusal to answer when the bot cannot post there, else what it
+ * found (undefined when the cache cannot tell; posting finds out then).
+ */
+export function postableChannel(interaction: ChatInputCommandInteraction, channelId: string): Result<ChannelAccess | undefined, string> {
+  const access = botAccessIn(interaction, channelId);
+  if (!access?.missing.length) return ok(access);
+  return err(
     `I cannot post in <#${channelId}>: I am missing ${list(access.missing)} there. ` +
-    'Give my role (or me) those permissions in that channel, then run this again. Nothing was saved.'
+      'Give my role (or me) those permissions in that channel, then run this again. Nothing was saved.',
   );
 }
 
