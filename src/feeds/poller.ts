@@ -462,7 +462,6 @@ export class Poller {
 
   private applyNeeded = false;
 
-  /** Matches one item, writes its traces, and (unless first fetch) its evidence, proposals and events. */
   /**
    * Looks up the change note of each item that is about to be reported — new or updated, on a page the
    * source knows, and matched to a commitment — before the feed's transaction (no network inside it).
@@ -501,6 +500,7 @@ export class Poller {
     clearTimeout(timer);
   }
 
+  /** Matches one item, writes its traces, and (unless first fetch) its evidence, proposals and events. */
   private async judge(
     tx: FeedTransaction,
     traces: NewTrace[],
