@@ -6,12 +6,13 @@ import { generic } from './generic.ts';
 import { govukAtom } from './govuk-atom.ts';
 import { legislation } from './legislation.ts';
 import { parliamentBills } from './parliament-bills.ts';
+import { parliamentQuestions } from './parliament-questions.ts';
 import { parliamentStatements } from './parliament-statements.ts';
 
-export { generic, govukAtom, legislation, parliamentBills, parliamentStatements };
+export { generic, govukAtom, legislation, parliamentBills, parliamentQuestions, parliamentStatements };
 
 /** Every monitor, the specific kinds first and `generic` last: the order recognition tries them in. */
-export const MONITORS: readonly Monitor[] = [parliamentStatements, parliamentBills, legislation, govukAtom, generic];
+export const MONITORS: readonly Monitor[] = [parliamentStatements, parliamentQuestions, parliamentBills, legislation, govukAtom, generic];
 
 /** The monitor of a kind. */
 export function monitorFor(kind: FeedKind): Monitor {

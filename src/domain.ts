@@ -24,7 +24,7 @@ export type Status = z.infer<typeof Status>;
 export const SETTLED_STATUSES: readonly Status[] = ['delivered', 'abandoned'];
 
 /** The kinds of source the monitors read (see monitors/). */
-export const FEED_KINDS = ['govuk-atom', 'parliament-bills', 'parliament-statements', 'legislation', 'generic'] as const;
+export const FEED_KINDS = ['govuk-atom', 'parliament-bills', 'parliament-statements', 'parliament-questions', 'legislation', 'generic'] as const;
 export const FeedKind = z.enum(FEED_KINDS);
 export type FeedKind = z.infer<typeof FeedKind>;
 

@@ -162,6 +162,27 @@ describe('poll --once', () => {
     expect(typo.stderr).toBe('commitment-watch: no feed has the id "brokn"; did you mean broken, ok?\n');
   });
 
+  it('a minister\'s written answer restating a commitment is evidence for it (recognised from the body), and proposes nothing', async () => {
+    const full = JSON.parse(readFileSync(join(FIXTURES, 'synthetic-written-questions.json'), 'utf8')) as { results: { value: { uin: string } }[] };
+    const only = (uins: string[]) => JSON.stringify({ ...full, results: full.results.filter((r) => uins.includes(r.value.uin)) });
+    server.serveBody('/answers.json', only(['HL4120']), { 'content-type': 'application/json' });
+    const file = feedsFile([{ id: 'answers', url: server.url('/answers.json') }]);
+    await cli(['poll', '--once', '--feeds', file, '--json']);
+    server.serveBody('/answers.json', only(['HL4120', '25301', '25302']), { 'content-type': 'application/json' });
+    clock.advance(60_000);
+    const second = await cli(['poll', '--once', '--feeds', file, '--json']);
+    const lines = second.lines().filter((l) => l.type !== 'overdue');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        type: 'evidence',
+        commitment: 'modern-slavery-penalties',
+        feed: 'answers',
+        item: expect.objectContaining({ title: 'Modern Slavery: Supply Chains (written answer, Home Office)', link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-05-08/25301' }),
+      }),
+    ]);
+    expect(server.requests('/answers.json')[1]!.url).toMatch(/answeredWhenFrom=\d{4}-\d{2}-\d{2}/);
+  });
+
   it('feed text reaches the terminal without control characters; the colour is still ours', () => {
     const event = {
       id: 1,

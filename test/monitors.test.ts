@@ -11,6 +11,7 @@ import {
   legislation,
   monitorFor,
   parliamentBills,
+  parliamentQuestions,
   parliamentStatements,
   recogniseKind,
 } from '../monitors/index.ts';
@@ -64,6 +65,7 @@ describe('recognition', () => {
     ['parliament-services-private-bills-rss-2018.xml', 'parliament-bills'],
     ['parliament-services-single-bill-rss-2018.xml', 'parliament-bills'],
     ['synthetic-written-statements.json', 'parliament-statements'],
+    ['synthetic-written-questions.json', 'parliament-questions'],
     ['legislation-gov-uk-new-data-feed-2015.xml', 'legislation'],
     ['parliament-committee-news-rss-2018.xml', 'generic'],
     ['parliament-generic-questions-archive-rss-2019.xml', 'generic'],
@@ -95,7 +97,7 @@ describe('recognition', () => {
 
   it('lists every feed kind once, generic last', () => {
     expect(MONITORS.map((m) => m.kind).sort()).toEqual(
-      ['generic', 'govuk-atom', 'legislation', 'parliament-bills', 'parliament-statements'].sort(),
+      ['generic', 'govuk-atom', 'legislation', 'parliament-bills', 'parliament-questions', 'parliament-statements'].sort(),
     );
     expect(MONITORS.at(-1)?.kind).toBe('generic');
     expect(monitorFor('legislation')).toBe(legislation);
@@ -405,6 +407,46 @@ describe('parliament-statements', () => {
     // Just after midnight in UK summer time it is already the next day in the UK.
     const late = new URL(parliamentStatements.requestUrl!(base, new Date('2024-05-19T23:30:00Z')));
     expect(late.searchParams.get('madeWhenFrom')).toBe('2024-05-06');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+describe('parliament-questions', () => {
+  it('reads answered questions; holding answers, unanswered and withdrawn questions say nothing and are skipped', async () => {
+    const feed = await parsed(parliamentQuestions, fixture('synthetic-written-questions.json'));
+    expect(feed.warnings).toEqual([]);
+    expect(feed.items.map((i) => i.key)).toEqual(['2024-05-08/25301', '2024-05-02/HL4120']);
+    const [commons, lords] = feed.items as [FeedItem, FeedItem];
+    expect(commons).toMatchObject({
+      link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-05-08/25301',
+      title: 'Modern Slavery: Supply Chains (written answer, Home Office)',
+      department: 'Home Office',
+      categories: ['Commons'],
+      documentType: 'Written answer',
+      published: '2024-05-12T23:00:00.000Z', // answered on 13 May, UK summer time
+    });
+    expect(commons.updated).toBeUndefined();
+    // The answer first (it is the Government's words), then the question; plain text.
+    expect(commons.summary).toMatch(/^The Government remains committed .* We will legislate when parliamentary time allows\. — Asked: To ask the Secretary of State/);
+    expect(commons.summary).not.toMatch(/[<>]/);
+    // A corrected answer carries the correction's date as `updated`: reported as an update of the same item.
+    expect(lords).toMatchObject({ categories: ['Lords'], department: 'Foreign, Commonwealth and Development Office', updated: '2024-05-15T23:00:00.000Z' });
+  });
+
+  it('skips a broken result with a warning, and errors only on a body that is no questions response', async () => {
+    const body = JSON.stringify({ results: [{ value: { uin: '1', dateTabled: 'soon', dateAnswered: '2024-05-01T00:00:00', answerText: 'Yes.' } }, { value: { dateTabled: '2024-05-01T00:00:00' } }] });
+    const feed = await parsed(parliamentQuestions, body);
+    expect(feed.items).toEqual([]);
+    expect(feed.warnings).toEqual([expect.stringMatching(/invalid date "soon"/), expect.stringMatching(/question 1 skipped/), expect.stringMatching(/result 2 skipped, its shape is broken: value\.uin/)]);
+    expect(await failure(parliamentQuestions, '<html>Error</html>')).toMatch(/invalid JSON \(an HTML or XML page\?\)/);
+    expect(await failure(parliamentQuestions, '{"error": "Bad request"}')).toMatch(/not a written questions response: results/);
+  });
+
+  it('adds the answered-since window and page size to the request URL unless given, and is recognised by its URL', () => {
+    const base = 'https://questions-statements-api.parliament.uk/api/writtenquestions/questions';
+    const url = new URL(parliamentQuestions.requestUrl!(`${base}?searchTerm=Xinjiang`, new Date('2024-05-20T08:00:00Z')));
+    expect([url.searchParams.get('searchTerm'), url.searchParams.get('answeredWhenFrom'), url.searchParams.get('take')]).toEqual(['Xinjiang', '2024-05-06', '100']);
+    expect(recogniseKind('{"totalResults":0,"results":[]}', 'application/json', `${base}?take=100`)).toBe('parliament-questions');
   });
 });
 
