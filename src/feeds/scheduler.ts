@@ -130,9 +130,9 @@ export class FeedScheduler {
       await this.checkDeadlinesIfNewDay();
       const reports = await polls;
       await this.notify(reports.flatMap((r) => r.eventIds));
-      for (const r of reports) {
-        if (r.outcome === 'failed' || r.outcome === 'invalid' || r.outcome === 'error') this.logger.warn({ feed: r.feedId, outcome: r.outcome }, r.reason ?? 'failed');
-      }
+      // Failed and invalid feeds are logged by the poller, with their failure count; only a poll that broke
+      // unexpectedly is worth a line here too.
+      for (const r of reports) if (r.outcome === 'error') this.logger.warn({ feed: r.feedId, outcome: r.outcome }, r.reason ?? 'failed');
       return reports;
     })().catch((error: unknown) => {
       this.logger.error({ err: error }, 'feed tick failed');
