@@ -24,9 +24,9 @@
 //   dateAnswerCorrected, so the correction is reported as an update of the same item.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
-import { err, ok, type Result } from '../src/result.ts';
-import { SOURCE_ZONE, baseItem, clip, feedUrlOf, finish, foldSpace, htmlToPlain, parseDate, sniff, truncateWords, MAX_BODY_CHARS } from './support.ts';
+import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
+import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 
 const SUMMARY_MAX = 1000;
 const WINDOW_DAYS = 14;
@@ -52,13 +52,6 @@ export const WrittenQuestion = z.object({
 export type WrittenQuestion = z.infer<typeof WrittenQuestion>;
 
 const ResultEntry = z.object({ value: WrittenQuestion });
-const Envelope = z.object({ totalResults: z.number().optional(), results: z.array(z.unknown()) });
-
-const issueText = (error: z.ZodError) =>
-  error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
 
 function readQuestion(value: WrittenQuestion, warnings: string[]): FeedItem | undefined {
   const answer = htmlToPlain(value.answerText ?? '');
@@ -91,54 +84,11 @@ function readQuestion(value: WrittenQuestion, warnings: string[]): FeedItem | un
 export const parliamentQuestions: Monitor = {
   kind: 'parliament-questions',
 
-  recognise(body, contentType, url) {
-    const feedUrl = feedUrlOf(url);
-    if (feedUrl?.hostname === 'questions-statements-api.parliament.uk' && /\/writtenquestions\//i.test(feedUrl.pathname)) return true;
-    if (!sniff(body).json && !/json/i.test(contentType ?? '')) return false;
-    try {
-      const envelope = Envelope.safeParse(JSON.parse(body));
-      if (!envelope.success) return false;
-      const first = envelope.data.results[0] as { value?: { questionText?: unknown } } | undefined;
-      return first?.value?.questionText !== undefined && ResultEntry.safeParse(first).success;
-    } catch {
-      return false;
-    }
-  },
+  // A statement has no questionText: the two shapes are told apart by it.
+  recognise: (body, contentType, url) =>
+    recogniseApi(body, contentType, url, /\/writtenquestions\//i, (first) => (first as { value?: { questionText?: unknown } }).value?.questionText !== undefined && ResultEntry.safeParse(first).success),
 
-  requestUrl(feedUrl, now) {
-    const url = new URL(feedUrl);
-    const has = (name: string) => [...url.searchParams.keys()].some((k) => k.toLowerCase() === name.toLowerCase());
-    if (!has('answeredWhenFrom')) {
-      const from = DateTime.fromJSDate(now).setZone(SOURCE_ZONE).minus({ days: WINDOW_DAYS }).toISODate();
-      if (from) url.searchParams.set('answeredWhenFrom', from);
-    }
-    if (!has('take')) url.searchParams.set('take', String(TAKE));
-    return url.href;
-  },
+  requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'answeredWhenFrom', WINDOW_DAYS, TAKE),
 
-  async parse(body): Promise<Result<ParsedFeed>> {
-    if (typeof body !== 'string' || body.trim() === '') return err('empty body: no questions in the response');
-    if (body.length > MAX_BODY_CHARS) return err(`body too large (${body.length} characters): refused`);
-    let data: unknown;
-    try {
-      data = JSON.parse(body);
-    } catch (error) {
-      const html = /^\s*</.test(body) ? ' (an HTML or XML page?)' : '';
-      return err(`invalid JSON${html}: ${(error as Error).message}; body starts ${JSON.stringify(clip(foldSpace(body.slice(0, 40)), 40))}`);
-    }
-    const envelope = Envelope.safeParse(data);
-    if (!envelope.success) return err(`not a written questions response: ${issueText(envelope.error)}`);
-    const warnings: string[] = [];
-    const items: FeedItem[] = [];
-    envelope.data.results.forEach((entry, index) => {
-      const checked = ResultEntry.safeParse(entry);
-      if (!checked.success) {
-        warnings.push(`result ${index + 1} skipped, its shape is broken: ${issueText(checked.error)}`);
-        return;
-      }
-      const item = readQuestion(checked.data.value, warnings);
-      if (item) items.push(item);
-    });
-    return ok(finish('Written questions and answers', items, warnings));
-  },
+  parse: async (body) => parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, readQuestion),
 };

@@ -22,9 +22,9 @@
 //   boundary; `categories` = [house]; `documentType` = "Written statement"; `published` = dateMade.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
-import { err, ok, type Result } from '../src/result.ts';
-import { SOURCE_ZONE, baseItem, clip, feedUrlOf, finish, foldSpace, htmlToPlain, parseDate, sniff, truncateWords, MAX_BODY_CHARS } from './support.ts';
+import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
+import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 
 const SUMMARY_MAX = 1000;
 const WINDOW_DAYS = 14;
@@ -46,14 +46,6 @@ export const WrittenStatement = z.object({
 export type WrittenStatement = z.infer<typeof WrittenStatement>;
 
 const ResultEntry = z.object({ value: WrittenStatement });
-const Envelope = z.object({ totalResults: z.number().optional(), results: z.array(z.unknown()) });
-
-function issueText(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
 
 function readStatement(value: WrittenStatement, warnings: string[]): FeedItem | undefined {
   const published = parseDate(value.dateMade, `statement ${value.uin} dateMade`, warnings);
@@ -78,56 +70,9 @@ function readStatement(value: WrittenStatement, warnings: string[]): FeedItem | 
 export const parliamentStatements: Monitor = {
   kind: 'parliament-statements',
 
-  recognise(body, contentType, url) {
-    const feedUrl = feedUrlOf(url);
-    if (feedUrl?.hostname === 'questions-statements-api.parliament.uk' && /\/writtenstatements\//i.test(feedUrl.pathname)) return true;
-    if (!sniff(body).json && !/json/i.test(contentType ?? '')) return false;
-    try {
-      const data: unknown = JSON.parse(body);
-      const envelope = Envelope.safeParse(data);
-      if (!envelope.success) return false;
-      const first = envelope.data.results[0];
-      return first === undefined ? false : ResultEntry.safeParse(first).success;
-    } catch {
-      return false;
-    }
-  },
+  recognise: (body, contentType, url) => recogniseApi(body, contentType, url, /\/writtenstatements\//i, (first) => ResultEntry.safeParse(first).success),
 
-  requestUrl(feedUrl, now) {
-    const url = new URL(feedUrl);
-    const has = (name: string) => [...url.searchParams.keys()].some((k) => k.toLowerCase() === name.toLowerCase());
-    if (!has('madeWhenFrom')) {
-      const from = DateTime.fromJSDate(now).setZone(SOURCE_ZONE).minus({ days: WINDOW_DAYS }).toISODate();
-      if (from) url.searchParams.set('madeWhenFrom', from);
-    }
-    if (!has('take')) url.searchParams.set('take', String(TAKE));
-    return url.href;
-  },
+  requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'madeWhenFrom', WINDOW_DAYS, TAKE),
 
-  async parse(body): Promise<Result<ParsedFeed>> {
-    if (typeof body !== 'string' || body.trim() === '') return err('empty body: no statements in the response');
-    if (body.length > MAX_BODY_CHARS) return err(`body too large (${body.length} characters): refused`);
-    let data: unknown;
-    try {
-      data = JSON.parse(body);
-    } catch (error) {
-      const start = foldSpace(body.slice(0, 40));
-      const html = /^\s*</.test(body) ? ' (an HTML or XML page?)' : '';
-      return err(`invalid JSON${html}: ${(error as Error).message}; body starts ${JSON.stringify(clip(start, 40))}`);
-    }
-    const envelope = Envelope.safeParse(data);
-    if (!envelope.success) return err(`not a written statements response: ${issueText(envelope.error)}`);
-    const warnings: string[] = [];
-    const items: FeedItem[] = [];
-    envelope.data.results.forEach((entry, index) => {
-      const checked = ResultEntry.safeParse(entry);
-      if (!checked.success) {
-        warnings.push(`result ${index + 1} skipped, its shape is broken: ${issueText(checked.error)}`);
-        return;
-      }
-      const item = readStatement(checked.data.value, warnings);
-      if (item) items.push(item);
-    });
-    return ok(finish('Written ministerial statements', items, warnings));
-  },
+  parse: async (body) => parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, readStatement),
 };
