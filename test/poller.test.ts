@@ -560,6 +560,109 @@ describe('proposals, automatic changes and deadlines', () => {
     expect(history.filter((h) => h.actor === 'rule:royal-assent')).toHaveLength(1);
   });
 
+  /** The mini register plus one commitment linked to the Modern Slavery (Amendment) bill. */
+  async function openWithBillCommitment(status: string, rules: string): Promise<void> {
+    const seeds = tempDir();
+    cpSync(MINI_SEEDS, seeds, { recursive: true });
+    appendFileSync(
+      join(seeds, 'registers', 'mini', 'commitments.yaml'),
+      `  - id: slavery-bill
+    title: Pass the Modern Slavery (Amendment) Bill
+    quote: We will legislate.
+    recommendations: [3]
+    department: Home Office
+    madeIn: response
+    madeOn: 2021-11-01
+    status: ${status}
+    statusReason: As the test needs.
+    watch:
+      any: [modern slavery bill]
+      bills: [Modern Slavery (Amendment)]
+    rules:
+${rules}
+`,
+    );
+    await open(seeds);
+  }
+
+  it('a Royal Assent seen again for an Act already delivered proposes nothing, though a rule says partly-delivered', async () => {
+    await openWithBillCommitment('delivered', '      - {when: royal-assent, propose: partly-delivered, automatic: true}');
+    const feeds = [spec('bills', '/bills.rss', 'parliament-bills')];
+    server.serveBody('/bills.rss', billsFeed('Report stage', '2024-05-20T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    await poller().pollOnce(feeds);
+    server.serveBody('/bills.rss', billsFeed('Royal Assent', '2024-05-31T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    await poller().pollOnce(feeds);
+    const events = await feedEvents();
+    expect(events.map((e) => e.type)).toEqual(['item-updated']);
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('delivered');
+    const why = await explainItem(feedStore, 'https://bills.parliament.uk/bills/9999');
+    expect(why.ok && why.value.sightings[0]!.proposals).toEqual([]);
+  });
+
+  it('a linked bill withdrawn proposes stalled for an editor, never applied by itself', async () => {
+    await openWithBillCommitment('in-progress', '      - {when: bill-progress, propose: in-progress, automatic: true}');
+    const feeds = [spec('bills', '/bills.rss', 'parliament-bills')];
+    server.serveBody('/bills.rss', billsFeed('2nd reading', '2024-05-20T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    await poller().pollOnce(feeds);
+    server.serveBody('/bills.rss', billsFeed('Withdrawn', '2024-05-31T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    await poller().pollOnce(feeds);
+    const events = await feedEvents();
+    expect(events.map((e) => e.type)).toEqual(['status-proposal', 'item-updated']);
+    expect(events[0]!.payload).toMatchObject({ commitment: 'slavery-bill', from: 'in-progress', to: 'stalled', rule: 'bill-stopped', automatic: false });
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('in-progress');
+    expect(await feedStore.pendingChanges()).toEqual([]);
+  });
+
+  it('a queued automatic change is not applied when an editor has since moved the commitment further on', async () => {
+    await openWithBillCommitment('not-started', '      - {when: bill-progress, propose: in-progress, automatic: true}');
+    const feeds = [spec('bills', '/bills.rss', 'parliament-bills')];
+    server.serveBody('/bills.rss', billsFeed('1st reading', '2024-05-20T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    await poller().pollOnce(feeds);
+    server.serveBody('/bills.rss', billsFeed('2nd reading', '2024-05-27T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
+    clock.advance(16 * MIN);
+    // The poll commits the queued change, then "crashes" before applying it; an editor records delivered.
+    const crashing = poller({ hooks: { afterFeed: () => { throw new Error('crash after commit'); } } });
+    await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash after commit');
+    await app.store.changeStatus({ commitmentId: 'slavery-bill', to: 'delivered', reason: 'The Act is in force.', evidence: [], actor: 'discord:123456789012345678' }, clock.now().toISOString());
+    clock.advance(16 * MIN);
+    await poller().pollOnce(feeds);
+    expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('delivered');
+    expect((await app.store.history('slavery-bill')).filter((h) => h.actor === 'rule:bill-progress')).toEqual([]);
+    expect(await feedStore.pendingChanges()).toEqual([]);
+  });
+
+  it('a deadline-passed rule proposes nothing behind the current status', async () => {
+    const seeds = tempDir();
+    cpSync(MINI_SEEDS, seeds, { recursive: true });
+    appendFileSync(
+      join(seeds, 'registers', 'mini', 'commitments.yaml'),
+      `  - id: half-done
+    title: A partly delivered undertaking with a passed deadline
+    quote: We will do it by the end of 2022.
+    recommendations: [3]
+    department: Home Office
+    madeIn: response
+    madeOn: 2021-11-01
+    deadline:
+      text: by the end of 2022
+      date: 2022-12-31
+    status: partly-delivered
+    statusReason: Half of it happened.
+    watch:
+      any: [something unlikely]
+    rules:
+      - {when: deadline-passed, propose: stalled, automatic: true}
+`,
+    );
+    await open(seeds);
+    await poller().pollOnce([]);
+    const events = await allEvents();
+    expect(events.filter((e) => e.commitmentId === 'half-done').map((e) => e.type)).toEqual(['overdue']);
+    expect((await app.store.getCommitment('half-done'))?.status).toBe('partly-delivered');
+  });
+
   it('emits one overdue event per overdue commitment, once', async () => {
     await open();
     server.serveFile('/good.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));

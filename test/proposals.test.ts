@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProposalRule, type FeedKind } from '../src/domain.ts';
+import { ProposalRule, type FeedKind, type Status } from '../src/domain.ts';
 import type { FeedItem } from '../src/feeds/types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
-import { overdueCommitments, proposeStatuses } from '../src/match/proposals.ts';
+import { movesForward, overdueCommitments, proposeStatuses } from '../src/match/proposals.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';
 import { testCommitment } from './support/commitments.ts';
 
@@ -75,15 +75,69 @@ describe('proposeStatuses', () => {
     ]);
     const stalled = { ...procurement, status: 'stalled' as const };
     expect(propose(billItem('Procurement', '2nd reading'), 'parliament-bills', stalled).proposals[0]?.to).toBe('in-progress');
-    for (const status of ['in-progress', 'partly-delivered', 'delivered', 'unclear'] as const) {
+    for (const status of ['in-progress', 'partly-delivered', 'delivered', 'abandoned'] as const) {
       expect(propose(billItem('Procurement', '3rd reading'), 'parliament-bills', { ...procurement, status }).proposals).toEqual([]);
     }
   });
 
-  it('proposes nothing for a bill that is not linked, or that was withdrawn', () => {
+  it('proposes nothing for a bill that is not linked', () => {
     const other = billItem('Public Procurement (Wales)', 'Royal Assent');
     expect(propose(other, 'parliament-bills', procurement).proposals).toEqual([]);
-    expect(propose(billItem('Procurement', 'Withdrawn'), 'parliament-bills', procurement).proposals).toEqual([]);
+  });
+
+  it('proposes stalled, for an editor only, when a linked bill is withdrawn, defeated or falls', () => {
+    const inProgress = { ...procurement, status: 'in-progress' as const };
+    expect(propose(billItem('Procurement', 'Withdrawn'), 'parliament-bills', inProgress).proposals).toEqual([
+      { commitmentId: 'procurement-bill', to: 'stalled', rule: 'bill-stopped', automatic: false, reason: 'Procurement Bill [HL]: Withdrawn (Parliament bills feed) — an editor should confirm it is stalled' },
+    ]);
+    for (const stage of ['Defeated', 'Bill fell', 'Fallen at prorogation', 'Lapsed', 'Not proceeded with']) {
+      expect(propose(billItem('Procurement', stage), 'parliament-bills', procurement).proposals.map((p) => [p.to, p.automatic])).toEqual([['stalled', false]]);
+    }
+    // Never automatic, whatever the commitment's rules; never backwards from partly-delivered or delivered.
+    const eager = { ...inProgress, rules: [ProposalRule.parse({ when: 'bill-progress', propose: 'in-progress', automatic: true })] };
+    expect(propose(billItem('Procurement', 'Defeated'), 'parliament-bills', eager).proposals[0]).toMatchObject({ to: 'stalled', automatic: false });
+    for (const status of ['stalled', 'partly-delivered', 'delivered', 'abandoned'] as const) {
+      expect(propose(billItem('Procurement', 'Withdrawn'), 'parliament-bills', { ...procurement, status }).proposals).toEqual([]);
+    }
+  });
+
+  it('never proposes moving backwards, even when the commitment’s own rule says so (the Royal Assent regression)', () => {
+    // An Act in force: delivered. Its Royal Assent seen again, with a rule saying partly-delivered.
+    const actInForce = commitment('p', { any: ['procurement act'], bills: ['Procurement Bill'] }, { status: 'delivered', rules: [{ when: 'royal-assent', propose: 'partly-delivered' }] });
+    expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', actInForce).proposals).toEqual([]);
+    // The same rule still proposes forward from in-progress.
+    expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', { ...actInForce, status: 'in-progress' }).proposals[0]).toMatchObject({ to: 'partly-delivered' });
+    // A rule proposing in-progress on new legislation does nothing to a partly-delivered commitment.
+    const ruled = { ...procurement, status: 'partly-delivered' as const, rules: [ProposalRule.parse({ when: 'legislation-made', propose: 'in-progress', automatic: true })] };
+    const sis = legislationItem('The Procurement Act 2023 (Commencement No. 3) Regulations 2024', 'These Regulations bring the Procurement Act 2023 into force.');
+    expect(propose(sis, 'legislation', ruled).proposals).toEqual([]);
+  });
+
+  it('orders the statuses: unclear before not-started, stalled beside in-progress, abandoned an end', () => {
+    const order = (from: Status, to: Status) => movesForward(from, to);
+    expect(order('not-started', 'in-progress')).toBe(true);
+    expect(order('in-progress', 'partly-delivered')).toBe(true);
+    expect(order('partly-delivered', 'delivered')).toBe(true);
+    expect(order('delivered', 'partly-delivered')).toBe(false);
+    expect(order('partly-delivered', 'in-progress')).toBe(false);
+    expect(order('in-progress', 'not-started')).toBe(false);
+    expect(order('in-progress', 'stalled')).toBe(true);
+    expect(order('stalled', 'in-progress')).toBe(true);
+    expect(order('not-started', 'stalled')).toBe(true);
+    expect(order('stalled', 'not-started')).toBe(false);
+    expect(order('partly-delivered', 'stalled')).toBe(false);
+    expect(order('unclear', 'in-progress')).toBe(true);
+    expect(order('unclear', 'stalled')).toBe(true);
+    expect(order('in-progress', 'unclear')).toBe(false);
+    expect(order('in-progress', 'abandoned')).toBe(true);
+    expect(order('abandoned', 'in-progress')).toBe(false);
+    expect(order('abandoned', 'delivered')).toBe(false);
+    expect(order('delivered', 'abandoned')).toBe(false);
+    expect(order('delivered', 'delivered')).toBe(false);
+  });
+
+  it('proposes in-progress from unclear: the record did not settle it, a signal is news', () => {
+    expect(propose(billItem('Procurement', '2nd reading'), 'parliament-bills', { ...procurement, status: 'unclear' }).proposals[0]?.to).toBe('in-progress');
   });
 
   it('proposes in-progress for a matching written statement from the commitment’s department', () => {

@@ -24,11 +24,11 @@ import pLimit from 'p-limit';
 import { monitorFor, recogniseKind } from '../../monitors/index.ts';
 import { todayIn, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { FeedKind } from '../domain.ts';
+import type { FeedKind, Status } from '../domain.ts';
 import type { EventType } from '../events.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Matcher, type MatchResult } from '../match/matcher.ts';
-import { overdueCommitments, proposeStatuses, type Proposal } from '../match/proposals.ts';
+import { movesForward, overdueCommitments, proposeStatuses, type Proposal } from '../match/proposals.ts';
 import { DomainError } from '../store/errors.ts';
 import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import type { FeedSpec } from './feed-list.ts';
@@ -625,6 +625,12 @@ export class Poller {
       for (const change of await this.feedStore.pendingChanges()) {
         const at = this.deps.clock.now().toISOString();
         try {
+          // An editor may have moved the commitment on since the change was queued: never move it back.
+          const current = await this.registerStore.getCommitment(change.commitmentId);
+          if (current && !movesForward(current.status, change.to as Status)) {
+            await this.feedStore.settlePendingChange(change.id, at, `skipped: ${change.commitmentId} is ${current.status}; ${change.to} would not move it forward`);
+            continue;
+          }
           const view = await this.registerStore.changeStatus(
             { commitmentId: change.commitmentId, to: change.to as never, reason: change.reason, evidence: change.evidence, actor: change.actor },
             at,
@@ -668,7 +674,7 @@ export class Poller {
         });
         if (id !== undefined) out.push(id);
         const rule = c.rules.find((r) => r.when === 'deadline-passed');
-        if (!rule || rule.propose === c.status) continue;
+        if (!rule || !movesForward(c.status, rule.propose)) continue;
         const key = `status-proposal:${c.id}:deadline-passed:${rule.propose}:${c.deadlineDate}`;
         const reason = `the deadline ${c.deadlineDate} passed with the commitment ${c.status}`;
         const pid = await tx.recordEvent({
