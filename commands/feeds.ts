@@ -147,6 +147,7 @@ function sightingFields(s: SightingExplanation): APIEmbedField[] {
   const seen = [
     `Seen ${s.timesSeen}× from ${when(s.firstSeen)} to ${when(s.lastSeen)}${dates ? `; ${dates}` : ''}`,
     ...s.identity.map((i) => `${when(i.at)} — ${IDENTITY_LABEL[i.decision] ?? escapeText(i.decision)}: ${escapeText(i.detail)}`),
+    ...s.text.map((t) => `${when(t.at)} — text: ${escapeText(t.detail)}`),
   ];
   const feedName = `Feed ${s.feed}`;
   chunkLines(seen).forEach((value, n) => fields.push({ name: truncate(n ? `${feedName} (continued)` : feedName, EMBED_LIMITS.fieldName), value }));

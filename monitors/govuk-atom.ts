@@ -107,6 +107,9 @@ function readEntry(raw: RawItem, index: number, feedUrl: string, warnings: strin
 export const govukAtom: Monitor = {
   kind: 'govuk-atom',
 
+  // A re-timestamp of a known path is an update (a change note was published with it).
+  updateOf: (previous, item) => (item.updated !== undefined && previous.updated !== null && item.updated > previous.updated ? item.updated : undefined),
+
   recognise(body, _contentType, url) {
     const { root } = sniff(body);
     if (root !== 'feed') return false;

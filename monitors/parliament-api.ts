@@ -1,6 +1,7 @@
 // What the two monitors of Parliament's questions-and-statements API share (written statements, written
 // questions): the `{ totalResults, results: [{ value }] }` envelope read with zod, a date window added to the
-// request, and recognition by host and path or by the shape of the first result. Not a monitor itself.
+// request, recognition by host and path or by the shape of the first result, and the item's own endpoint
+// (`{ value, links }`), where the whole text is: the list endpoints cut it at 255 characters. Not a monitor itself.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, ParsedFeed } from '../src/feeds/types.ts';
@@ -76,4 +77,37 @@ export function parseApiResults<T>(
     if (item) items.push(item);
   });
   return ok(finish(what.title, items, warnings));
+}
+
+/** The most of a whole text kept for matching: far beyond any answer or statement, but bounded. */
+const FULL_TEXT_MAX = 200_000;
+
+/**
+ * The URL of one result's own endpoint: the feed URL's path up to `collection` (e.g. "/writtenquestions/questions")
+ * followed by "/<id>", on the feed's origin — so a feed served from elsewhere (a test server, a proxy) is
+ * asked at the same place. A feed URL without that path gets the API's own path, "/api<collection>/<id>".
+ */
+export function detailUrlFor(feedUrl: string, collection: string, id: number): string | undefined {
+  const url = feedUrlOf(feedUrl);
+  if (!url) return undefined;
+  const at = url.pathname.toLowerCase().indexOf(collection.toLowerCase());
+  const path = at >= 0 ? url.pathname.slice(0, at + collection.length) : `/api${collection}`;
+  return new URL(`${path}/${id}`, url.origin).href;
+}
+
+/** Reads an item's own endpoint: `{ value, links }` checked with `entry`, turned into its whole plain text. */
+export function parseApiDetail<T>(body: string, noun: string, entry: z.ZodType<{ value: T }>, text: (value: T) => string): Result<string> {
+  if (typeof body !== 'string' || body.trim() === '') return err(`empty body: no ${noun} in the response`);
+  if (body.length > MAX_BODY_CHARS) return err(`body too large (${body.length} characters): refused`);
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (error) {
+    return err(`invalid JSON: ${(error as Error).message}`);
+  }
+  const checked = entry.safeParse(data);
+  if (!checked.success) return err(`not a written ${noun}: ${issueText(checked.error)}`);
+  const whole = text(checked.data.value);
+  if (!whole) return err(`the ${noun} has no text`);
+  return ok(whole.length > FULL_TEXT_MAX ? whole.slice(0, FULL_TEXT_MAX) : whole);
 }

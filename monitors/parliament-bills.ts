@@ -13,17 +13,28 @@
 //   rss-parser does not expose <item> attributes, so the attribute map comes through its customFields as
 //   the xml2js `$` key (see support.ts): the XML parser has read it, so a CDATA section or an escaped
 //   quote in the text cannot fake or hide a stage, as a regex over the raw body could.
-// - Per bill: https://bills-api.parliament.uk/api/v1/Rss/Bills/<billId>.rss. One <item> per event of one
-//   bill: category Publication | Sitting | Provisional Sitting, pubDate, guid (not a permalink),
-//   <atom:updated>, and a <stage> ELEMENT; the channel title is the bill's title.
+// - Per bill: https://bills.parliament.uk/rss/bills/<billId>.rss (also under bills-api…/Rss/Bills/). One
+//   <item> per event of one bill: category Publication | Sitting | Provisional Sitting, pubDate, and the
+//   stage as an ELEMENT — <p4:Stage> today (capital S, prefix bound on <channel>), <stage> in 2018 — so the
+//   element is found by its local name in any case (support.ts). The channel title is the bill's title.
+//   Real captures (test/fixtures/feeds/real/parliament-bills/) show what matters: a Sitting's guid AND link
+//   are the bill's page, the same for every sitting of the bill; its title is "Sitting: <stage> - <weekday>,
+//   <d MMMM yyyy>" and its pubDate is when the record was written (years later, for old bills). A
+//   Publication's guid and link are the document.
 //
 // What an item means
-// - `key` = guid, else link. `billStage` = the stage (attribute or element); `billTitle` = the item title
-//   (all bills) or the channel title (per bill).
+// - `key` = guid, else link — except a sitting, which is "<bill page>#sitting:<date of the sitting>:<stage>":
+//   every sitting is its own item (a Provisional Sitting that takes place is the same sitting). Because
+//   sittings share their link, this monitor identifies items by key alone (sameLinkSameItem: false).
+// - `billStage` = the stage (attribute or element); `billTitle` = the item title (all bills) or the
+//   channel title (per bill).
 // - All bills: `categories` = [house, bill type] whatever the source order; `documentType` = bill type;
 //   `updated` = a10:updated. Per bill: `categories` as given; `documentType` = Publication/Sitting/…;
-//   `published` = pubDate; `updated` = atom:updated.
+//   `published` = the date of the sitting (from its title; pubDate when the title has none) or a
+//   publication's pubDate; `updated` = atom:updated where given.
+// - An update (updateOf) is a known bill at another stage, or with a later `updated`.
 // - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
+import { DateTime } from 'luxon';
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 import {
@@ -41,6 +52,7 @@ import {
   parseDate,
   readAll,
   parseXmlFeed,
+  SOURCE_ZONE,
   sniff,
   textOf,
   truncateWords,
@@ -50,6 +62,15 @@ import {
 const SUMMARY_MAX = 1000;
 const HOUSE = /^(?:House of )?(?:Commons|Lords)$|^Not assigned$/i;
 const PER_BILL_CATEGORIES = /^(?:Publication|Sitting|Provisional Sitting)$/i;
+const SITTING = /^(?:Provisional )?Sitting$/i;
+
+/** The day of a sitting from its title, "Sitting: 1st reading - Thursday, 18 July 2013", as YYYY-MM-DD. */
+export function sittingDay(title: string): string | undefined {
+  const match = /\s-\s+(?:[A-Za-z]+,\s*)?(\d{1,2} [A-Za-z]+ \d{4})\s*$/.exec(title);
+  if (!match) return undefined;
+  const day = DateTime.fromFormat(match[1]!, 'd LLLL yyyy', { zone: SOURCE_ZONE, locale: 'en-GB' });
+  return day.isValid ? (day.toISODate() ?? undefined) : undefined;
+}
 
 /** Puts the house first and the bill type(s) after, so either source order gives the same list. */
 export function orderBillCategories(categories: string[]): { categories: string[]; billType?: string } {
@@ -65,16 +86,19 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
   const href = pageLinkOf(raw) ?? raw.link;
   const link = absoluteUrl(href, feedUrl) ?? absoluteUrl(guid, feedUrl);
   const published0 = textOf(raw.pubDate);
-  const key = guid || link || (title ? hashKey(title, published0) : undefined);
-  if (!key) {
-    warnings.push(`item ${index + 1} has no guid, link or title: skipped`);
-    return undefined;
-  }
   const stageAttribute = attributeByLocalName(attributesOf(raw.xAttributes), 'stage');
   const stageElement = foldSpace(textOf(raw.xStage));
   const sourceCategories = categoriesOf(raw);
   const perBill =
     stageAttribute === undefined && (stageElement !== '' || sourceCategories.some((c) => PER_BILL_CATEGORIES.test(c)));
+  const sitting = perBill && SITTING.test(sourceCategories[0] ?? '');
+  const day = sitting ? sittingDay(title) : undefined;
+  const base = guid || link;
+  const key = sitting && base ? `${base}#sitting:${day ?? hashKey(title, published0)}:${stageElement}` : base || (title ? hashKey(title, published0) : undefined);
+  if (!key) {
+    warnings.push(`item ${index + 1} has no guid, link or title: skipped`);
+    return undefined;
+  }
 
   const what = `item ${JSON.stringify(key)}`;
   const item = baseItem({
@@ -89,6 +113,7 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
   const published = parseDate(raw.pubDate ?? raw.xPublished, `${what} pubDate`, warnings);
   if (updated) item.updated = updated;
   if (published) item.published = published;
+  if (day) item.published = DateTime.fromISO(day, { zone: SOURCE_ZONE }).toUTC().toISO() ?? item.published;
 
   if (perBill) {
     item.categories = sourceCategories;
@@ -105,13 +130,20 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
 
 export const parliamentBills: Monitor = {
   kind: 'parliament-bills',
+  sameLinkSameItem: false,
+
+  updateOf(previous, item) {
+    if (item.billStage && previous.stage && item.billStage !== previous.stage) return `stage:${item.billStage}:${item.updated ?? ''}`;
+    const later = item.updated !== undefined && previous.updated !== null && item.updated > previous.updated;
+    return later ? item.updated : undefined;
+  },
 
   recognise(body, _contentType, url) {
     const { root } = sniff(body);
     if (root !== 'rss') return false;
     const head = body.slice(0, 16384);
-    // An <item> carrying a namespaced stage attribute (all bills), or a <stage> element (per bill).
-    if (/<item\b[^>]*\s[\w.-]+:stage\s*=/.test(head) || /<stage>/.test(head)) return true;
+    // An <item> carrying a namespaced stage attribute (all bills), or a stage element (per bill: <p4:Stage>, <stage>).
+    if (/<item\b[^>]*\s[\w.-]+:stage\s*=/.test(head) || /<(?:[\w.-]+:)?stage>/i.test(head)) return true;
     const feedUrl = feedUrlOf(url);
     if (!feedUrl) return false;
     const { hostname, pathname } = feedUrl;

@@ -21,11 +21,20 @@
 // - `title` = "<heading> (written answer, <answering body>)"; `summary` = the answer as plain text, then the
 //   question, cut to 1,000 characters; `categories` = [house]; `department` = answeringBodyName;
 //   `documentType` = "Written answer"; `published` = dateAnswered; a corrected answer has `updated` =
-//   dateAnswerCorrected, so the correction is reported as an update of the same item.
+//   dateAnswerCorrected.
+// - An update (updateOf) is a correction: `updated` (dateAnswerCorrected) appears or moves later. The real
+//   capture has three corrected answers (answerIsCorrection, dateAnswerCorrected weeks after dateAnswered).
+// - The list cuts `answerText` at 255 characters (and adds "...") and `questionText` with no marker, as plain
+//   text with paragraphs run together. `detailUrl` = /api/writtenquestions/questions/<id> on the feed's
+//   origin: it answers `{ value, links }` with the whole answer as HTML (real capture:
+//   test/fixtures/feeds/real/parliament-questions/aws-samples-2024-single-question.json). readDetail turns it
+//   into "<answer> — Asked: <question>", the summary's form, uncut. The poller reads it for items about to be
+//   judged (src/feeds/full-text.ts). Note: `links[].href` ("/Questions/<n>") does not name the same number as
+//   `value.id` in real captures; the id is used.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, Monitor } from '../src/feeds/types.ts';
-import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
+import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 
 const SUMMARY_MAX = 1000;
@@ -37,6 +46,7 @@ const nonEmpty = z.string().trim().min(1);
 
 /** One question as the API gives it (unknown fields are allowed and ignored). */
 export const WrittenQuestion = z.object({
+  id: z.number().int().optional(),
   uin: nonEmpty.regex(/^[\w-]+$/, 'must be a uin such as 12345 or HL1234'),
   dateTabled: nonEmpty,
   questionText: z.string().nullish(),
@@ -53,7 +63,16 @@ export type WrittenQuestion = z.infer<typeof WrittenQuestion>;
 
 const ResultEntry = z.object({ value: WrittenQuestion });
 
-function readQuestion(value: WrittenQuestion, warnings: string[]): FeedItem | undefined {
+const COLLECTION = '/writtenquestions/questions';
+
+/** The answer, then the question, as plain text: what an answer item is matched on. */
+function answerAndQuestion(value: WrittenQuestion): string {
+  const answer = htmlToPlain(value.answerText ?? '');
+  const question = htmlToPlain(value.questionText ?? '');
+  return question ? `${answer} — Asked: ${question}` : answer;
+}
+
+function readQuestion(value: WrittenQuestion, warnings: string[], feedUrl: string): FeedItem | undefined {
   const answer = htmlToPlain(value.answerText ?? '');
   if (value.isWithdrawn || value.answerIsHolding || !answer || !value.dateAnswered) return undefined;
   const tabled = parseDate(value.dateTabled, `question ${value.uin} dateTabled`, warnings);
@@ -65,14 +84,15 @@ function readQuestion(value: WrittenQuestion, warnings: string[]): FeedItem | un
   const day = DateTime.fromISO(tabled, { zone: 'utc' }).setZone(SOURCE_ZONE).toISODate();
   const heading = foldSpace(value.heading ?? '') || `Question ${value.uin}`;
   const body = foldSpace(value.answeringBodyName ?? '');
-  const question = htmlToPlain(value.questionText ?? '');
   const item = baseItem({
     key: `${day}/${value.uin}`,
     link: `${PUBLIC_PAGE}/${day}/${encodeURIComponent(value.uin)}`,
     title: `${heading} (written answer${body ? `, ${body}` : ''})`,
-    summary: truncateWords(question ? `${answer} — Asked: ${question}` : answer, SUMMARY_MAX),
+    summary: truncateWords(answerAndQuestion(value), SUMMARY_MAX),
     categories: value.house ? [foldSpace(value.house)] : [],
   });
+  const detailUrl = value.id === undefined ? undefined : detailUrlFor(feedUrl, COLLECTION, value.id);
+  if (detailUrl) item.detailUrl = detailUrl;
   item.published = answered;
   const corrected = value.dateAnswerCorrected ? parseDate(value.dateAnswerCorrected, `question ${value.uin} dateAnswerCorrected`, warnings) : undefined;
   if (corrected) item.updated = corrected;
@@ -90,5 +110,12 @@ export const parliamentQuestions: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'answeredWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body) => parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, readQuestion),
+  parse: async (body, feedUrl) => parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+
+  updateOf(previous, item) {
+    if (item.updated === undefined) return undefined;
+    return previous.updated === null || item.updated > previous.updated ? `corrected:${item.updated}` : undefined;
+  },
+
+  readDetail: (body) => parseApiDetail(body, 'question', ResultEntry, answerAndQuestion),
 };

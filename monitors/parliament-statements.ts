@@ -20,10 +20,16 @@
 // - `link` = https://questions-statements.parliament.uk/written-statements/detail/<YYYY-MM-DD>/<uin>.
 // - `department` = answeringBodyName; `summary` = text as plain text, cut to 1,000 characters on a word
 //   boundary; `categories` = [house]; `documentType` = "Written statement"; `published` = dateMade.
+// - The list cuts `text` at 255 characters and adds "..." (real captures in
+//   test/fixtures/feeds/real/parliament-statements/), plain text with paragraphs run together. `detailUrl` =
+//   /api/writtenstatements/statements/<id> on the feed's origin, which Parliament's published OpenAPI
+//   description gives as `StatementsViewModelItem`, `{ value, links }` with the same fields as a list result
+//   and `text` as HTML (no real capture of it: the test fixture is written to that description). readDetail
+//   turns it into plain text; the poller reads it for items about to be judged (src/feeds/full-text.ts).
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, Monitor } from '../src/feeds/types.ts';
-import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
+import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 
 const SUMMARY_MAX = 1000;
@@ -47,7 +53,9 @@ export type WrittenStatement = z.infer<typeof WrittenStatement>;
 
 const ResultEntry = z.object({ value: WrittenStatement });
 
-function readStatement(value: WrittenStatement, warnings: string[]): FeedItem | undefined {
+const COLLECTION = '/writtenstatements/statements';
+
+function readStatement(value: WrittenStatement, warnings: string[], feedUrl: string): FeedItem | undefined {
   const published = parseDate(value.dateMade, `statement ${value.uin} dateMade`, warnings);
   if (!published) {
     warnings.push(`statement ${value.uin} skipped: without a valid dateMade it has no public page`);
@@ -62,6 +70,8 @@ function readStatement(value: WrittenStatement, warnings: string[]): FeedItem | 
     categories: value.house ? [foldSpace(value.house)] : [],
   });
   item.published = published;
+  const detailUrl = value.id === undefined ? undefined : detailUrlFor(feedUrl, COLLECTION, value.id);
+  if (detailUrl) item.detailUrl = detailUrl;
   item.documentType = 'Written statement';
   if (value.answeringBodyName && foldSpace(value.answeringBodyName)) item.department = foldSpace(value.answeringBodyName);
   return item;
@@ -74,5 +84,7 @@ export const parliamentStatements: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'madeWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body) => parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, readStatement),
+  parse: async (body, feedUrl) => parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, (value, warnings) => readStatement(value, warnings, feedUrl)),
+
+  readDetail: (body) => parseApiDetail(body, 'statement', ResultEntry, (value) => htmlToPlain(value.text ?? '')),
 };

@@ -324,6 +324,8 @@ export interface RawItem {
   xAtomUpdated?: unknown;
   xDcDate?: unknown;
   xStage?: unknown;
+  /** The <title> node as the XML parser read it (an Atom type="xhtml" title is markup, not text). */
+  xTitle?: unknown;
   xDocumentMainType?: unknown;
   xSummary?: unknown;
 }
@@ -335,6 +337,9 @@ export interface RawFeed {
 }
 
 const RENAMED: Record<string, string> = { updated: 'x-updated', published: 'x-published' };
+/** A bill's stage element under any prefix and case: <stage> (2018), <p4:Stage> (bills.parliament.uk today). */
+const STAGE_ELEMENT = /^(?:[\w.-]+:)?stage$/i;
+const renameTag = (name: string): string => RENAMED[name] ?? (STAGE_ELEMENT.test(name) ? 'x-stage' : name);
 
 function makeParser(): Parser<RawFeed, RawItem> {
   return new Parser<RawFeed, RawItem>({
@@ -342,7 +347,7 @@ function makeParser(): Parser<RawFeed, RawItem> {
     defaultRSS: 2,
     xml2js: {
       strict: true,
-      tagNameProcessors: [(name: string) => RENAMED[name] ?? name],
+      tagNameProcessors: [renameTag],
     },
     customFields: {
       feed: [['x-updated', 'xUpdated']] as unknown as (keyof RawFeed)[],
@@ -358,7 +363,8 @@ function makeParser(): Parser<RawFeed, RawItem> {
         ['a10:updated', 'xA10Updated'],
         ['atom:updated', 'xAtomUpdated'],
         ['dc:date', 'xDcDate'],
-        ['stage', 'xStage'],
+        ['x-stage', 'xStage'],
+        ['title', 'xTitle', { keepArray: true }],
         ['ukm:DocumentMainType', 'xDocumentMainType', { keepArray: true }],
       ],
     },

@@ -27,6 +27,8 @@ export interface SightingExplanation {
   timesSeen: number;
   /** How the item was taken each time a decision was made: first-fetch | new | update | duplicate | edited. */
   identity: { decision: string; detail: string; at: string }[];
+  /** Where the text it was matched on came from, for sources that cut it: detail (whole) | list (cut, with why). */
+  text: { decision: string; detail: string; at: string }[];
   matches: MatchExplanation[];
   proposals: { commitment: string | null; decision: string; detail: string; at: string }[];
   posts: { decision: string; commitment: string | null; eventId: number | null; detail: string; at: string }[];
@@ -93,6 +95,7 @@ function sighting(item: StoredItem, traces: Trace[]): SightingExplanation {
     lastSeen: item.lastSeenAt,
     timesSeen: item.timesSeen,
     identity: pick('identity').map((t) => ({ decision: t.decision, detail: t.detail, at: t.at })),
+    text: pick('text').map((t) => ({ decision: t.decision, detail: t.detail, at: t.at })),
     matches: pick('match')
       .filter((t) => t.commitmentId !== undefined)
       .map((t) => ({
@@ -129,12 +132,15 @@ function verdict(sightings: SightingExplanation[], events: number[]): string {
     return 'Not posted: the same page had been seen before under another id (a duplicate).';
   }
   if (identities.length === 0) return 'Not posted: seen only as an item already known, never as a new item or an update.';
+  // Judged on a cut text: say so, since the whole text might have matched.
+  const lastText = sightings.flatMap((s) => s.text).at(-1);
+  const cut = lastText?.decision === 'list' ? ` It was judged on the list's cut text: ${lastText.detail.replace(/: matched on the list's text instead.*$/, '')}.` : '';
   const near = matches.filter((m) => !m.accepted);
   if (near.length > 0) {
     const best = [...near].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 3);
-    return `Not posted: no commitment accepted it — ${best.map((m) => `${m.commitment}: ${m.reason}`).join('; ')}.`;
+    return `Not posted: no commitment accepted it — ${best.map((m) => `${m.commitment}: ${m.reason}`).join('; ')}.${cut}`;
   }
-  return 'Not posted: no watch term or linked bill of any commitment appears in it.';
+  return `Not posted: no watch term or linked bill of any commitment appears in it.${cut}`;
 }
 
 const DECISION_LABEL: Record<string, string> = {
@@ -153,6 +159,7 @@ export function explanationText(e: ItemExplanation): string {
     const dates = [s.published ? `published ${s.published}` : '', s.updated ? `updated ${s.updated}` : ''].filter(Boolean).join(', ');
     lines.push(`    seen ${s.timesSeen}× from ${s.firstSeen} to ${s.lastSeen}${dates ? `; ${dates}` : ''}`);
     for (const i of s.identity) lines.push(`    ${i.at}  ${DECISION_LABEL[i.decision] ?? i.decision}: ${i.detail}`);
+    for (const t of s.text) lines.push(`    ${t.at}  text: ${t.detail}`);
     if (s.matches.length) {
       lines.push('    Commitments:');
       for (const m of s.matches) {

@@ -59,7 +59,7 @@ export interface StoredItem {
   timesSeen: number;
 }
 
-export const TRACE_STAGES = ['identity', 'match', 'proposal', 'post'] as const;
+export const TRACE_STAGES = ['identity', 'text', 'match', 'proposal', 'post'] as const;
 export type TraceStage = (typeof TRACE_STAGES)[number];
 
 export interface NewTrace {
@@ -68,7 +68,7 @@ export interface NewTrace {
   link: string;
   at: string;
   stage: TraceStage;
-  /** identity: first-fetch | new | update | duplicate | edited; match: matched | below-threshold | excluded | not-matched;
+  /** identity: first-fetch | new | update | duplicate | edited; text: detail | list (full-text.ts); match: matched | below-threshold | excluded | not-matched;
    *  proposal: proposed | automatic | not-proposed; post: posted | already-posted | not-posted */
   decision: string;
   commitmentId?: string | undefined;

@@ -8,9 +8,11 @@
 //     the bot reports what appears after it starts watching);
 //  4. afterwards an item is NEW when neither its key nor its link was seen in this feed before — so
 //     re-ordered feeds, items that drop out and come back, changed GOV.UK entry ids and missing guids
-//     never produce a second event — and UPDATED when a GOV.UK page (same path) has a later `updated`,
-//     or a bill reaches another stage;
-//  5. new and updated items are matched against every commitment; each accepted match adds an evidence
+//     never produce a second event (a monitor whose items share links, like a bill's sittings, says
+//     sameLinkSameItem: false and is identified by key alone) — and UPDATED when its monitor says so
+//     (updateOf: a GOV.UK page re-timestamped, a bill at another stage, a written answer corrected);
+//  5. new and updated items whose source cuts their text get it whole from their own endpoint
+//     (full-text.ts), outside the transaction; then they are matched against every commitment; each accepted match adds an evidence
 //     row and an `evidence` event; each proposal a `status-proposal` event; an `item-updated` event
 //     reports an update of an item that matches a commitment; automatic proposals are queued and applied
 //     through the register store right after (it records its own `status-change` event).
@@ -37,6 +39,7 @@ import { createFetcher, type Fetcher, type FetchOptions } from './fetch.ts';
 import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy } from './health.ts';
 import { healthPatch, recordHealthEvent, recordWarningEvent } from './health-events.ts';
 import type { ChangeNoteSource } from './change-notes.ts';
+import { addFullTexts, boundedLookups, FULL_TEXT_LIMITS, matchView, textNote, type LookupLimits } from './full-text.ts';
 import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -65,7 +68,8 @@ export type MatchEngineFactory = (commitments: CommitmentRow[]) => MatchEngine;
 
 export const defaultMatchEngine: MatchEngineFactory = (commitments) => {
   const matcher = new Matcher(commitments);
-  return { threshold: matcher.threshold, match: (item, kind) => matcher.match(item, kind), propose: proposeStatuses };
+  // An item whose whole text was read (full-text.ts) is matched on it rather than on the list's cut text.
+  return { threshold: matcher.threshold, match: (item, kind) => matcher.match(matchView(item), kind), propose: proposeStatuses };
 };
 
 export interface Monitors {
@@ -104,6 +108,8 @@ export interface PollerDeps {
   maxChangeNotes?: number;
   /** How long one feed waits for its change notes before reporting without them. Default 30 s. */
   changeNotesBudgetMs?: number;
+  /** Whole texts read from items' own endpoints per feed per poll, and the time allowed (full-text.ts). */
+  fullTexts?: Partial<LookupLimits>;
 }
 
 export type FeedOutcome = 'skipped' | 'not-modified' | 'unchanged' | 'parsed' | 'failed' | 'invalid' | 'error';
@@ -355,7 +361,11 @@ export class Poller {
     const health = afterSuccess(state, now, fetched.maxAgeSeconds, this.policy);
     const items = oldestFirst(parsed.items);
     const firstFetch = !state.firstFetchDone;
-    if (!firstFetch) await this.addChangeNotes(ctx, feed, kind, items);
+    const monitor = this.monitors.monitorFor(kind);
+    if (!firstFetch) {
+      await this.addFullTexts(feed, monitor, items);
+      await this.addChangeNotes(ctx, feed, monitor, items);
+    }
     const counts = { newItems: 0, updatedItems: 0 };
 
     const eventIds = await this.feedStore.transaction(async (tx) => {
@@ -366,7 +376,8 @@ export class Poller {
       const known = await tx.knownItems(feed.id, items.map((i) => i.key), items.map((i) => i.link));
       const byKey = new Map(known.map((k) => [k.key, k]));
       const byLink = new Map<string, StoredItem>();
-      for (const k of known) if (!byLink.has(k.link)) byLink.set(k.link, k);
+      const linkIdentifies = monitor.sameLinkSameItem !== false;
+      if (linkIdentifies) for (const k of known) if (!byLink.has(k.link)) byLink.set(k.link, k);
       const seenAgain: string[] = [];
       const handled = new Set<string>();
 
@@ -382,7 +393,7 @@ export class Poller {
           const stored = toStored(feed.id, item, at);
           newRows.push(stored);
           byKey.set(item.key, stored);
-          byLink.set(item.link, stored);
+          if (linkIdentifies) byLink.set(item.link, stored);
           if (firstFetch) {
             trace({ stage: 'identity', decision: 'first-fetch', detail: 'seen on the first fetch of the feed: recorded, nothing posted (only what appears later is reported)' });
             await this.judge(tx, traces, ctx, feed, kind, item, 'first-fetch', undefined, ids);
@@ -394,7 +405,7 @@ export class Poller {
           continue;
         }
 
-        const version = updateMarker(kind, previous, item);
+        const version = updateMarker(monitor, previous, item);
         const fingerprint = fingerprintOf(item);
         if (sameLink) {
           // Same page under another key (a changed entry id, a guid that appeared or vanished): one item.
@@ -462,42 +473,44 @@ export class Poller {
 
   private applyNeeded = false;
 
+  /** The whole text of each item about to be judged whose source cuts it (full-text.ts), outside the transaction. */
+  private async addFullTexts(feed: FeedSpec, monitor: Monitor, items: FeedItem[]): Promise<void> {
+    if (!monitor.readDetail || !items.some((i) => i.detailUrl !== undefined)) return;
+    const judged = await this.aboutToBeJudged(feed, monitor, items.filter((i) => i.detailUrl !== undefined));
+    // Newest first: if there are more than the cap, the latest items are read whole.
+    await addFullTexts([...judged].reverse(), monitor, this.deps.fetcher, { ...FULL_TEXT_LIMITS, ...this.deps.fullTexts });
+  }
+
+  /** Of these items, those new to the feed or updated (by the monitor's updateOf): those about to be judged. */
+  private async aboutToBeJudged(feed: FeedSpec, monitor: Monitor, items: FeedItem[]): Promise<FeedItem[]> {
+    if (items.length === 0) return [];
+    const byLink = monitor.sameLinkSameItem !== false;
+    const known = await this.feedStore.transaction((tx) => tx.knownItems(feed.id, items.map((i) => i.key), byLink ? items.map((i) => i.link) : []));
+    const previousOf = (i: FeedItem) => known.find((k) => k.key === i.key) ?? (byLink ? known.find((k) => k.link === i.link) : undefined);
+    return items.filter((i) => {
+      const previous = previousOf(i);
+      return !previous || updateMarker(monitor, previous, i) !== undefined;
+    });
+  }
+
   /**
    * Looks up the change note of each item that is about to be reported — new or updated, on a page the
    * source knows, and matched to a commitment — before the feed's transaction (no network inside it).
    */
-  private async addChangeNotes(ctx: CycleContext, feed: FeedSpec, kind: FeedKind, items: FeedItem[]): Promise<void> {
+  private async addChangeNotes(ctx: CycleContext, feed: FeedSpec, monitor: Monitor, items: FeedItem[]): Promise<void> {
     const source = this.deps.changeNotes;
     if (!source) return;
-    const reported = items.filter((i) => source.covers(i.link) && ctx.engine.match(i, kind).some((r) => r.accepted && ctx.commitments.has(r.commitmentId)));
-    if (reported.length === 0) return;
-    const known = await this.feedStore.transaction((tx) => tx.knownItems(feed.id, reported.map((i) => i.key), reported.map((i) => i.link)));
-    const previousOf = (i: FeedItem) => known.find((k) => k.key === i.key) ?? known.find((k) => k.link === i.link);
-    const wanted = reported.filter((i) => {
-      const previous = previousOf(i);
-      return !previous || updateMarker(kind, previous, i) !== undefined;
+    const reported = items.filter((i) => source.covers(i.link) && ctx.engine.match(i, monitor.kind).some((r) => r.accepted && ctx.commitments.has(r.commitmentId)));
+    const wanted = await this.aboutToBeJudged(feed, monitor, reported);
+    // Newest first: if there are more than the cap, the latest changes get their notes. A slow content API
+    // must not hold the feed (and its lease) for long: past the budget, the items go without notes.
+    const limits = { max: this.deps.maxChangeNotes ?? 5, budgetMs: this.deps.changeNotesBudgetMs ?? 30_000 };
+    await boundedLookups(wanted.reverse(), limits, async (item, isOpen) => {
+      const note = await source.noteFor(item.link, item.updated);
+      if (!isOpen()) return;
+      if (note.ok) item.changeNote = note.value;
+      else this.logger.warn({ feed: feed.id, item: item.link }, `no change note: ${note.error}`);
     });
-    // Newest first: if there are more than the cap, the latest changes get their notes.
-    const chosen = wanted.reverse().slice(0, this.deps.maxChangeNotes ?? 5);
-    // A slow content API must not hold the feed (and its lease) for long: past the budget, the items go
-    // without notes, and answers that come later are ignored.
-    let open = true;
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.deps.changeNotesBudgetMs ?? 30_000);
-      timer.unref();
-    });
-    const lookups = Promise.all(
-      chosen.map(async (item) => {
-        const note = await source.noteFor(item.link, item.updated);
-        if (!open) return;
-        if (note.ok) item.changeNote = note.value;
-        else this.logger.warn({ feed: feed.id, item: item.link }, `no change note: ${note.error}`);
-      }),
-    );
-    await Promise.race([lookups, budget]);
-    open = false;
-    clearTimeout(timer);
   }
 
   /** Matches one item, writes its traces, and (unless first fetch) its evidence, proposals and events. */
@@ -514,6 +527,8 @@ export class Poller {
   ): Promise<void> {
     const at = this.deps.clock.now().toISOString();
     const base = { feedId: feed.id, itemKey: item.key, link: item.link, at };
+    const text = mode === 'first-fetch' ? undefined : textNote(item);
+    if (text) traces.push({ ...base, stage: 'text', ...text });
     const results = ctx.engine.match(item, kind);
     const accepted = results.filter((r) => r.accepted && ctx.commitments.has(r.commitmentId));
     if (results.length === 0) {
@@ -739,19 +754,9 @@ function oldestFirst(items: FeedItem[]): FeedItem[] {
   return reversed.sort((a, b) => dateOf(a)!.localeCompare(dateOf(b)!));
 }
 
-/**
- * A marker of a real update, or undefined. GOV.UK: the same path with a later `updated` (a re-timestamp
- * with a change note). Bills: another stage, or a later `updated`. Elsewhere a date that moves is not
- * taken as news (feeds rewrite dates); new items are.
- */
-function updateMarker(kind: FeedKind, previous: StoredItem, item: FeedItem): string | undefined {
-  const later = item.updated !== undefined && previous.updated !== null && item.updated > previous.updated;
-  if (kind === 'govuk-atom') return later ? item.updated : undefined;
-  if (kind === 'parliament-bills') {
-    if (item.billStage && previous.stage && item.billStage !== previous.stage) return `stage:${item.billStage}:${item.updated ?? ''}`;
-    return later ? item.updated : undefined;
-  }
-  return undefined;
+/** A marker of a real update, or undefined: the monitor says what counts (Monitor.updateOf); by default nothing. */
+function updateMarker(monitor: Monitor, previous: StoredItem, item: FeedItem): string | undefined {
+  return monitor.updateOf?.({ updated: previous.updated, stage: previous.stage }, item);
 }
 
 function fingerprintOf(item: FeedItem): string {

@@ -20,6 +20,26 @@ export interface FeedItem {
   documentType?: string;
   /** The publisher's note for this update, looked up when the item is reported (see change-notes.ts). */
   changeNote?: { note: string; at: string } | undefined;
+  /** The item's own endpoint, where a source whose list cuts the text keeps the whole of it (full-text.ts). */
+  detailUrl?: string;
+  /** The whole text from detailUrl (plain text), read just before the item is judged; matched instead of the summary. */
+  fullText?: string;
+  /** Why the whole text could not be read: the item was matched on its list text. */
+  fullTextMissing?: string;
+}
+
+/** Where the text an item is matched on came from: the feed itself, a list that cuts it, or the item's own endpoint. */
+export type TextSource = 'feed' | 'list' | 'detail';
+
+export function textSourceOf(item: FeedItem): TextSource {
+  if (item.fullText !== undefined) return 'detail';
+  return item.detailUrl !== undefined ? 'list' : 'feed';
+}
+
+/** What an item already seen looked like, for a monitor deciding whether it was updated. */
+export interface PreviousItem {
+  updated: string | null;
+  stage: string | null;
 }
 
 export interface ParsedFeed {
@@ -37,4 +57,18 @@ export interface Monitor {
   /** The URL to request; JSON APIs add a date window here. `now` is the injected clock. */
   requestUrl?(feedUrl: string, now: Date): string;
   parse(body: string, feedUrl: string): Promise<Result<ParsedFeed>>;
+  /**
+   * What counts as an update of an item already seen under the same key: a marker naming this version
+   * (two sightings with the same marker are one update), or undefined. Without it nothing is an update:
+   * feeds rewrite dates, and only the source's own meaning says when a change is news.
+   */
+  updateOf?(previous: PreviousItem, item: FeedItem): string | undefined;
+  /**
+   * False when items that share a link are still different items (each sitting of a bill links to the
+   * bill's page): identity is the key alone. Default true: a known link under a new key (a changed entry
+   * id, a guid that appeared or vanished) is the same item.
+   */
+  sameLinkSameItem?: boolean;
+  /** Reads the body of an item's own endpoint (FeedItem.detailUrl) into the item's whole text, as plain text. */
+  readDetail?(body: string): Result<string>;
 }
