@@ -13,7 +13,7 @@
 //   like every offset-less date here it is read as UK local time (Europe/London, see support.ts).
 //
 // - Bilingual (Welsh) legislation has <title type="xhtml"><div><span xml:lang="en">…</span> / <span
-//   xml:lang="cy">…</span></div></title>: markup, not text (real capture: 4 of 20 entries).
+//   xml:lang="cy">…</span></div></title>: markup, not text (real capture: 5 of 20 entries).
 // - A listing (/ukpga/data.feed, /1110-2016/data.feed) carries a feed-level <updated> far in the future
 //   (3200-01-30T00:00:00 in the real capture): nothing reads the feed-level date, so an impossible one is
 //   dropped silently rather than raised as a feed warning.
