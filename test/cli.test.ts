@@ -210,6 +210,14 @@ describe('bad input is named, with what was expected', () => {
     for (const name of names) expect(readme, name).toMatch(new RegExp(`(\\| |/ )\`${name}[ \`]|cli -- ${name}\\b`));
   });
 
+  it('every feeds subcommand of the CLI is in the README', async () => {
+    const help = (await cli(['feeds', '--help'])).stdout;
+    const names = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    expect(names).toEqual(expect.arrayContaining(['status', 'enable', 'check']));
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of names) expect(readme, name).toMatch(new RegExp(`\\| \`feeds ${name}[ \`]`));
+  });
+
   it('accepts file: URLs and paths for DATABASE_URL', () => {
     for (const url of ['file:data/x.sqlite', 'file:///tmp/x.sqlite', './x.sqlite', '/tmp/x.sqlite']) {
       const config = loadConfig({ DATABASE_URL: url });

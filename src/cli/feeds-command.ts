@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { enableFeed } from '../feeds/enable-feed.ts';
 import { KyselyFeedStore, type FeedState } from '../feeds/feed-store.ts';
 import type { Colours } from './colours.ts';
+import { registerFeedsCheckCommand } from './feeds-check-command.ts';
 import type { CliContext } from './run-cli.ts';
 
 const ORDER: Record<string, number> = { failing: 0, disabled: 1, healthy: 2 };
 
 export function registerFeedsCommand(program: Command, ctx: CliContext): void {
-  const feeds = program.command('feeds').description('the health of the feeds the bot watches, and re-enabling one');
+  const feeds = program.command('feeds').description('the health of the feeds the bot watches, re-enabling one, and checking a feed before adding it');
 
   feeds
     .command('status')
@@ -36,6 +37,8 @@ export function registerFeedsCommand(program: Command, ctx: CliContext): void {
       if (o.json) return ctx.io.out(JSON.stringify({ ...feedJson(feed), previous, changed: previous !== 'healthy' }, null, 2));
       ctx.io.out(previous === 'healthy' ? `${feed.id} is already healthy: nothing to do.` : `${feed.id} was ${previous}; it is healthy again and will be polled at its next slot.`);
     });
+
+  registerFeedsCheckCommand(feeds, ctx);
 }
 
 function feedJson(f: FeedState) {
