@@ -1,6 +1,6 @@
 // The polling pipeline end to end against a local server (127.0.0.1 only): real fixtures, the mini
 // register, an injected clock. Feed → item → match → event, exactly once.
-import { cpSync, readFileSync, appendFileSync } from 'node:fs';
+import { cpSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -560,9 +560,15 @@ describe('proposals, automatic changes and deadlines', () => {
     expect(history.filter((h) => h.actor === 'rule:royal-assent')).toHaveLength(1);
   });
 
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   /** The mini register plus one commitment linked to the Modern Slavery (Amendment) bill. */
   async function openWithBillCommitment(status: string, rules: string): Promise<void> {
     const seeds = tempDir();
+    made.push(seeds);
     cpSync(MINI_SEEDS, seeds, { recursive: true });
     appendFileSync(
       join(seeds, 'registers', 'mini', 'commitments.yaml'),
@@ -635,6 +641,7 @@ ${rules}
 
   it('a deadline-passed rule proposes nothing behind the current status', async () => {
     const seeds = tempDir();
+    made.push(seeds);
     cpSync(MINI_SEEDS, seeds, { recursive: true });
     appendFileSync(
       join(seeds, 'registers', 'mini', 'commitments.yaml'),
