@@ -23,9 +23,10 @@
 //   Publication's guid and link are the document.
 //
 // What an item means
-// - `key` = guid, else link — except a sitting, which is "<bill page>#sitting:<date of the sitting>:<stage>":
-//   every sitting is its own item (a Provisional Sitting that takes place is the same sitting). Because
-//   sittings share their link, this monitor identifies items by key alone (sameLinkSameItem: false).
+// - `key` = guid, else link — except a sitting whose guid is the bill's page, which is "<bill page>#sitting:
+//   <date of the sitting>:<stage>": every sitting is its own item (a Provisional Sitting that takes place is
+//   the same sitting). The 2018 site gave each sitting a guid of its own (and titles "Sitting: 12/11/2018").
+//   Because sittings share their link, this monitor identifies items by key alone (sameLinkSameItem: false).
 // - `billStage` = the stage (attribute or element); `billTitle` = the item title (all bills) or the
 //   channel title (per bill).
 // - All bills: `categories` = [house, bill type] whatever the source order; `documentType` = bill type;
@@ -64,12 +65,19 @@ const HOUSE = /^(?:House of )?(?:Commons|Lords)$|^Not assigned$/i;
 const PER_BILL_CATEGORIES = /^(?:Publication|Sitting|Provisional Sitting)$/i;
 const SITTING = /^(?:Provisional )?Sitting$/i;
 
-/** The day of a sitting from its title, "Sitting: 1st reading - Thursday, 18 July 2013", as YYYY-MM-DD. */
+/**
+ * The day of a sitting from its title as YYYY-MM-DD: "Sitting: 1st reading - Thursday, 18 July 2013" today,
+ * "Sitting: 12/11/2018" (day/month/year) on the 2018 site.
+ */
 export function sittingDay(title: string): string | undefined {
-  const match = /\s-\s+(?:[A-Za-z]+,\s*)?(\d{1,2} [A-Za-z]+ \d{4})\s*$/.exec(title);
-  if (!match) return undefined;
-  const day = DateTime.fromFormat(match[1]!, 'd LLLL yyyy', { zone: SOURCE_ZONE, locale: 'en-GB' });
-  return day.isValid ? (day.toISODate() ?? undefined) : undefined;
+  const long = /\s-\s+(?:[A-Za-z]+,\s*)?(\d{1,2} [A-Za-z]+ \d{4})\s*$/.exec(title);
+  const short = long ? undefined : /:\s*(\d{1,2}\/\d{1,2}\/\d{4})\s*$/.exec(title);
+  const day = long
+    ? DateTime.fromFormat(long[1]!, 'd LLLL yyyy', { zone: SOURCE_ZONE, locale: 'en-GB' })
+    : short
+      ? DateTime.fromFormat(short[1]!, 'd/M/yyyy', { zone: SOURCE_ZONE })
+      : undefined;
+  return day?.isValid ? (day.toISODate() ?? undefined) : undefined;
 }
 
 /** Puts the house first and the bill type(s) after, so either source order gives the same list. */
@@ -94,7 +102,9 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
   const sitting = perBill && SITTING.test(sourceCategories[0] ?? '');
   const day = sitting ? sittingDay(title) : undefined;
   const base = guid || link;
-  const key = sitting && base ? `${base}#sitting:${day ?? hashKey(title, published0)}:${stageElement}` : base || (title ? hashKey(title, published0) : undefined);
+  // Only a sitting whose guid is its link (the bill's page, shared by every sitting) needs a key of its own.
+  const sharedGuid = sitting && base !== undefined && (!guid || guid === link || guid === href);
+  const key = sharedGuid ? `${base}#sitting:${day ?? hashKey(title, published0)}:${stageElement}` : base || (title ? hashKey(title, published0) : undefined);
   if (!key) {
     warnings.push(`item ${index + 1} has no guid, link or title: skipped`);
     return undefined;

@@ -108,6 +108,20 @@ describe('parliament-bills on real captures', () => {
     expect(parliamentBills.sameLinkSameItem).toBe(false);
   });
 
+  it('reads the 2018 per-bill feed: sittings keep their own guids and get the day they sat (dd/mm/yyyy titles)', async () => {
+    const feed = await parsed(parliamentBills, fixture('parliament-services-single-bill-rss-2018.xml'), 'http://services.parliament.uk/bills/RSS/counterterrorismandbordersecurity.xml');
+    const sittings = feed.items.filter((i) => /Sitting/.test(i.documentType ?? ''));
+    expect(sittings).toHaveLength(35);
+    expect(new Set(sittings.map((i) => i.link)).size).toBe(1);
+    expect(new Set(sittings.map((i) => i.key)).size).toBe(35);
+    expect(byKey(feed.items, 'http://services.parliament.uk/bills/rss/51566')).toMatchObject({
+      title: 'Sitting: 12/11/2018',
+      billStage: 'Committee stage',
+      published: '2018-11-12T00:00:00.000Z',
+      updated: '2018-10-17T15:21:30.000Z',
+    });
+  });
+
   it('says a known bill at another stage, or updated later, is an update; the same stage again is not', () => {
     const bill = { key: 'k', link: 'l', title: 't', summary: '', categories: [], billStage: 'Royal Assent', updated: '2025-02-01T10:00:00.000Z' };
     expect(parliamentBills.updateOf?.({ stage: 'Report stage', updated: '2025-01-31T10:00:00.000Z' }, bill)).toBe('stage:Royal Assent:2025-02-01T10:00:00.000Z');
