@@ -1,9 +1,9 @@
 // `commitment-watch feeds check <url>` against the local feed server (127.0.0.1 only) serving real captures.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
-import { cli } from './support/register.ts';
+import { cli, tempDir } from './support/register.ts';
 
 const REAL = join(import.meta.dirname, 'fixtures', 'feeds', 'real');
 const real = (path: string) => readFileSync(join(REAL, path), 'utf8');
@@ -116,6 +116,19 @@ describe('feeds check', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^commitment-watch: Refused to fetch .*\n$/);
     expect(server.connectionCount).toBe(before);
+  });
+
+  it('stores nothing: no database is created or opened', async () => {
+    server.serveFile('/bills/1285.rss', join(REAL, 'parliament-bills/pages-bills-1285.rss'));
+    const dir = tempDir();
+    try {
+      const db = join(dir, 'never.sqlite');
+      const r = await cli(['feeds', 'check', server.url('/bills/1285.rss')], { env: { ...LOCAL, DATABASE_URL: db } });
+      expect(r.code).toBe(0);
+      expect(existsSync(db)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says so in one line when nothing answers', async () => {
