@@ -12,10 +12,11 @@
 //     sameLinkSameItem: false and is identified by key alone) — and UPDATED when its monitor says so
 //     (updateOf: a GOV.UK page re-timestamped, a bill at another stage, a written answer corrected);
 //  5. new and updated items whose source cuts their text get it whole from their own endpoint
-//     (full-text.ts), outside the transaction; then they are matched against every commitment; each accepted match adds an evidence
-//     row and an `evidence` event; each proposal a `status-proposal` event; an `item-updated` event
-//     reports an update of an item that matches a commitment; automatic proposals are queued and applied
-//     through the register store right after (it records its own `status-change` event).
+//     (full-text.ts), outside the transaction; then they are matched against every commitment; each
+//     accepted match adds an evidence row and an `evidence` event; each proposal a `status-proposal`
+//     event (forward only: proposals.ts); an `item-updated` event reports an update of an item that
+//     matches a commitment; automatic proposals are queued and applied through the register store right
+//     after (it records its own `status-change` event), unless that would move the commitment backwards.
 // Everything one feed's poll decides — its state, items, traces, evidence, events, queued changes —
 // commits in ONE transaction, and every event has a dedupe key, so a crash at any point neither loses
 // nor repeats an event. Once per cycle, commitments that became overdue get one `overdue` event each.
