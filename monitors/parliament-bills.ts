@@ -25,8 +25,10 @@
 // What an item means
 // - `key` = guid, else link — except a sitting whose guid is the bill's page, which is "<bill page>#sitting:
 //   <date of the sitting>:<stage>": every sitting is its own item (a Provisional Sitting that takes place is
-//   the same sitting). The 2018 site gave each sitting a guid of its own (and titles "Sitting: 12/11/2018").
-//   Because sittings share their link, this monitor identifies items by key alone (sameLinkSameItem: false).
+//   the same sitting). Its `link` is that key as a URL (".../bills/3437#sitting:2023-03-21:1st%20reading"):
+//   evidence and events are keyed by link, so a shared link would drop every sitting after the first.
+//   The 2018 site gave each sitting a guid of its own (and titles "Sitting: 12/11/2018") but the bill's page
+//   as link, so this monitor identifies items by key alone (sameLinkSameItem: false).
 // - `billStage` = the stage (attribute or element); `billTitle` = the item title (all bills) or the
 //   channel title (per bill).
 // - All bills: `categories` = [house, bill type] whatever the source order; `documentType` = bill type;
@@ -110,10 +112,13 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
     return undefined;
   }
 
+  // Evidence, events and `why` know an item by its link, so such a sitting's link names it: the bill's page
+  // with the sitting as fragment (it still opens the bill's page), else every sitting after the first is lost.
+  const itemLink = sharedGuid ? (absoluteUrl(key, undefined) ?? link) : link;
   const what = `item ${JSON.stringify(key)}`;
   const item = baseItem({
     key,
-    link: link ?? feedUrl,
+    link: itemLink ?? feedUrl,
     title: title || key,
     summary: truncateWords(htmlToPlain(textOf(raw.xDescription) || raw.content), SUMMARY_MAX),
   });

@@ -40,7 +40,7 @@ describe('feeds check', () => {
         {
           key: 'https://bills.parliament.uk/bills/1285#sitting:2013-07-18:1st reading',
           title: 'Sitting: 1st reading - Thursday, 18 July 2013',
-          link: 'https://bills.parliament.uk/bills/1285',
+          link: 'https://bills.parliament.uk/bills/1285#sitting:2013-07-18:1st%20reading',
           published: '2013-07-17T23:00:00.000Z',
           updated: null,
           stage: '1st reading',
@@ -83,7 +83,7 @@ describe('feeds check', () => {
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.stdout).toContain(`parliament-bills (recognised) · 2 items · ${server.url('/bills/3437.rss')}`);
     expect(r.stdout).toContain('“Elections Bill”');
-    expect(r.stdout).toMatch(/ {2}2\. Sitting: 1st reading - Tuesday, 21 March 2023\n {5}https:\/\/bills\.parliament\.uk\/bills\/3437\n {5}published 2023-03-21T00:00:00\.000Z · stage 1st reading · text 44 characters from the feed\n {5}key https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st reading/);
+    expect(r.stdout).toMatch(/ {2}2\. Sitting: 1st reading - Tuesday, 21 March 2023\n {5}https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st%20reading\n {5}published 2023-03-21T00:00:00\.000Z · stage 1st reading · text 44 characters from the feed\n {5}key https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st reading/);
     expect(r.stdout).toContain('Nothing was stored.');
   });
 

@@ -186,7 +186,7 @@ describe('per-bill feeds: every sitting is its own item', () => {
     await pollTwice(feeds, () => server.serveBody('/bills/3437.rss', first.replace('  </channel>', sitting), { 'content-type': 'application/rss+xml' }));
     const events = await feedEvents();
     expect(events.map((e) => e.type)).toEqual(['evidence', 'status-proposal']);
-    expect(events[0]!.payload).toMatchObject({ item: { title: 'Sitting: 2nd reading - Friday, 24 March 2023', link: 'https://bills.parliament.uk/bills/3437', published: '2023-03-24T00:00:00.000Z' } });
+    expect(events[0]!.payload).toMatchObject({ item: { title: 'Sitting: 2nd reading - Friday, 24 March 2023', link: 'https://bills.parliament.uk/bills/3437#sitting:2023-03-24:2nd%20reading', published: '2023-03-24T00:00:00.000Z' } });
     expect(events[1]!.payload).toMatchObject({ commitment: 'elections-bill', from: 'not-started', to: 'in-progress', rule: 'bill-progress', reason: 'Elections Bill reached 2nd reading (Parliament bills feed)' });
     const items = await feedStore.items('bill-3437');
     expect(items.map((i) => [i.key, i.stage]).sort()).toEqual([
@@ -194,6 +194,23 @@ describe('per-bill feeds: every sitting is its own item', () => {
       ['https://bills.parliament.uk/bills/3437#sitting:2023-03-24:2nd reading', '2nd reading'],
       ['https://publications.parliament.uk/pa/bills/cbill/58-03/0275/220275.pdf', null],
     ]);
+  });
+  it('each later sitting of a linked bill is reported too, though every sitting links to the bill page', async () => {
+    await open(commitment('elections-bill', '      any: [elections bill]\n      bills: [Elections Bill]', 'Cabinet Office'));
+    const feeds = [spec('bill-3437', '/bills/3437.rss', 'parliament-bills')];
+    const first = real('parliament-bills/pages-bills-3437.rss');
+    const sitting = (title: string, stage: string) =>
+      `    <item><guid isPermaLink="true">https://bills.parliament.uk/bills/3437</guid><link>https://bills.parliament.uk/bills/3437</link><category>Sitting</category><title>Sitting: ${title}</title><description>Elections Bill: House of Commons ${stage}</description><pubDate>Mon, 24 Apr 2023 12:00:00 Z</pubDate><p4:Stage>${stage}</p4:Stage></item>\n`;
+    const serve = (...sittings: string[]) => server.serveBody('/bills/3437.rss', first.replace('  </channel>', `${sittings.join('')}  </channel>`), { 'content-type': 'application/rss+xml' });
+    serve();
+    const second = sitting('2nd reading - Friday, 24 March 2023', '2nd reading');
+    await pollTwice(feeds, () => serve(second));
+    clock.advance(16 * MIN);
+    serve(second, sitting('Committee stage - Tuesday, 18 April 2023', 'Committee stage'));
+    await poller().pollOnce(feeds);
+    const events = await feedEvents();
+    const evidence = events.filter((e) => e.type === 'evidence').map((e) => (e.payload.item as { title: string }).title);
+    expect(evidence).toEqual(['Sitting: 2nd reading - Friday, 24 March 2023', 'Sitting: Committee stage - Tuesday, 18 April 2023']);
   });
 });
 

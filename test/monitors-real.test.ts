@@ -65,7 +65,7 @@ describe('parliament-bills on real captures', () => {
     const [sitting, publication] = feed.items;
     expect(sitting).toMatchObject({
       key: 'https://bills.parliament.uk/bills/1285#sitting:2013-07-18:1st reading',
-      link: 'https://bills.parliament.uk/bills/1285',
+      link: 'https://bills.parliament.uk/bills/1285#sitting:2013-07-18:1st%20reading',
       title: 'Sitting: 1st reading - Thursday, 18 July 2013',
       billTitle: 'Representation of the People Act 1981 (Amendment) Bill',
       billStage: '1st reading',
@@ -105,6 +105,8 @@ describe('parliament-bills on real captures', () => {
       ['Committee stage', '2023-04-19T23:00:00.000Z'],
     ]);
     expect(new Set(sittings.map((i) => i.key)).size).toBe(4);
+    // Evidence and events are keyed by link: each sitting links to the bill's page with itself as fragment.
+    expect(new Set(sittings.map((i) => i.link)).size).toBe(4);
     expect(parliamentBills.sameLinkSameItem).toBe(false);
   });
 
