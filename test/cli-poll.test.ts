@@ -183,6 +183,25 @@ describe('poll --once', () => {
     expect(server.requests('/answers.json')[1]!.url).toMatch(/answeredWhenFrom=\d{4}-\d{2}-\d{2}/);
   });
 
+  it('why prints feed text and what an item\'s own endpoint answered without control characters', async () => {
+    const list = JSON.parse(readFileSync(join(FIXTURES, 'real', 'parliament-questions', 'aws-samples-2024-list-questions.json'), 'utf8')) as { results: { value: { id: number; heading: string } }[] };
+    const [first, ...rest] = list.results;
+    server.serveBody('/answers.json', JSON.stringify({ totalResults: rest.length, results: rest }), { 'content-type': 'application/json' });
+    const file = feedsFile([{ id: 'answers', url: server.url('/answers.json'), kind: 'parliament-questions' }]);
+    await cli(['poll', '--once', '--feeds', file, '--json']);
+    first!.value.heading = 'Incinerators\u001b]0;pwned\u0007';
+    server.serveBody('/answers.json', JSON.stringify({ totalResults: list.results.length, results: [first, ...rest] }), { 'content-type': 'application/json' });
+    // The answer's own endpoint answers with a page, not JSON: the parser's message quotes it.
+    server.serveBody(`/api/writtenquestions/questions/${first!.value.id}`, '<html>\u001b[2J\u001b]0;owned\u0007</html>', { 'content-type': 'text/html' });
+    clock.advance(60_000);
+    await cli(['poll', '--once', '--feeds', file, '--json']);
+    const why = await cli(['why', 'https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/8024']);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('“Incinerators]0;pwned (written answer, Department for Environment, Food and Rural Affairs)”');
+    expect(why.stdout).toMatch(/text: the full-text lookup failed \(invalid JSON: .*<html>\[2J/);
+    expect(why.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('feed text reaches the terminal without control characters; the colour is still ours', () => {
     const event = {
       id: 1,

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { explainItem, explanationText } from '../feeds/explain.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
+import { terminalSafe } from './format.ts';
 import type { CliContext } from './run-cli.ts';
 
 export function registerWhyCommand(program: Command, ctx: CliContext): void {
@@ -14,6 +15,7 @@ export function registerWhyCommand(program: Command, ctx: CliContext): void {
       const app = await ctx.app();
       const result = await explainItem(new KyselyFeedStore(app.db), url);
       if (!result.ok) ctx.fail(result.error);
-      ctx.io.out(o.json ? JSON.stringify(result.value, null, 2) : explanationText(result.value));
+      // Titles, links and what sources answered (a lookup's error quotes the body) are feed text.
+      ctx.io.out(o.json ? JSON.stringify(result.value, null, 2) : terminalSafe(explanationText(result.value)));
     });
 }
