@@ -139,6 +139,18 @@ describe('written answers: the whole text from each answer’s own endpoint', ()
     expect(notes.filter((n) => n.startsWith('the full-text lookup was not made (not looked up: at most 1 whole texts are read per feed per poll)'))).toHaveLength(1);
   });
 
+  it('an endpoint that does not answer holds the feed no longer than the budget; the item is matched on the list text', async () => {
+    await open(STATISTICS);
+    const feeds = [spec('answers', QUESTIONS, 'parliament-questions')];
+    server.serveBody(QUESTIONS, JSON.stringify(realQuestions()), JSON_TYPE);
+    server.route(`${QUESTIONS}/1679416`, () => undefined); // never answers (the fetcher would give up after 1.5 s)
+    await pollTwice(feeds, () => server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...realQuestions().results]), JSON_TYPE), { fullTexts: { budgetMs: 50 } });
+    expect(server.requests(`${QUESTIONS}/1679416`)).toHaveLength(1);
+    expect(await feedEvents()).toEqual([]);
+    const [note] = (await feedStore.traces('answers', '2024-01-05/7926')).filter((t) => t.stage === 'text');
+    expect(note).toMatchObject({ decision: 'list', detail: expect.stringMatching(/^the full-text lookup failed \(no answer from the item's own endpoint within /) });
+  });
+
   it('a corrected answer is an update of the same item: one item-updated event, the correction read whole', async () => {
     await open(STATISTICS);
     const feeds = [spec('answers', QUESTIONS, 'parliament-questions')];
