@@ -389,6 +389,26 @@ describe('posting', () => {
     expect(again).toMatchObject({ ephemeral: true, content: expect.stringMatching(/already confirmed/) });
   });
 
+  it('confirming a proposal the commitment has since moved past changes nothing: proposals only move forward', async () => {
+    await subscribe(alerts());
+    await recordEvent(app.db, {
+      type: 'status-proposal',
+      commitmentId: 'modern-slavery-penalties',
+      payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Modern Slavery Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+      dedupeKey: 'p-behind',
+      createdAt: clock.now().toISOString(),
+    });
+    await bot.poster.flush();
+    // Meanwhile an editor records the commitment delivered.
+    await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'delivered', reason: 'The penalties are in force.', evidence: [], actor: 'discord:123456789012345678' }, clock.now().toISOString());
+    const msg = () => fake.messagesIn(alerts()).at(-1)!;
+    const confirm = msg().components[0]!.components![0]!.custom_id!;
+    const pressed = await fake.button({ customId: confirm, message: msg(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    expect(pressed.type).toBe(7);
+    expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('delivered');
+    expect(msg().embeds[0]!.fields!.at(-1)).toMatchObject({ name: 'Decision', value: expect.stringMatching(/^✅ confirmed, but nothing changed: modern-slavery-penalties is now delivered; in-progress would move it back — by/) });
+  });
+
   it('a proposal posted to two channels is decided once, and both messages show the decision without buttons', async () => {
     await subscribe(alerts());
     await subscribe(general());

@@ -4,6 +4,7 @@
 import { Routes, type APIEmbed, type ButtonInteraction } from 'discord.js';
 import { Status } from '../domain.ts';
 import { eventsAfter } from '../events.ts';
+import { movesForward } from '../match/proposals.ts';
 import { DomainError } from '../store/errors.ts';
 import type { CommandContext } from './command.ts';
 import { ID_SEP } from './command.ts';
@@ -42,6 +43,9 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
     const link = typeof p.item?.link === 'string' && /^https?:\/\//.test(p.item.link) ? [p.item.link] : [];
     try {
       if (!to.success) throw new DomainError('invalid', 'the proposal names no valid status');
+      // The commitment may have moved on since the proposal was posted: a proposal never moves it back.
+      const current = await ctx.app.store.getCommitment(event.commitmentId);
+      if (current && current.status !== to.data && !movesForward(current.status, to.data)) throw new DomainError('no-change', `${event.commitmentId} is now ${current.status}; ${to.data} would move it back`);
       await ctx.app.store.changeStatus({ commitmentId: event.commitmentId, to: to.data, reason: String(p.reason ?? 'confirmed proposal'), evidence: link, actor: by }, at);
       outcome = `confirmed: now ${to.data}`;
     } catch (error) {
