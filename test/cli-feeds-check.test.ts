@@ -75,6 +75,15 @@ describe('feeds check', () => {
     expect(requested).toContain('take=2');
   });
 
+  it('past the cap, says the lookup was not made rather than that it failed', async () => {
+    server.serveFile('/api/writtenquestions/questions', join(REAL, 'parliament-questions/aws-samples-2024-list-questions.json'));
+    const out = (await check([server.url('/api/writtenquestions/questions'), '--json'])).json() as Checked;
+    expect(out.items).toHaveLength(20);
+    expect(server.requests().filter((r) => r.path.startsWith('/api/writtenquestions/questions/'))).toHaveLength(10);
+    expect(out.warnings.filter((w) => /the full-text lookup failed \(.*404/.test(w))).toHaveLength(10);
+    expect(out.warnings.filter((w) => /the full-text lookup was not made \(not looked up: at most 10 whole texts are read per feed per poll\)/.test(w))).toHaveLength(10);
+  });
+
   it('prints readable text by default, with feed text made safe for the terminal', async () => {
     const body = real('parliament-bills/pages-bills-3437.rss').replace('Publication: Bill 275 2022-23 (as introduced)', 'Publication: Bill 275\u001b[2J\u001b]0;owned\u0007 (as introduced)');
     server.serveBody('/bills/3437.rss', body, { 'content-type': 'application/rss+xml' });

@@ -6,7 +6,7 @@
 import { FEED_KINDS, FeedKind } from '../domain.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Fetcher } from './fetch.ts';
-import { addFullTexts, FULL_TEXT_LIMITS, type LookupLimits } from './full-text.ts';
+import { addFullTexts, FULL_TEXT_LIMITS, missingText, type LookupLimits } from './full-text.ts';
 import type { Monitors } from './poller.ts';
 import { textSourceOf, type FeedItem, type TextSource } from './types.ts';
 
@@ -98,6 +98,6 @@ export async function checkFeed(url: string, options: CheckOptions): Promise<Res
     title: parsed.value.title ?? null,
     kindGuessed: given === undefined,
     items: parsed.value.items.map((item) => checkedItem(kind, item)),
-    warnings: [...parsed.value.warnings, ...parsed.value.items.filter((i) => i.fullTextMissing).map((i) => `${i.key}: the full-text lookup failed (${i.fullTextMissing}); read from the list`)],
+    warnings: [...parsed.value.warnings, ...parsed.value.items.filter((i) => i.fullTextMissing).map((i) => `${i.key}: ${missingText(i)}; read from the list`)],
   });
 }

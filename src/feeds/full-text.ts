@@ -81,7 +81,11 @@ export function matchView(item: FeedItem): FeedItem {
 export function textNote(item: FeedItem): { decision: 'detail' | 'list'; detail: string } | undefined {
   if (item.detailUrl === undefined) return undefined;
   if (item.fullText !== undefined) return { decision: 'detail', detail: `matched on the whole text from ${item.detailUrl} (${item.fullText.length} characters)` };
+  return { decision: 'list', detail: `${missingText(item)}: matched on the list's text instead (${item.summary.length} characters, cut by the source)` };
+}
+
+/** Why an item has no whole text, in words: a lookup that failed, or one the cap left out. */
+export function missingText(item: FeedItem): string {
   const why = item.fullTextMissing ?? 'not looked up';
-  const what = why.startsWith('not looked up') ? 'was not made' : 'failed';
-  return { decision: 'list', detail: `the full-text lookup ${what} (${why}): matched on the list's text instead (${item.summary.length} characters, cut by the source)` };
+  return `the full-text lookup ${why.startsWith('not looked up') ? 'was not made' : 'failed'} (${why})`;
 }
