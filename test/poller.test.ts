@@ -321,6 +321,15 @@ describe('pickChangeNote, on a real content item', () => {
     expect(pickChangeNote(history, '2016-01-01T00:00:00Z')).toBeUndefined();
     expect(pickChangeNote(history, undefined)?.at).toBe('2017-12-06T07:08:05.000Z');
   });
+
+  it('reads the real captures in real/govuk-content-api/: a +01:00 timestamp is the same update in UTC', () => {
+    const changes = (name: string) => (JSON.parse(fixture(`real/govuk-content-api/${name}`)) as typeof item).details.change_history;
+    const guidance = changes('publication-frontend-best-practice-statutory-guidance.json');
+    expect(pickChangeNote(guidance, '2015-08-19T08:30:03Z')?.note).toMatch(/^Updated document to directed revisions concerning the publication of a register of governors/);
+    expect(pickChangeNote(guidance, '2015-12-17T12:06:08Z')?.note).toMatch(/^Updated to include admissions appeals/);
+    expect(pickChangeNote(guidance, '2015-08-19T09:30:03Z')).toBeUndefined(); // an hour out: another update
+    expect(pickChangeNote(changes('news_article-frontend-best-practice-news-story.json'), '2014-03-27T09:35:00Z')).toEqual({ note: 'First published.', at: '2014-03-27T09:35:00.000Z' });
+  });
 });
 
 describe('conditional GET', () => {
