@@ -512,8 +512,15 @@ describe('proposals, automatic changes and deadlines', () => {
 </channel></rss>`;
   }
 
-  it('a bill reaching Royal Assent applies an automatic rule once, even across a crash before it is applied', async () => {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The mini register plus one commitment linked to the Modern Slavery (Amendment) bill. */
+  async function openWithBillCommitment(status: string, rules: string): Promise<void> {
     const seeds = tempDir();
+    made.push(seeds);
     cpSync(MINI_SEEDS, seeds, { recursive: true });
     appendFileSync(
       join(seeds, 'registers', 'mini', 'commitments.yaml'),
@@ -524,18 +531,20 @@ describe('proposals, automatic changes and deadlines', () => {
     department: Home Office
     madeIn: response
     madeOn: 2021-11-01
-    status: not-started
-    statusReason: No bill yet.
+    status: ${status}
+    statusReason: As the test needs.
     watch:
       any: [modern slavery bill]
       bills: [Modern Slavery (Amendment)]
     rules:
-      - when: royal-assent
-        propose: delivered
-        automatic: true
+${rules}
 `,
     );
     await open(seeds);
+  }
+
+  it('a bill reaching Royal Assent applies an automatic rule once, even across a crash before it is applied', async () => {
+    await openWithBillCommitment('not-started', '      - {when: royal-assent, propose: delivered, automatic: true}');
     const feeds = [spec('bills', '/bills.rss', 'parliament-bills')];
     server.serveBody('/bills.rss', billsFeed('1st reading', '2024-05-20T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
     await poller().pollOnce(feeds);
@@ -568,37 +577,6 @@ describe('proposals, automatic changes and deadlines', () => {
     const history = await app.store.history('slavery-bill');
     expect(history.filter((h) => h.actor === 'rule:royal-assent')).toHaveLength(1);
   });
-
-  const made: string[] = [];
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** The mini register plus one commitment linked to the Modern Slavery (Amendment) bill. */
-  async function openWithBillCommitment(status: string, rules: string): Promise<void> {
-    const seeds = tempDir();
-    made.push(seeds);
-    cpSync(MINI_SEEDS, seeds, { recursive: true });
-    appendFileSync(
-      join(seeds, 'registers', 'mini', 'commitments.yaml'),
-      `  - id: slavery-bill
-    title: Pass the Modern Slavery (Amendment) Bill
-    quote: We will legislate.
-    recommendations: [3]
-    department: Home Office
-    madeIn: response
-    madeOn: 2021-11-01
-    status: ${status}
-    statusReason: As the test needs.
-    watch:
-      any: [modern slavery bill]
-      bills: [Modern Slavery (Amendment)]
-    rules:
-${rules}
-`,
-    );
-    await open(seeds);
-  }
 
   it('a Royal Assent seen again for an Act already delivered proposes nothing, though a rule says partly-delivered', async () => {
     await openWithBillCommitment('delivered', '      - {when: royal-assent, propose: partly-delivered, automatic: true}');
