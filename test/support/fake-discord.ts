@@ -12,6 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { FakeFaults } from './fake-discord/faults.ts';
 import { Gateway, type GatewayEvent } from './fake-discord/gateway.ts';
 import type { RecordedRequest, Route } from './fake-discord/http.ts';
 import {
@@ -80,6 +81,8 @@ export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
   private readonly state: FakeState;
+  /** Slow answers, a revoked token, failing callbacks, nonce dedupe, a hook on each message created. */
+  readonly faults = new FakeFaults();
   private readonly gateway: Gateway;
   private readonly routes: Route[];
   private readonly replyTimeoutMs: number;
@@ -100,7 +103,7 @@ export class FakeDiscord {
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
       strictLimits: options.strictLimits ?? true,
     });
-    this.routes = buildRoutes({ state: this.state, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
+    this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
@@ -132,7 +135,7 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     const fake = new FakeDiscord(server, options);
-    server.on('request', requestListener({ routes: fake.routes, state: fake.state, token: fake.token, debug: (m) => fake.debug(m) }));
+    server.on('request', requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, debug: (m) => fake.debug(m) }));
     server.on('upgrade', (req, socket, head: Buffer) => fake.gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -207,8 +210,9 @@ export class FakeDiscord {
   failChannel(channelId: string, status: 403 | 404 | number = 403): void {
     this.state.failedChannels.set(channelId, status);
   }
-  /** Removes failChannel and pending one-shot faults for one channel, or for all. */
+  /** Removes failChannel, slow answers and pending one-shot faults for one channel, or for all (and a revoked token). */
   clearFaults(channelId?: string): void {
+    this.faults.clear(channelId);
     if (channelId === undefined) {
       this.state.failedChannels.clear();
       this.state.nextFaults.clear();
@@ -224,6 +228,11 @@ export class FakeDiscord {
   /** The next `times` requests to the channel get 500. */
   serverErrorNext(channelId: string, times = 1): void {
     for (let i = 0; i < times; i++) this.queueFault(channelId, { status: 500 });
+  }
+  /** Puts `count` messages from another user in the channel's history directly, created at `at` (ms; default now). */
+  seedMessages(channelId: string, count: number, at = Date.now()): void {
+    const author = this.state.world.members.find((m) => m.user.id !== this.state.world.bot.id)!.user;
+    for (let i = 0; i < count; i++) this.state.createMessage(channelId, { content: `chatter ${i}` }, [], { id: snowflake(at), author: structuredClone(author) });
   }
   private queueFault(channelId: string, fault: { status: number; retryAfter?: number }): void {
     const q = this.state.nextFaults.get(channelId) ?? [];
