@@ -1,7 +1,6 @@
 // End to end through the local fake Discord: /digest schedule, /digest preview, and the digest then
 // posted by the scheduler through the real discord.js REST client — the same content as the preview.
 import { join } from 'node:path';
-import { Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -87,7 +86,7 @@ describe('/digest', () => {
     const [original] = fake.messagesIn(alerts);
     // The crash: Discord took the part, the run never recorded it. Then 120 messages bury it (more than one page of 100).
     await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
-    for (let i = 0; i < 120; i++) await bot.client.rest.post(Routes.channelMessages(alerts), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    fake.seedMessages(alerts, 120);
     clock.set('2024-06-08T08:10:00Z');
     const report = await service().tick(clock.now());
     expect(report.failed).toEqual([]);

@@ -232,7 +232,7 @@ export class FakeDiscord {
   /** Puts `count` messages from another user in the channel's history directly, created at `at` (ms; default now). */
   seedMessages(channelId: string, count: number, at = Date.now()): void {
     const author = this.state.world.members.find((m) => m.user.id !== this.state.world.bot.id)!.user;
-    for (let i = 0; i < count; i++) this.state.createMessage(channelId, { content: `chatter ${i}` }, [], { id: snowflake(at), author: structuredClone(author) });
+    for (let i = 0; i < count; i++) this.state.createMessage(channelId, { content: `chatter ${i}`, allowed_mentions: { parse: [] } }, [], { id: snowflake(at), author: structuredClone(author) });
   }
   private queueFault(channelId: string, fault: { status: number; retryAfter?: number }): void {
     const q = this.state.nextFaults.get(channelId) ?? [];

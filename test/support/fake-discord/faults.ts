@@ -13,6 +13,8 @@ export interface SlowAnswer {
 export class FakeFaults {
   /** Per channel: requests are handled at once, their answers sent `ms` later. */
   readonly slow = new Map<string, SlowAnswer>();
+  /** Per channel: requests are handled (the message IS created), then the connection is cut with no answer. */
+  readonly dropped = new Map<string, number>();
   /** Every authenticated request answers 401 (the token was reset in the developer portal). */
   tokenRevoked = false;
   /** Interaction callbacks answer this error instead of being accepted. */
@@ -25,6 +27,18 @@ export class FakeFaults {
   /** The next `times` requests to the channel are handled (a message IS created) but answered `ms` later. */
   slowAnswers(channelId: string, ms: number, times = Infinity): void {
     this.slow.set(channelId, { ms, remaining: times });
+  }
+  /** The next `times` requests to the channel are handled, then their connection is cut before any answer. */
+  dropAnswers(channelId: string, times = 1): void {
+    this.dropped.set(channelId, times);
+  }
+  /** True when this request's answer is to be dropped (and counts it down). */
+  takeDrop(channelId: string | undefined): boolean {
+    const left = channelId === undefined ? 0 : (this.dropped.get(channelId) ?? 0);
+    if (left <= 0) return false;
+    if (left === 1) this.dropped.delete(channelId!);
+    else this.dropped.set(channelId!, left - 1);
+    return true;
   }
   /** The token is reset in the developer portal: every authenticated REST request answers 401 from now on. */
   revokeToken(): void {
@@ -64,8 +78,12 @@ export class FakeFaults {
   clear(channelId?: string): void {
     if (channelId === undefined) {
       this.slow.clear();
+      this.dropped.clear();
       this.callbackFailure = null;
       this.tokenRevoked = false;
-    } else this.slow.delete(channelId);
+    } else {
+      this.slow.delete(channelId);
+      this.dropped.delete(channelId);
+    }
   }
 }

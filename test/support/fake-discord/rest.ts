@@ -321,7 +321,9 @@ export function requestListener(o: { routes: Route[]; state: FakeState; faults: 
     }
     record.status = reply.status;
     o.debug(`${record.method} ${record.url} -> ${reply.status}`);
-    const delay = record.route?.startsWith('/channels/:channelId') ? o.faults.takeDelay(/^\/channels\/(\d+)/.exec(record.path)?.[1]) : 0;
+    const faultChannel = record.route?.startsWith('/channels/:channelId') ? /^\/channels\/(\d+)/.exec(record.path)?.[1] : undefined;
+    if (o.faults.takeDrop(faultChannel)) return void res.destroy();
+    const delay = o.faults.takeDelay(faultChannel);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (res.destroyed) return; // the client gave up waiting
     send(res, reply);
