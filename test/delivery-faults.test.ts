@@ -4,6 +4,7 @@
 // every duplicate the bot could cause shows.
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -201,6 +202,21 @@ describe('a stop', () => {
     await bot.stop();
     expect(await delivery(id, alerts())).toMatchObject({ state: 'sent', message_id: posts(alerts())[0]!.id });
     await flushing;
+  });
+});
+
+describe('a write lock held by another process', () => {
+  it('a command that writes is deferred within Discord’s 3 seconds, then answered once the lock is released', async () => {
+    const other = new SQLite(app.config.store.filename);
+    other.exec('begin immediate');
+    const cmd = fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(alerts()) }, user: 'carol', permissions: PERMS.MANAGE_GUILD });
+    try {
+      expect((await cmd.reply()).type).toBe(5); // deferred: Discord shows "thinking…"
+    } finally {
+      other.exec('commit');
+      other.close();
+    }
+    expect((await cmd.settled()).content).toMatch(/^Subscribed/);
   });
 });
 
