@@ -117,6 +117,17 @@ describe('each channel fails alone', () => {
     await bot.poster.flush();
     expect(fake.requests({ path: `/channels/${general_()}/messages` })).toHaveLength(before);
     expect(posts(alerts())).toHaveLength(3);
+
+    // A server admin removes it although the channel cannot be picked any more.
+    const manager = { user: 'carol', permissions: PERMS.MANAGE_GUILD };
+    const list = await fake.slashCommand({ name: 'alerts', subcommand: 'list', ...manager }).settled();
+    expect(list.embeds![0]!.description).toContain(`/alerts unsubscribe subscription:${deleted}`);
+    const choices = await fake.autocomplete({ name: 'alerts', subcommand: 'unsubscribe', options: { subscription: '' }, focused: 'subscription', ...manager });
+    expect(choices[0]).toEqual({ name: expect.stringMatching(new RegExp(`^deleted channel ${deleted} — immediately — broken: Discord answered 404`)), value: deleted });
+    expect(choices.map((c) => c.name)).toContain('#alerts — immediately');
+    const un = await fake.slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { subscription: deleted }, ...manager }).settled();
+    expect(un.content).toMatch(/^Unsubscribed/);
+    expect(await new KyselySubscriptionStore(app.db).get(deleted)).toBeUndefined();
   });
 });
 
