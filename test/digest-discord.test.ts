@@ -94,4 +94,18 @@ describe('/digest', () => {
     const run = await app.db.selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
     expect(run).toMatchObject({ state: 'posted', message_ids: JSON.stringify([original!.id]) });
   });
+
+  it('a stop while a part is in flight: that part finishes and is recorded, the next is not sent', async () => {
+    const alerts = fake.channelId('alerts');
+    const sender = discordSender({ rest: bot.deliveryRest }, new KyselySubscriptionStore(app.db), clock);
+    const part = (n: number) => ({ part: n, content: `part ${n}`, embeds: [] });
+    let stopping = false;
+    const recorded: Array<[number, string]> = [];
+    fake.faults.slowAnswers(alerts, 300, 1);
+    fake.faults.onMessage(() => (stopping = true)); // the stop comes while Discord is answering part 0
+    const result = await sender.send(alerts, [part(0), part(1)], 'cw-g-1-stop', { resumed: false, stopping: () => stopping, onSent: async (p, id) => void recorded.push([p, id]) });
+    expect(result.ok).toBe(false);
+    expect(fake.messagesIn(alerts).map((m) => m.content)).toEqual(['part 0']);
+    expect(recorded).toEqual([[0, fake.messagesIn(alerts)[0]!.id]]);
+  });
 });

@@ -23,7 +23,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function start(env: Record<string, string>, onStderr: (text: string) => void = () => undefined): Promise<{ code: number | null; stderr: string }> {
   const feeds = join(dir, 'feeds.json');
   writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -43,7 +43,10 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
     },
   });
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    onStderr(stderr);
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
@@ -74,4 +77,20 @@ it('a token Discord rejects: one error line saying what to do, exit 3, the token
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(/rejected the bot token.*Reset Token.*DISCORD_TOKEN/);
   expect(stderr).not.toContain('a-token-that-was-reset-in-the-portal');
+});
+
+it('the gateway closed with 4004 while running: one error line saying what to do, a clean stop, exit 3', async () => {
+  let closed = false;
+  const { code, stderr } = await start({}, (text) => {
+    if (!closed && text.includes('"msg":"started"')) {
+      closed = true;
+      void fake.disconnectClients(4004);
+    }
+  });
+  expect(closed).toBe(true);
+  expect(code).toBe(3);
+  const errors = stderr.split('\n').filter((l) => /"level":(50|60)/.test(l));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/rejected the bot token.*Reset Token.*DISCORD_TOKEN/);
+  expect(stderr).toContain('"msg":"stopped"');
 });
