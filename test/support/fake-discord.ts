@@ -1,13 +1,11 @@
 // A local fake of Discord (REST under /api/v10 + gateway over ws) that the real discord.js Client logs into.
-// Binds only to 127.0.0.1 on an ephemeral port. See /work/shared/docs/discord-local.md.
-//
+// Binds only to 127.0.0.1 on an ephemeral port. See /work/shared/docs/discord-local.md. Faults: `fake.faults`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
 //   await client.login(fake.token);
 //   const cmd = fake.slashCommand({ name: 'status', options: { id: 'C-12' } });
-//   const reply = await cmd.reply();            // first callback (reply or defer)
-//   const final = await cmd.settled();          // the reply, or the first edit after a defer
+//   const reply = await cmd.reply(), final = await cmd.settled(); // first callback; the reply or first edit after a defer
 //   await client.destroy(); await fake.close();
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,14 +39,14 @@ import {
   type WorldOptions,
 } from './fake-discord/model.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
-import { FakeState, type InteractionKind, type InteractionResponseRecord, type InteractionState } from './fake-discord/state.ts';
-import { interactionHandle, waitFor, type InteractionHandle } from './fake-discord/waiting.ts';
+import { FakeState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/state.ts';
+import { interactionHandle, percentiles, responseTimesOf, waitFor, type InteractionHandle, type ResponseTime, type ResponseTimeStats } from './fake-discord/waiting.ts';
 
 export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/model.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
 export type { InteractionResponseRecord } from './fake-discord/state.ts';
-export type { InteractionHandle } from './fake-discord/waiting.ts';
+export type { InteractionHandle, ResponseTime } from './fake-discord/waiting.ts';
 export type { RecordedRequest } from './fake-discord/http.ts';
 export type { GatewayEvent } from './fake-discord/gateway.ts';
 export type { Choice } from './fake-discord/limits.ts';
@@ -67,14 +65,6 @@ export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicat
   strictLimits?: boolean;
   /** Log the fake's traffic to stderr. */
   debug?: boolean;
-}
-
-export interface ResponseTime {
-  interactionId: string;
-  kind: InteractionKind;
-  name: string;
-  /** INTERACTION_CREATE sent → first callback received. */
-  ms: number;
 }
 
 export class FakeDiscord {
@@ -275,15 +265,11 @@ export class FakeDiscord {
   }
   /** Per answered interaction: time from INTERACTION_CREATE sent to first callback received. */
   responseTimes(): ResponseTime[] {
-    return [...this.state.interactions.values()]
-      .filter((i) => i.sentAt !== null && i.firstCallbackAt !== null)
-      .map((i) => ({ interactionId: i.id, kind: i.kind, name: i.name, ms: i.firstCallbackAt! - i.sentAt! }));
+    return responseTimesOf(this.state.interactions.values());
   }
   /** Nearest-rank percentiles of responseTimes() in ms. */
-  responseTimeStats(): { count: number; p50: number; p90: number; p99: number; max: number } {
-    const ms = this.responseTimes().map((r) => r.ms).sort((a, b) => a - b);
-    const pct = (p: number): number => (ms.length ? ms[Math.max(0, Math.ceil((p / 100) * ms.length) - 1)]! : NaN);
-    return { count: ms.length, p50: pct(50), p90: pct(90), p99: pct(99), max: ms.length ? ms[ms.length - 1]! : NaN };
+  responseTimeStats(): ResponseTimeStats {
+    return percentiles(this.responseTimes());
   }
   /** Gateway connections, identifies, resumes, closes... in order. */
   gatewayEvents(): GatewayEvent[] {
