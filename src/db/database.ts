@@ -187,6 +187,7 @@ function storeProblem(error: unknown, problem: (text: string) => ConfigProblem):
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM') return problem(`cannot be written (${detail}): the bot needs to write to it and its folder`);
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'EROFS') return problem(`cannot be opened or created (${detail})`);
   if (code === 'SQLITE_FULL') return problem(`cannot be written: the database or disk is full`);
+  if (error instanceof SQLite.SqliteError) return problem(`cannot be used (${code}: ${detail})`);
   return error;
 }
 
