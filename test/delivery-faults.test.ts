@@ -10,7 +10,7 @@ import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import type { DiscordDeps, DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import type { DiscordRefused } from '../src/discord/fatal.ts';
+import { gatewayCloseProblem, type DiscordRefused } from '../src/discord/fatal.ts';
 import { recordEvent } from '../src/events.ts';
 import { createLogger } from '../src/log.ts';
 import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
@@ -200,6 +200,11 @@ describe('a rejected token is fatal', () => {
     await fake.disconnectClients(4004);
     await fake.waitFor(() => (fatal.length ? true : undefined), 5_000, 'a fatal problem');
     expect(fatal[0]!.message).toMatch(/rejected the bot token.*Reset Token/);
+  });
+
+  it('every close discord.js gives up on is fatal, each naming its cause; the closes it recovers from are not', () => {
+    for (const code of [4004, 4010, 4011, 4012, 4013, 4014]) expect(gatewayCloseProblem(code)?.message, String(code)).toMatch(new RegExp(code === 4004 ? 'rejected the bot token' : `for good \\(${code}\\): \\w+`));
+    for (const code of [1000, 4000, 4001, 4002, 4003, 4005, 4007, 4008, 4009]) expect(gatewayCloseProblem(code), String(code)).toBeUndefined();
   });
 });
 
