@@ -97,7 +97,7 @@ describe('/digest', () => {
 
   it('a stop while a part is in flight: that part finishes and is recorded, the next is not sent', async () => {
     const alerts = fake.channelId('alerts');
-    const sender = discordSender({ rest: bot.deliveryRest }, new KyselySubscriptionStore(app.db), clock);
+    const sender = discordSender(bot.client, new KyselySubscriptionStore(app.db), clock);
     const part = (n: number) => ({ part: n, content: `part ${n}`, embeds: [] });
     let stopping = false;
     const recorded: Array<[number, string]> = [];
