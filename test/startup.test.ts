@@ -2,7 +2,8 @@
 // Discord and reported in one line naming the variable (exit 2); a token Discord rejects ends the bot
 // with one error line saying what to do (exit 3). Run as child processes against the local fake Discord.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -23,11 +24,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string>, onStderr: (text: string) => void = () => undefined): Promise<{ code: number | null; stderr: string }> {
+// Root may write anywhere: a store it must not write to is tried as "nobody" instead.
+const asSomeoneElse = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+function start(env: Record<string, string>, onStderr: (text: string) => void = () => undefined, user: { uid?: number; gid?: number } = {}): Promise<{ code: number | null; stderr: string }> {
   const feeds = join(dir, 'feeds.json');
   writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
+    ...user,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -58,6 +63,26 @@ it('a store that is a directory: exit 2 with one line naming DATABASE_URL, befor
   expect(stderr).toMatch(/^Configuration problem:\n {2}- DATABASE_URL: .*store is a directory[^\n]*\nSee \.env\.example/);
   expect(stderr).not.toMatch(/SqliteError|\n\s+at /);
   expect(fake.requests()).toEqual([]);
+});
+
+it('a store the bot cannot write: exit 2 with one line naming DATABASE_URL, before connecting to Discord', async () => {
+  const folder = join(dir, 'read-only');
+  mkdirSync(folder);
+  const file = join(folder, 'cw.sqlite');
+  const existing = new SQLite(file);
+  existing.exec('create table kept (x)');
+  existing.close();
+  chmodSync(file, 0o444);
+  chmodSync(folder, 0o555);
+  chmodSync(dir, 0o755);
+  try {
+    const { code, stderr } = await start({ DATABASE_URL: file, HOME: dir }, undefined, asSomeoneElse);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^Configuration problem:\n {2}- DATABASE_URL: .*read-only\/cw\.sqlite cannot be (written|opened)[^\n]*\nSee \.env\.example/);
+    expect(fake.requests()).toEqual([]);
+  } finally {
+    chmodSync(folder, 0o755);
+  }
 });
 
 it('a feed list that does not load: exit 2 naming FEEDS_FILE, before connecting to Discord', async () => {
