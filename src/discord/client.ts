@@ -145,6 +145,7 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     await ready;
   } catch (error) {
     await client.destroy();
+    stopRest(deliveryRest);
     if (error instanceof DiscordRefused) throw error;
     if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
@@ -170,6 +171,12 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     stop: async (timeoutMs) => {
       await poster.stop(timeoutMs);
       await client.destroy();
+      stopRest(deliveryRest);
     },
   };
+}
+
+function stopRest(rest: REST): void {
+  rest.clearHashSweeper();
+  rest.clearHandlerSweeper();
 }
