@@ -219,6 +219,18 @@ describe('a stop', () => {
     expect(await delivery(id, alerts())).toMatchObject({ state: 'sent', message_id: posts(alerts())[0]!.id });
     await flushing;
   });
+
+  it('is bounded: when Discord is slower than the bound, the stop goes on and the post is left to be looked for', async () => {
+    await subscribe(alerts());
+    const id = await evidenceEvent(1);
+    fake.faults.slowAnswers(alerts(), 800, 1);
+    const flushing = bot.poster.flush();
+    await fake.waitFor(() => (posts(alerts()).length ? true : undefined), 2_000, 'the message to be created');
+    await bot.poster.stop(50);
+    expect(await delivery(id, alerts())).toMatchObject({ state: 'sending' });
+    expect(logs).toContain('still in flight at the stop');
+    await flushing;
+  });
 });
 
 describe('a write lock held by another process', () => {
