@@ -2,6 +2,7 @@
 import {
   ApplicationCommandOptionType,
   ChannelType,
+  PermissionFlagsBits,
   type APIApplicationCommandChannelOption,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
@@ -43,7 +44,16 @@ export const definition = {
         { type: ApplicationCommandOptionType.String, name: 'status', description: 'Only commitments with this status', choices: STATUSES.map((s) => ({ name: s, value: s })) },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'unsubscribe', description: 'Stop posting to a channel', options: [channelOption] },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'unsubscribe',
+      description: 'Stop posting to a channel (a deleted one too: use subscription)',
+      options: [
+        { ...channelOption, required: false, description: 'The channel' },
+        // A deleted channel cannot be picked in a channel option: this one lists the subscriptions themselves.
+        { type: ApplicationCommandOptionType.String, name: 'subscription', description: "Or one of this server's subscriptions, broken ones first (a deleted channel too)", autocomplete: true, max_length: 100 },
+      ],
+    },
     { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: "This server's subscriptions, broken ones with their reason" },
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -108,14 +118,19 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       );
     }
     case 'unsubscribe': {
-      const channel = o.getChannel('channel', true);
+      const typed = o.getString('subscription');
+      // The autocompleted value is the channel id; a typed id or <#id> mention works too.
+      const channelId = o.getChannel('channel')?.id ?? (typed ? /^<?#?(\d{17,20})>?$/.exec(typed.trim())?.[1] : undefined);
+      if (!channelId) {
+        return replyPrivately(interaction, typed ? `\`subscription\`: pick one from the list (or give a channel id). See /alerts list.` : 'Give `channel`, or `subscription` for a channel that no longer exists. See /alerts list.');
+      }
       return answer(
         interaction,
         async () => {
-          const existing = await ctx.subscriptions.get(channel.id);
-          if (!existing || existing.guildId !== guildId) return privately(`<#${channel.id}> has no subscription. See /alerts list.`);
-          await ctx.subscriptions.remove(channel.id);
-          return privately(`Unsubscribed <#${channel.id}>: nothing more will be posted there.`);
+          const existing = await ctx.subscriptions.get(channelId);
+          if (!existing || existing.guildId !== guildId) return privately(`<#${channelId}> has no subscription. See /alerts list.`);
+          await ctx.subscriptions.remove(channelId);
+          return privately(`Unsubscribed <#${channelId}>: nothing more will be posted there.`);
         },
         true,
       );
@@ -126,7 +141,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         async () => {
           const subs = await ctx.subscriptions.list(guildId);
           const { editorRoleId } = await ctx.guildSettings.get(guildId);
-          const lines = subs.map((s) => `${s.brokenReason ? '⚠️ ' : ''}<#${s.channelId}> — ${describe(s)}${s.brokenReason ? `\n  **Broken** since ${s.brokenAt?.slice(0, 10)}: ${escapeText(s.brokenReason)} (subscribe again to retry)` : ''}`);
+          const lines = subs.map((s) => `${s.brokenReason ? '⚠️ ' : ''}<#${s.channelId}> — ${describe(s)}${s.brokenReason ? `\n  **Broken** since ${s.brokenAt?.slice(0, 10)}: ${escapeText(s.brokenReason)} (subscribe again to retry, or remove it with /alerts unsubscribe subscription:${s.channelId})` : ''}`);
           return {
             ephemeral: true,
             embeds: [
@@ -162,5 +177,19 @@ function describe(s: Subscription): string {
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  if (interaction.options.getFocused(true).name === 'subscription') return respondWithSubscriptions(interaction, ctx);
   await respondWithCommitments(interaction, ctx);
+}
+
+/** This server's subscriptions, broken ones first, by channel name (or "deleted channel" and its id). */
+async function respondWithSubscriptions(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  if (!interaction.inGuild() || !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) return interaction.respond([]);
+  const typed = String(interaction.options.getFocused()).toLowerCase();
+  const subs = (await ctx.subscriptions.list(interaction.guildId)).sort((a, b) => Number(!!b.brokenReason) - Number(!!a.brokenReason));
+  const choices = subs.map((s) => {
+    const channel = interaction.guild?.channels.cache.get(s.channelId);
+    const where = channel ? `#${channel.name}` : `deleted channel ${s.channelId}`;
+    return { name: truncate(`${where} — ${s.frequency}${s.brokenReason ? ` — broken: ${s.brokenReason}` : ''}`, 100), value: s.channelId };
+  });
+  await interaction.respond(choices.filter((c) => !typed || c.name.toLowerCase().includes(typed) || c.value.includes(typed)).slice(0, 25));
 }

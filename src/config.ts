@@ -3,6 +3,7 @@
 // never echoed, so a token cannot leak through an error message.
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { exitWithConfigProblems } from './config-problem.ts';
 import { parseDatabaseUrl, type StoreLocation } from './db/database.ts';
 import { GOVUK_CONTENT_API } from './feeds/change-notes.ts';
 import { err, ok, type Result } from './result.ts';
@@ -97,6 +98,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   const config = loadConfig(env);
   if (config.ok) return config.value;
-  process.stderr.write(`Configuration problem${config.error.length > 1 ? 's' : ''}:\n${config.error.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.\n`);
-  process.exit(2);
+  return exitWithConfigProblems(config.error);
 }

@@ -1,14 +1,20 @@
 // The running bot: the register, the schedulers, and one front end (Discord, or the console
-// when there is no token). Stops cleanly in reverse order: schedulers, then the front end, then the store.
+// when there is no token). Everything is checked before connecting. Stops cleanly in reverse order:
+// schedulers, then the front end, then the store — each finishing the post in flight, within a bound.
 import { openApp, type App } from './app.ts';
+import { ConfigProblem } from './config-problem.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { startConsolePoster } from './console/console-poster.ts';
 import type { REST } from 'discord.js';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
+import type { OnFatal } from './discord/fatal.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
-import { feedSchedulerService } from './feeds/scheduler.ts';
+import { configuredFeeds, feedSchedulerService } from './feeds/scheduler.ts';
+
+/** How long a stop waits, in all, for the work in flight (a post, a digest part) to finish and be recorded. */
+export const STOP_TIMEOUT_MS = 10_000;
 
 export interface Runtime {
   app: App;
@@ -23,6 +29,10 @@ export interface RuntimeDeps {
   /** Where console mode prints what it would post. */
   write: (line: string) => void;
   seedsDir?: string | undefined;
+  /** Discord refused the bot for good (token rejected, gateway closed for good): the process should end. */
+  onFatal?: OnFatal | undefined;
+  /** The bound on a stop (default STOP_TIMEOUT_MS). */
+  stopTimeoutMs?: number | undefined;
 }
 
 /** What a service gets: the runtime's deps and, in Discord mode, the bot's own REST client. */
@@ -33,7 +43,8 @@ export interface ServiceDeps extends RuntimeDeps {
 /** Something started alongside the front end (a feed scheduler, a digest scheduler). */
 export interface Service {
   name: string;
-  stop(): Promise<void> | void;
+  /** Takes no new work and finishes what is in flight; `timeoutMs` is what is left of the stop's bound. */
+  stop(timeoutMs?: number): Promise<void> | void;
 }
 
 export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
@@ -44,45 +55,63 @@ services.push(feedSchedulerService, digestServiceStarter);
 
 export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger, write } = deps;
+  // Checked before anything connects: a bad feed list is reported now, not after logging in.
+  if (config.feedsFile) {
+    await configuredFeeds(config.feedsFile).catch((error: unknown) => {
+      throw new ConfigProblem('FEEDS_FILE', (error instanceof Error ? error.message : String(error)).replace(/\n\s*-?\s*/g, ' '));
+    });
+  }
   const app = await openApp(config, deps.clock, { seedsDir: deps.seedsDir });
   const running: Service[] = [];
   try {
     // The front end first, so services share its Discord client (one REST queue, one set of rate limits).
     let discordRest: REST | undefined;
     if (config.discord) {
-      const discord = await startDiscord(app, { logger });
-      discordRest = discord.client.rest;
-      running.push({ name: 'discord', stop: () => discord.stop() });
+      const discord = await startDiscord(app, { logger, onFatal: deps.onFatal });
+      discordRest = discord.deliveryRest;
+      running.push({ name: 'discord', stop: (timeoutMs) => discord.stop(timeoutMs) });
       logger.info({ mode: 'discord', commands: discord.commands.length }, 'started');
     } else {
       write(consoleBanner(app));
       const poster = await startConsolePoster(app.db, write);
-      running.push({ name: 'console poster', stop: () => poster.stop() });
+      running.push({ name: 'console poster', stop: (timeoutMs) => poster.stop(timeoutMs) });
       logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
     }
     for (const start of services) running.push(await start(app, { ...deps, discordRest }));
   } catch (error) {
-    await stopAll(running, logger);
+    await stopAll(running, logger, deps.stopTimeoutMs ?? STOP_TIMEOUT_MS);
     await app.close();
     throw error;
   }
+  let stopping: Promise<void> | undefined;
   return {
     app,
     mode: config.discord ? 'discord' : 'console',
-    stop: async () => {
-      await stopAll(running, logger);
-      await app.close();
-      logger.info('stopped');
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await stopAll(running, logger, deps.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+        await app.close();
+        logger.info('stopped');
+      })()),
   };
 }
 
-async function stopAll(running: Service[], logger: Logger): Promise<void> {
-  for (const service of running.reverse()) {
+/** Stops each service in reverse order, all within `timeoutMs`; one that overruns is left behind, logged. */
+async function stopAll(running: Service[], logger: Logger, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const service of [...running].reverse()) {
+    const left = Math.max(0, deadline - Date.now());
+    let bound: NodeJS.Timeout | undefined;
     try {
-      await service.stop();
+      const overran = await Promise.race([
+        Promise.resolve(service.stop(left)).then(() => false),
+        new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), left + 100))),
+      ]);
+      if (overran) logger.warn({ service: service.name, timeoutMs }, 'did not stop in time; stopping anyway');
     } catch (error) {
       logger.error({ err: error, service: service.name }, 'failed to stop cleanly');
+    } finally {
+      clearTimeout(bound);
     }
   }
 }

@@ -1,7 +1,6 @@
 // End to end through the local fake Discord: /digest schedule, /digest preview, and the digest then
 // posted by the scheduler through the real discord.js REST client — the same content as the preview.
 import { join } from 'node:path';
-import { Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -87,12 +86,26 @@ describe('/digest', () => {
     const [original] = fake.messagesIn(alerts);
     // The crash: Discord took the part, the run never recorded it. Then 120 messages bury it (more than one page of 100).
     await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
-    for (let i = 0; i < 120; i++) await bot.client.rest.post(Routes.channelMessages(alerts), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    fake.seedMessages(alerts, 120);
     clock.set('2024-06-08T08:10:00Z');
     const report = await service().tick(clock.now());
     expect(report.failed).toEqual([]);
     expect(fake.messagesIn(alerts).filter((m) => m.embeds.length > 0).map((m) => m.id)).toEqual([original!.id]);
     const run = await app.db.selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
     expect(run).toMatchObject({ state: 'posted', message_ids: JSON.stringify([original!.id]) });
+  });
+
+  it('a stop while a part is in flight: that part finishes and is recorded, the next is not sent', async () => {
+    const alerts = fake.channelId('alerts');
+    const sender = discordSender(bot.client, new KyselySubscriptionStore(app.db), clock);
+    const part = (n: number) => ({ part: n, content: `part ${n}`, embeds: [] });
+    let stopping = false;
+    const recorded: Array<[number, string]> = [];
+    fake.faults.slowAnswers(alerts, 300, 1);
+    fake.faults.onMessage(() => (stopping = true)); // the stop comes while Discord is answering part 0
+    const result = await sender.send(alerts, [part(0), part(1)], 'cw-g-1-stop', { resumed: false, stopping: () => stopping, onSent: async (p, id) => void recorded.push([p, id]) });
+    expect(result.ok).toBe(false);
+    expect(fake.messagesIn(alerts).map((m) => m.content)).toEqual(['part 0']);
+    expect(recorded).toEqual([[0, fake.messagesIn(alerts)[0]!.id]]);
   });
 });

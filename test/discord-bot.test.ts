@@ -1,6 +1,5 @@
 // End to end: the real discord.js Client, logged into the local fake Discord, driving the bot.
 import { join } from 'node:path';
-import { Routes } from 'discord.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
@@ -324,7 +323,7 @@ describe('posting', () => {
     const original = fake.messagesIn(alerts())[0]!;
     // The crash: sent, but 'sent' never written. Then the channel moves on: 120 messages bury the post (more than one page of 100).
     await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
-    for (let i = 0; i < 120; i++) await bot.client.rest.post(Routes.channelMessages(alerts()), { body: { content: `chatter ${i}`, allowed_mentions: { parse: [] } } });
+    fake.seedMessages(alerts(), 120);
     await shutdown();
     await boot();
     expect(await bot.poster.flush()).toBe(0);
@@ -347,14 +346,17 @@ describe('posting', () => {
     expect(list.embeds![0]!.description).toMatch(/Broken.*403/);
   });
 
-  it('429 is retried once and posted once; 5xx gets bounded retries', async () => {
+  it('429 is waited out and posted once; after a 5xx the channel is tried again once its backoff has passed', async () => {
     await subscribe(alerts());
     fake.rateLimitNext(alerts(), 0.05);
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/e');
     expect(await bot.poster.flush()).toBe(1);
     expect(fake.requests({ method: 'POST', path: `/channels/${alerts()}/messages` }).map((r) => r.status)).toEqual([429, 200]);
-    fake.serverErrorNext(alerts(), 3);
+    fake.serverErrorNext(alerts(), 1);
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/f');
+    expect(await bot.poster.flush()).toBe(0);
+    expect(await bot.poster.flush()).toBe(0); // still waiting
+    clock.advance(5_000);
     expect(await bot.poster.flush()).toBe(1);
     expect(fake.messagesIn(alerts())).toHaveLength(2);
   });

@@ -352,6 +352,19 @@ describe('channel messages', () => {
     expect(fake.messagesIn(alerts.id)).toHaveLength(2);
   });
 
+  it('repeats a nonce as a new message unless dedupeNonces is on; seeded history is listed in id order', async () => {
+    const c = await loggedIn({ rest: { retries: 0 } });
+    const alerts = await textChannel(c, 'alerts');
+    const send = () => c.rest.post(`/channels/${alerts.id}/messages`, { body: { content: 'once', nonce: 'n-1', enforce_nonce: true } }) as Promise<{ id: string }>;
+    const [a, b] = [await send(), await send()];
+    expect(a.id).not.toBe(b.id);
+    fake.faults.dedupeNonces = true;
+    expect((await send()).id).toBe(a.id);
+    fake.seedMessages(alerts.id, 3, Date.now() - 60_000);
+    const listed = (await c.rest.get(`/channels/${alerts.id}/messages`, { query: new URLSearchParams({ limit: '10', after: '0' }) })) as Array<{ content: string }>;
+    expect(listed.map((m) => m.content)).toEqual(['once', 'once', 'chatter 2', 'chatter 1', 'chatter 0']);
+  });
+
   it('surfaces a 500 when retries are off', async () => {
     const c = await loggedIn({ rest: { retries: 0 } });
     const alerts = await textChannel(c, 'alerts');

@@ -7,7 +7,8 @@ import type { Database } from '../db/tables.ts';
 export interface ConsolePoster {
   /** Prints every event recorded since the last call. */
   flush(): Promise<number>;
-  stop(): void;
+  /** Takes no new work and waits (at most `timeoutMs`) for a flush in progress. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export async function startConsolePoster(db: Kysely<Database>, write: (line: string) => void, intervalMs = 5_000): Promise<ConsolePoster> {
@@ -28,8 +29,17 @@ export async function startConsolePoster(db: Kysely<Database>, write: (line: str
       if (batch.length < 100) return printed;
     }
   };
-  const timer = setInterval(() => {
-    running ??= flush().finally(() => (running = undefined));
-  }, intervalMs);
-  return { flush: () => (running ??= flush().finally(() => (running = undefined))), stop: () => clearInterval(timer) };
+  let stopped = false;
+  const start = () => (stopped ? Promise.resolve(0) : (running ??= flush().finally(() => (running = undefined))));
+  const timer = setInterval(() => void start().catch(() => undefined), intervalMs);
+  return {
+    flush: start,
+    stop: async (timeoutMs = 10_000) => {
+      stopped = true;
+      clearInterval(timer);
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([running?.catch(() => undefined), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(bound);
+    },
+  };
 }

@@ -1,7 +1,8 @@
 // Opening the store. SQLite (better-sqlite3) is the embedded default; every query goes through Kysely
 // so that a PostgreSQL dialect can serve the same code when one machine is not enough.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import {
@@ -14,6 +15,7 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
+import { ConfigProblem } from '../config-problem.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Database } from './tables.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -27,6 +29,15 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
   const raw = value?.trim();
   if (!raw) return ok({ dialect: 'sqlite', filename: resolve(cwd, DEFAULT_DATABASE_FILE) });
   if (raw === ':memory:') return ok({ dialect: 'sqlite', filename: ':memory:' });
+  const location = locate(raw, cwd);
+  if (!location.ok) return location;
+  // Kernel file systems are not disks: SQLite on /proc hangs or fails in ways that say nothing useful.
+  const system = ['/proc', '/sys', '/dev'].find((d) => location.value.filename === d || location.value.filename.startsWith(d + sep));
+  if (system) return err(`${location.value.filename} is under ${system}: expected an SQLite file on a disk`);
+  return location;
+}
+
+function locate(raw: string, cwd: string): Result<StoreLocation> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
   if (scheme === 'file') {
     // file:///abs/path is a URL; file:relative/path is the SQLite convention for a relative file.
@@ -44,23 +55,68 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
   return ok({ dialect: 'sqlite', filename: resolve(cwd, raw) });
 }
 
+/** How long better-sqlite3 may wait for a lock synchronously, holding up the event loop. */
+export const BUSY_TIMEOUT_MS = 100;
+/** How long a statement keeps retrying a lock another process holds, without blocking, before failing. */
+export const BUSY_RETRY_MS = 30_000;
+
+const isBusy = (error: unknown): boolean => error instanceof SQLite.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_BUSY_SNAPSHOT');
+
+/** Runs a statement; while another process holds the lock, tries again after a pause that frees the event loop. */
+async function retryWhileBusy<T>(run: () => Promise<T>, retryMs: number): Promise<T> {
+  const giveUpAt = Date.now() + retryMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= giveUpAt) throw error;
+      await delay(pause);
+    }
+  }
+}
+
 // Kysely begins SQLite transactions with a plain (deferred) BEGIN; a second process that then
 // tries to write gets SQLITE_BUSY without waiting. BEGIN IMMEDIATE takes the write lock up
-// front, so the busy timeout applies and two processes on one file queue instead of failing.
+// front, so two processes on one file queue instead of failing. The queueing is asynchronous: a
+// short synchronous busy timeout, then retries with pauses, so a held lock never freezes the bot.
 class ImmediateTransactionSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+    private readonly busyRetryMs: number,
+  ) {
+    super(config);
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return {
+      executeQuery: (query) => retryWhileBusy(async () => connection.executeQuery(query), this.busyRetryMs),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  // SQLite rolls a transaction back by itself after some errors (a full disk, I/O errors); the ROLLBACK
+  // Kysely then sends fails ("no transaction is active") and would hide the real cause. Nothing to undo then.
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.sqlite.inTransaction) return;
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 }
 
 class ImmediateTransactionSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+    private readonly busyRetryMs: number,
+  ) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new ImmediateTransactionSqliteDriver(this.#config);
+    return new ImmediateTransactionSqliteDriver(this.#config, this.sqlite, this.busyRetryMs);
   }
 }
 
@@ -90,21 +146,49 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
-/** Opens the store and runs every pending migration. */
-export async function openStore(location: StoreLocation): Promise<OpenStore> {
-  if (location.filename !== ':memory:') mkdirSync(dirname(location.filename), { recursive: true });
-  const sqlite = new SQLite(location.filename, { timeout: 10_000 });
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }) });
+export interface OpenStoreOptions {
+  /** How long a statement retries a lock held by another process (default BUSY_RETRY_MS). */
+  busyRetryMs?: number;
+}
+
+/** Opens the store and runs every pending migration. A store that cannot be used is a ConfigProblem. */
+export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<OpenStore> {
+  const problem = (text: string) => new ConfigProblem('DATABASE_URL', `${location.filename} ${text}`);
+  let sqlite: SQLite.Database;
+  try {
+    if (location.filename !== ':memory:') {
+      if (statSync(location.filename, { throwIfNoEntry: false })?.isDirectory()) throw problem('is a directory: expected an SQLite file (or where to create one)');
+      mkdirSync(dirname(location.filename), { recursive: true });
+    }
+    sqlite = new SQLite(location.filename, { timeout: BUSY_TIMEOUT_MS });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw storeProblem(error, problem);
+  }
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, options.busyRetryMs ?? BUSY_RETRY_MS) });
   try {
     await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw storeProblem(error, problem);
   }
   return { db, location, close: () => db.destroy() };
+}
+
+/** A store error as the problem an operator can fix, or the error itself when it is not one of those. */
+function storeProblem(error: unknown, problem: (text: string) => ConfigProblem): unknown {
+  if (error instanceof ConfigProblem) return error;
+  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB') return problem('is not an SQLite database: point DATABASE_URL at the bot\'s store, or at a new file');
+  if (code.startsWith('SQLITE_CORRUPT')) return problem(`is corrupt (${detail}): restore it from a backup, or move it aside to start afresh`);
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM') return problem(`cannot be written (${detail}): the bot needs to write to it and its folder`);
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'EROFS') return problem(`cannot be opened or created (${detail})`);
+  if (code === 'SQLITE_FULL') return problem(`cannot be written: the database or disk is full`);
+  if (error instanceof SQLite.SqliteError) return problem(`cannot be used (${code}: ${detail})`);
+  return error;
 }
 
 /** An in-memory store, migrated: what tests use. */

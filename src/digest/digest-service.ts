@@ -71,6 +71,7 @@ export class DigestService {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger: Logger;
   private running: Promise<DigestTickReport> | undefined;
+  private stopping = false;
 
   constructor(private readonly deps: DigestServiceDeps) {
     this.runs = new DigestRuns(deps.app.db);
@@ -79,7 +80,13 @@ export class DigestService {
 
   /** One pass: record what is due, then send what is pending. Overlapping calls share one pass. */
   tick(now: Date = this.deps.clock.now()): Promise<DigestTickReport> {
+    if (this.stopping) return Promise.resolve({ at: now.toISOString(), recorded: [], posted: [], failed: [] });
     return (this.running ??= this.pass(now).finally(() => (this.running = undefined)));
+  }
+
+  /** Takes no new work: the part in flight finishes and is recorded; the rest waits for the next start. */
+  halt(): void {
+    this.stopping = true;
   }
 
   /** Resolves when no pass is running. */
@@ -99,7 +106,10 @@ export class DigestService {
         this.logger.error({ err: error, channelId: sub.channelId }, 'could not record a digest');
       }
     }
-    for (const run of await this.runs.pending()) await this.deliver(run, now, report);
+    for (const run of await this.runs.pending()) {
+      if (this.stopping) break;
+      await this.deliver(run, now, report);
+    }
     return report;
   }
 
@@ -149,6 +159,7 @@ export class DigestService {
       const result = await this.deps.sender.send(run.channelId, parts, runNonceBase(run.kind, run.subscriptionId, new Date(run.windowStart)), {
         resumed: run.attempts > 0,
         since: run.updatedAt,
+        stopping: () => this.stopping,
         onSent: async (part, messageId) => {
           await this.runs.partSent(run.id, part, messageId, current());
           await this.runs.extend(run.id, this.owner, new Date(current().getTime() + LEASE_MS));
@@ -204,6 +215,7 @@ export async function startDigestService(
     name: 'digests',
     service,
     stop: async () => {
+      service.halt();
       task.stop();
       await first;
       await service.idle();

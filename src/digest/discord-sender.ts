@@ -1,11 +1,13 @@
-// Posts digest parts to a Discord channel through discord.js's REST client (a Client's `client.rest`, or a
-// REST of its own). Every part: allowedMentions { parse: [] }, its nonce with enforce_nonce, and its marker
-// in the footer. On a resumed run the messages posted just after the interrupted attempt are searched for
-// the first remaining part's marker (it may have gone out just before a crash) before it is sent. 403/404 → the subscription is
-// marked broken (and the run abandoned by the service); anything else is transient.
+// Posts digest parts to a Discord channel through discord.js's REST client (the bot's delivery REST, which
+// never resends on its own, or a REST of its own). Every part: allowedMentions { parse: [] }, its nonce with
+// enforce_nonce, and its marker in the footer. On a resumed run (a crash, a timeout, a 5xx) the messages
+// posted from the interrupted attempt's time are searched for the first remaining part's marker
+// (find-sent.ts) before it is sent. 403/404 → the subscription is marked broken (and the run abandoned by
+// the service); a 401 is fatal (fatal.ts: the REST client's watcher reports it); anything else is transient.
+// At a stop, the part in flight finishes and is recorded, and no further part is sent.
 import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
 import type { Clock } from '../clock.ts';
-import { messagesAfterQuery } from '../discord/snowflake.ts';
+import { findSentMessage } from '../discord/find-sent.ts';
 import { err, ok } from '../result.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { partNonce } from './render-digest.ts';
@@ -18,16 +20,13 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
       const ids: string[] = [];
       try {
         for (const [i, m] of messages.entries()) {
+          if (progress?.stopping?.()) return err({ kind: 'transient', message: 'the bot is stopping: the rest follows at the next start' });
           const nonce = partNonce(nonceBase, m.part);
           let found: APIMessage | undefined;
           if (i === 0 && progress?.resumed) {
-            try {
-              const query = progress.since ? messagesAfterQuery(progress.since) : new URLSearchParams({ limit: '100' });
-              const recent = (await rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
-              found = recent.find((r) => r.nonce === nonce || r.embeds.some((e) => e.footer?.text.endsWith(nonce)));
-            } catch (error) {
-              if (!(error instanceof DiscordAPIError && error.status === 403)) throw error; // no Read Message History: rely on the nonce
-            }
+            // No Read Message History (403 on the look): rely on the nonce.
+            const since = progress.since ?? clock.now().toISOString();
+            found = (await findSentMessage(rest, channelId, since, (r) => r.nonce === nonce || r.embeds.some((e) => e.footer?.text.endsWith(nonce)))).found;
           }
           const message =
             found ??

@@ -17,6 +17,8 @@ export interface SendProgress {
   resumed: boolean;
   /** When the interrupted attempt last recorded progress (ISO): a part in flight was sent at or after it. */
   since?: string | undefined;
+  /** True once the bot is stopping: the part in flight finishes and is recorded, no further part is sent. */
+  stopping?: () => boolean;
 }
 
 export type SendFailure = { kind: 'gone'; message: string } | { kind: 'transient'; message: string };
@@ -40,6 +42,7 @@ export function consoleSender(write: (text: string) => void): DigestSender {
     async send(channelId, messages, nonceBase, progress) {
       const ids: string[] = [];
       for (const m of messages) {
+        if (progress?.stopping?.()) return err({ kind: 'transient', message: 'the bot is stopping: the rest follows at the next start' });
         const body = [m.content ?? '', ...m.embeds.map(embedText)].filter(Boolean).join('\n\n');
         write(`[would post to #${channelId}, part ${m.part + 1}]\n${body}`);
         const id = `console:${partNonce(nonceBase, m.part)}`;

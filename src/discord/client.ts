@@ -1,6 +1,7 @@
 // The Discord front end: a discord.js Client (Guilds intent only, small caches, nobody mentioned by
-// default), the interaction router, and the poster. discord.js reconnects and resumes on its own.
-import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+// default), the interaction router, and the poster. discord.js reconnects and resumes on its own after
+// a recoverable close; a refused token or an unrecoverable close is handed to onFatal (fatal.ts).
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, REST, type Interaction } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
 import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
@@ -8,7 +9,9 @@ import type { ButtonHandler, CommandContext, CommandModule } from './command.ts'
 import { ID_SEP } from './command.ts';
 import { loadCommands } from './command-loader.ts';
 import { KyselyGuildSettingsStore } from './guild-settings.ts';
-import { startPoster, type Poster, type RetryPolicy } from './poster.ts';
+import type { BackoffPolicy } from './channel-backoff.ts';
+import { DiscordRefused, gatewayCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
+import { startPoster, type Poster } from './poster.ts';
 import { proposalButtons } from './proposals.ts';
 import { NO_MENTIONS, replyPrivately } from './respond.ts';
 
@@ -16,8 +19,12 @@ export interface DiscordDeps {
   logger: Logger;
   /** Poster interval (default 5 s); 0 = only flush() (tests). */
   posterIntervalMs?: number;
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
+  /** Each failing channel's retry schedule (default 5 s doubling to 10 min). */
+  backoff?: BackoffPolicy;
+  /** How long a delivery request may take before it counts as failed (default 15 s). */
+  deliveryTimeoutMs?: number;
+  /** Discord refused the bot for good (token rejected, unrecoverable gateway close): called once. */
+  onFatal?: OnFatal;
   /** REST retries inside discord.js (429 is always waited out; 5xx retried this many times). */
   restRetries?: number;
   readyTimeoutMs?: number;
@@ -26,9 +33,12 @@ export interface DiscordDeps {
 
 export interface DiscordFrontEnd {
   client: Client;
+  /** The REST client alerts and digests are posted through: it never resends on its own (retries: 0). */
+  deliveryRest: REST;
   poster: Poster;
   commands: CommandModule[];
-  stop(): Promise<void>;
+  /** Takes no new work, lets the post in flight finish (at most `timeoutMs`), then disconnects. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export function makeClient(apiUrl: string | undefined, restRetries = 1): Client {
@@ -73,9 +83,25 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   for (const c of commands) for (const [prefix, h] of Object.entries(c.buttons ?? {})) buttons.set(prefix, h);
 
   const client = makeClient(discord.apiUrl, deps.restRetries);
+  // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
+  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deps.deliveryTimeoutMs ?? 15_000 }).setToken(discord.token);
+  let fatal: DiscordRefused | undefined;
+  const onFatal = (problem: DiscordRefused): void => {
+    if (fatal) return;
+    fatal = problem;
+    deps.onFatal?.(problem);
+  };
+  watchForRejectedToken(client.rest, onFatal);
+  watchForRejectedToken(deliveryRest, onFatal);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
-  client.on(Events.ShardDisconnect, (_e, shard) => logger.warn({ shard }, 'gateway disconnected; discord.js reconnects'));
+  // discord.js emits ShardDisconnect only for a close it will not recover from; the others it resumes.
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    const problem = gatewayCloseProblem(event.code) ?? new DiscordRefused(`Discord closed the gateway for good (${event.code}).`, event.code);
+    logger.debug({ shard, code: event.code }, 'gateway closed for good');
+    onFatal(problem);
+  });
+  client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway disconnected; discord.js reconnects'));
 
   async function route(interaction: Interaction): Promise<void> {
     try {
@@ -102,16 +128,26 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
 
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Discord did not become ready in time')), deps.readyTimeoutMs ?? 60_000);
+    timer.unref();
     client.once(Events.ClientReady, () => {
       clearTimeout(timer);
       resolve();
     });
+    // Closed for good before ready (4004 at IDENTIFY, 4010–4014): no point waiting.
+    client.once(Events.ShardDisconnect, (event) => {
+      clearTimeout(timer);
+      reject(gatewayCloseProblem(event.code) ?? new Error(`Discord closed the gateway (${event.code})`));
+    });
   });
+  ready.catch(() => undefined); // a failed login() is the error reported; this one must not go unhandled
   try {
     await client.login(discord.token);
     await ready;
   } catch (error) {
     await client.destroy();
+    stopRest(deliveryRest);
+    if (error instanceof DiscordRefused) throw error;
+    if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
     const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';
     throw new Error(`could not log in to Discord: ${message}`);
@@ -120,20 +156,27 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
 
   const poster = await startPoster({
     app,
-    rest: client.rest,
+    rest: deliveryRest,
     subscriptions: ctx.subscriptions,
     logger,
     intervalMs: deps.posterIntervalMs ?? 5_000,
-    retry: deps.retry,
-    sleep: deps.sleep,
+    backoff: deps.backoff,
+    onFatal,
   });
   return {
     client,
+    deliveryRest,
     poster,
     commands,
-    stop: async () => {
-      poster.stop();
+    stop: async (timeoutMs) => {
+      await poster.stop(timeoutMs);
       await client.destroy();
+      stopRest(deliveryRest);
     },
   };
+}
+
+function stopRest(rest: REST): void {
+  rest.clearHashSweeper();
+  rest.clearHandlerSweeper();
 }

@@ -37,8 +37,17 @@ const ZWSP = '\u200b';
  * even though every message is also sent with allowedMentions { parse: [] }.
  */
 export function escapeText(text: string): string {
-  const escaped = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+  const escaped = escapeMarkdown(stripInvisible(text), { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
   return neutraliseMentions(escaped);
+}
+
+// Bidirectional overrides and isolates, zero-width and other invisible format characters: in a public
+// message they can reverse how text reads (U+202E) or hide words (U+200B). Stripped from outside text
+// before the bot adds its own zero-width spaces to break mentions.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
 }
 
 export function neutraliseMentions(text: string): string {

@@ -1,18 +1,19 @@
-// Posts outbox events to subscribed channels, exactly once across restarts.
+// Posts outbox events to subscribed channels, exactly once across restarts, each channel failing alone.
 //
-// Delivery protocol, per (event, channel): a row is written as 'sending' (with a nonce) BEFORE the
-// send and set to 'sent' with the message id after it. A row found 'sending' (a crash or a failed send
-// between the two writes) is resolved before anything new is posted: the 100 messages posted in the
-// channel just after the latest attempt began (a minute earlier, for clock skew) are searched for ours (the
-// nonce, or the "event #N" marker in the embed footer) — however many came later; if found it is
-// marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself
-// returns the earlier message instead of a duplicate when that one did go out within its dedupe window.
-// Residual window: more than 100 messages in that channel within the minute before the send, and the
-// restart outside Discord's nonce window (a few minutes).
+// Delivery protocol, per (event, channel): a row is written BEFORE the send — 'sending' (with a nonce)
+// when it goes at once, 'queued' when its channel is waiting out a failure — and set to 'sent' with the
+// message id after it. A 'sending' row is an attempt whose outcome is unknown (a crash, a timeout, a 5xx,
+// a stop): before it is sent again, the messages posted in the channel from that attempt's own time are
+// searched for ours (the nonce, or the "event #N" marker in the footer; find-sent.ts); if found it is
+// marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself returns
+// the earlier message when that one did go out within its dedupe window. The REST client given here must
+// not resend on its own (retries: 0): a resend always comes after a look.
 //
-// 403/404 → the subscription is marked broken (shown in /alerts list) and not retried. 429 is retried
-// by discord.js's REST; 5xx and network errors get bounded retries with exponential backoff here,
-// then the row stays 'sending' and the next flush resolves it as above.
+// A channel whose send fails transiently (5xx, timeout, network) waits out its own backoff, growing across
+// flushes (channel-backoff.ts); its later deliveries are queued behind it, in order, and every other
+// channel is posted to meanwhile. 403/404 (when sending or when looking) → the subscription is marked
+// broken (shown in /alerts list) and not retried. Another 4xx fails that one delivery. A 401 is fatal
+// (fatal.ts): flush() rejects with DiscordRefused and onFatal is called.
 import {
   ButtonStyle,
   ComponentType,
@@ -30,35 +31,38 @@ import { eventsAfter, type StoredEvent } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { wants, type EventSubject, type Subscription } from '../subscriptions/subscription.ts';
+import { ChannelBackoff, type BackoffPolicy } from './channel-backoff.ts';
 import { packEmbeds } from './embed-limits.ts';
+import { DiscordRefused, isAuthFailure, tokenRejected, type OnFatal } from './fatal.ts';
+import { findSentMessage } from './find-sent.ts';
 import { eventEmbed, eventMarker } from './render.ts';
-import { messagesAfterQuery } from './snowflake.ts';
 import { NO_MENTIONS } from './respond.ts';
 
 export const PROPOSAL_PREFIX = 'proposal';
 const CURSOR_KEY = 'poster_cursor';
 
-export interface RetryPolicy {
-  /** Attempts for a 5xx or network error, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-}
+/** How long a stop waits for the send in flight to finish and be recorded. */
+export const STOP_TIMEOUT_MS = 10_000;
 
 export interface PosterDeps {
   app: App;
+  /** A REST client that never resends on its own (retries: 0). */
   rest: REST;
   subscriptions: SubscriptionStore;
   logger: Logger;
   /** Flush every this many ms; 0 = only when flush() is called (tests). */
   intervalMs?: number;
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
+  /** Each failing channel's retry schedule (default 5 s doubling to 10 min). */
+  backoff?: BackoffPolicy;
+  /** Called once when Discord refuses the token; the poster stops. */
+  onFatal?: OnFatal;
 }
 
 export interface Poster {
   /** Resolves pending deliveries, then posts every event since the cursor; the number of messages sent. */
   flush(): Promise<number>;
-  stop(): void;
+  /** Takes no new work; waits (at most `timeoutMs`) for the send in flight to finish and be recorded. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 /** A Discord nonce is at most 25 characters: the event and the channel in base 36. */
@@ -66,14 +70,25 @@ export function deliveryNonce(eventId: number, channelId: string): string {
   return `cw-${eventId.toString(36)}-${BigInt(channelId).toString(36)}`;
 }
 
-const ok5xx = (e: unknown) => !(e instanceof DiscordAPIError) || e.status >= 500;
+type Outcome = { kind: 'sent'; messageId: string } | { kind: 'gone'; reason: string } | { kind: 'rejected'; reason: string } | { kind: 'transient'; reason: string };
+
+/** What a failed request means for a delivery; an authentication failure is thrown (it is fatal). */
+function classify(error: unknown, doing: string): Outcome {
+  if (isAuthFailure(error)) throw tokenRejected();
+  if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
+    return { kind: 'gone', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
+  }
+  if (error instanceof DiscordAPIError && error.status < 500) return { kind: 'rejected', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { kind: 'transient', reason };
+}
 
 export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const { app, rest, subscriptions, logger } = deps;
   const db: Kysely<Database> = app.db;
-  const retry = deps.retry ?? { attempts: 4, baseDelayMs: 1_000 };
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const backoff = new ChannelBackoff(deps.backoff);
   const now = () => app.clock.now().toISOString();
+  let stopping = false;
 
   // The first start begins at the newest event: a new bot posts what happens from now on.
   const existing = await db.selectFrom('discord_state').select('value').where('key', '=', CURSOR_KEY).executeTakeFirst();
@@ -93,19 +108,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(id) }))
       .execute();
   }
-
-  async function withRetries<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (!ok5xx(error) || attempt >= retry.attempts) throw error;
-        const delay = retry.baseDelayMs * 2 ** (attempt - 1);
-        logger.warn({ what, attempt, delay, status: error instanceof DiscordAPIError ? error.status : undefined }, 'Discord send failed; retrying');
-        await sleep(delay);
-      }
-    }
-  }
+  const setRow = (eventId: number, channelId: string, values: { state?: string; message_id?: string; error?: string }) =>
+    db.updateTable('discord_deliveries').set({ ...values, updated_at: now() }).where('event_id', '=', eventId).where('channel_id', '=', channelId).execute();
 
   function body(event: StoredEvent) {
     const [embeds = []] = packEmbeds([eventEmbed(event)]);
@@ -124,54 +128,74 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     return { embeds, components, allowed_mentions: NO_MENTIONS };
   }
 
-  /** Sends one event to one channel; 'sent' | 'broken' | throws (transient). */
-  async function send(event: StoredEvent, channelId: string, nonce: string): Promise<'sent' | 'broken'> {
+  async function post(event: StoredEvent, channelId: string, nonce: string): Promise<Outcome> {
     try {
-      const message = (await withRetries(`event ${event.id} to ${channelId}`, () =>
-        rest.post(Routes.channelMessages(channelId), { body: { ...body(event), nonce, enforce_nonce: true } }),
-      )) as APIMessage;
-      await db.updateTable('discord_deliveries').set({ state: 'sent', message_id: message.id, updated_at: now() }).where('event_id', '=', event.id).where('channel_id', '=', channelId).execute();
-      return 'sent';
+      const message = (await rest.post(Routes.channelMessages(channelId), { body: { ...body(event), nonce, enforce_nonce: true } })) as APIMessage;
+      return { kind: 'sent', messageId: message.id };
     } catch (error) {
-      if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
-        const reason = `Discord answered ${error.status} (${error.code}: ${error.message}) when posting`;
-        await subscriptions.markBroken(channelId, reason, now());
-        await db.updateTable('discord_deliveries').set({ state: 'failed', error: reason, updated_at: now() }).where('event_id', '=', event.id).where('channel_id', '=', channelId).execute();
-        logger.warn({ channelId, status: error.status }, 'channel refused a post: subscription marked broken');
-        return 'broken';
-      }
-      throw error;
+      return classify(error, 'posting');
     }
   }
 
-  /** A 'sending' row: find the message if it went out, else send again with the same nonce. */
-  async function resolvePending(): Promise<number> {
-    const pending = await db.selectFrom('discord_deliveries').selectAll().where('state', '=', 'sending').orderBy('event_id').execute();
+  /** Records what an attempt (a send or a look) came to; false when the channel must wait. */
+  async function settle(eventId: number, channelId: string, outcome: Outcome, waiting: Set<string>): Promise<boolean> {
+    switch (outcome.kind) {
+      case 'sent':
+        await setRow(eventId, channelId, { state: 'sent', message_id: outcome.messageId });
+        backoff.succeeded(channelId);
+        return true;
+      case 'gone':
+        await subscriptions.markBroken(channelId, outcome.reason, now());
+        await setRow(eventId, channelId, { state: 'failed', error: outcome.reason });
+        logger.warn({ channelId, reason: outcome.reason }, 'channel refused a post: subscription marked broken');
+        return false;
+      case 'rejected':
+        await setRow(eventId, channelId, { state: 'failed', error: outcome.reason });
+        logger.error({ channelId, event: eventId, reason: outcome.reason }, 'Discord refused this post; it is not retried');
+        return false;
+      case 'transient': {
+        const { delayMs, failures } = backoff.failed(channelId, app.clock.now().getTime());
+        waiting.add(channelId);
+        logger.warn({ channelId, event: eventId, failures, retryInMs: delayMs, reason: outcome.reason }, 'posting to a channel failed; that channel is retried later, the others go on');
+        return false;
+      }
+    }
+  }
+
+  /** Unresolved rows, oldest first: a 'sending' one is looked for before it is sent again; a 'queued' one was never sent. */
+  async function resolvePending(waiting: Set<string>): Promise<number> {
+    const pending = await db.selectFrom('discord_deliveries').selectAll().where('state', 'in', ['sending', 'queued']).orderBy('event_id').execute();
     let sent = 0;
     for (const row of pending) {
+      if (stopping) break;
+      if (waiting.has(row.channel_id)) continue; // later rows of a failing channel wait behind the first
       const sub = await subscriptions.get(row.channel_id);
       if (!sub || sub.brokenReason) {
-        await db.updateTable('discord_deliveries').set({ state: 'failed', error: 'no longer subscribed', updated_at: now() }).where('event_id', '=', row.event_id).where('channel_id', '=', row.channel_id).execute();
+        await setRow(row.event_id, row.channel_id, { state: 'failed', error: sub?.brokenReason ?? 'no longer subscribed' });
         continue;
       }
-      let found: APIMessage | undefined;
-      try {
-        // From the latest attempt: each resend stamps updated_at before it goes.
-        const query = messagesAfterQuery(row.updated_at);
-        const recent = (await withRetries('messages after the send', () => rest.get(Routes.channelMessages(row.channel_id), { query }))) as APIMessage[];
+      if (row.state === 'sending') {
         const marker = eventMarker(row.event_id);
-        found = recent.find((m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
-      } catch (error) {
-        if (!(error instanceof DiscordAPIError && error.status === 403)) throw error; // no Read Message History: fall back on the nonce
-      }
-      if (found) {
-        await db.updateTable('discord_deliveries').set({ state: 'sent', message_id: found.id, updated_at: now() }).where('event_id', '=', row.event_id).where('channel_id', '=', row.channel_id).execute();
-        continue;
+        let lookup: Awaited<ReturnType<typeof findSentMessage>>;
+        try {
+          lookup = await findSentMessage(rest, row.channel_id, row.updated_at, (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
+        } catch (error) {
+          await settle(row.event_id, row.channel_id, classify(error, 'looking for an earlier post'), waiting);
+          continue;
+        }
+        if (lookup.found) {
+          await settle(row.event_id, row.channel_id, { kind: 'sent', messageId: lookup.found.id }, waiting);
+          continue;
+        }
       }
       const [event] = await eventsAfter(db, row.event_id - 1, 1);
-      if (!event || event.id !== row.event_id) continue;
-      await db.updateTable('discord_deliveries').set({ updated_at: now() }).where('event_id', '=', row.event_id).where('channel_id', '=', row.channel_id).execute();
-      if ((await send(event, row.channel_id, row.nonce)) === 'sent') sent++;
+      if (!event || event.id !== row.event_id) {
+        await setRow(row.event_id, row.channel_id, { state: 'failed', error: 'the event no longer exists' });
+        continue;
+      }
+      // Stamped before it goes: a later look starts from this attempt.
+      await setRow(row.event_id, row.channel_id, { state: 'sending' });
+      if (await settle(event.id, row.channel_id, await post(event, row.channel_id, row.nonce), waiting)) sent++;
     }
     return sent;
   }
@@ -188,28 +212,34 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     return { type: event.type, commitmentId: event.commitmentId, department: c?.department, originalDepartment: c?.originalDepartment, themes, status: to ?? c?.status };
   }
 
-  async function deliver(event: StoredEvent, sub: Subscription): Promise<boolean> {
+  async function deliver(event: StoredEvent, sub: Subscription, waiting: Set<string>): Promise<boolean> {
     const nonce = deliveryNonce(event.id, sub.channelId);
+    const state = waiting.has(sub.channelId) ? 'queued' : 'sending';
     const inserted = await db
       .insertInto('discord_deliveries')
-      .values({ event_id: event.id, channel_id: sub.channelId, state: 'sending', nonce, message_id: null, error: null, created_at: now(), updated_at: now() })
+      .values({ event_id: event.id, channel_id: sub.channelId, state, nonce, message_id: null, error: null, created_at: now(), updated_at: now() })
       .onConflict((oc) => oc.columns(['event_id', 'channel_id']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false; // already delivered (or being resolved)
-    return (await send(event, sub.channelId, nonce)) === 'sent';
+    if (state === 'queued') return false;
+    return settle(event.id, sub.channelId, await post(event, sub.channelId, nonce), waiting);
   }
 
   async function flushOnce(): Promise<number> {
-    let sent = await resolvePending();
+    const waiting = backoff.waiting(app.clock.now().getTime());
+    let sent = await resolvePending(waiting);
     for (;;) {
       const batch = await eventsAfter(db, await cursor(), 100);
       for (const event of batch) {
+        // A stop between two deliveries: the cursor stays, and the rows written say what is done.
+        if (stopping) return sent;
         const subs = (await subscriptions.list()).filter((s) => s.frequency === 'immediately' && !s.brokenReason && s.createdAt <= event.createdAt);
         if (subs.length) {
           const subject = await subjectOf(event);
           for (const sub of subs) {
+            if (stopping) return sent;
             if (!wants(sub.filters, subject)) continue;
-            if (await deliver(event, sub)) sent++;
+            if (await deliver(event, sub, waiting)) sent++;
           }
         }
         await setCursor(event.id);
@@ -219,15 +249,36 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   }
 
   let running: Promise<number> | undefined;
-  const flush = () =>
-    (running ??= flushOnce().finally(() => {
+  const flush = (): Promise<number> => {
+    if (stopping) return Promise.resolve(0);
+    return (running ??= flushOnce().finally(() => {
       running = undefined;
     }));
+  };
   const timer = deps.intervalMs
     ? setInterval(() => {
-        flush().catch((error: unknown) => logger.error({ err: error }, 'posting failed; will retry'));
+        flush().catch((error: unknown) => {
+          if (error instanceof DiscordRefused) {
+            clearInterval(timer);
+            deps.onFatal?.(error);
+          } else logger.error({ err: error }, 'posting failed; will retry');
+        });
       }, deps.intervalMs)
     : undefined;
   timer?.unref();
-  return { flush, stop: () => clearInterval(timer) };
+  return {
+    flush,
+    stop: async (timeoutMs = STOP_TIMEOUT_MS) => {
+      stopping = true;
+      clearInterval(timer);
+      if (!running) return;
+      let bound: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        running.then(() => false, () => false),
+        new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), timeoutMs))),
+      ]);
+      clearTimeout(bound);
+      if (gaveUp) logger.warn({ timeoutMs }, 'a post was still in flight at the stop; it is looked for at the next start');
+    },
+  };
 }

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { NotFound } from '../queries.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CommandContext } from './command.ts';
-import { fitEmbed, neutraliseMentions, truncate } from './embed-limits.ts';
+import { escapeText, fitEmbed, truncate } from './embed-limits.ts';
 
 /** On everything the bot sends (and the client's default): nobody is ever pinged. */
 export const NO_MENTIONS = { parse: [] as [] };
@@ -111,5 +111,5 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown): Re
 
 export function notFoundText(nf: NotFound, what = 'commitment'): string {
   const closest = nf.suggestions.length ? ` Closest ${what} ids: ${nf.suggestions.map((s) => `\`${s}\``).join(', ')}.` : '';
-  return `${neutraliseMentions(nf.message)}.${closest} Start typing and pick from the suggestions.`;
+  return `${escapeText(nf.message)}.${closest} Start typing and pick from the suggestions.`;
 }

@@ -9,7 +9,7 @@ export interface DiscordGuildSettingsTable {
 export interface DiscordDeliveriesTable {
   event_id: number;
   channel_id: string;
-  /** sending: written before the send; sent: with the message id; failed: the channel refused it. */
+  /** queued: waiting behind its failing channel, never sent; sending: written before a send whose outcome is not yet known; sent: with the message id; failed: refused (or no longer subscribed). */
   state: string;
   nonce: string;
   message_id: string | null;

@@ -25,9 +25,9 @@ export function discordTestConfig(fake: FakeDiscord, databaseUrl: string, env: N
   });
 }
 
-/** Opens the app on the mini register and starts the Discord front end (quick retries, no poster delay). */
+/** Opens the app on the mini register and starts the Discord front end (no poster timer, a 1 s delivery timeout). */
 export async function openDiscordApp(config: Config, clock: Clock, deps: Partial<DiscordDeps> = {}): Promise<{ app: App; bot: DiscordFrontEnd }> {
   const app = await openApp(config, clock, { seedsDir: MINI_SEEDS });
-  const bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, retry: { attempts: 3, baseDelayMs: 1 }, readyTimeoutMs: 5_000, ...deps });
+  const bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, deliveryTimeoutMs: 1_000, readyTimeoutMs: 5_000, ...deps });
   return { app, bot };
 }

@@ -1,17 +1,16 @@
 // A local fake of Discord (REST under /api/v10 + gateway over ws) that the real discord.js Client logs into.
-// Binds only to 127.0.0.1 on an ephemeral port. See /work/shared/docs/discord-local.md.
-//
+// Binds only to 127.0.0.1 on an ephemeral port. See /work/shared/docs/discord-local.md. Faults: `fake.faults`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
 //   await client.login(fake.token);
 //   const cmd = fake.slashCommand({ name: 'status', options: { id: 'C-12' } });
-//   const reply = await cmd.reply();            // first callback (reply or defer)
-//   const final = await cmd.settled();          // the reply, or the first edit after a defer
+//   const reply = await cmd.reply(), final = await cmd.settled(); // first callback; the reply or first edit after a defer
 //   await client.destroy(); await fake.close();
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { FakeFaults } from './fake-discord/faults.ts';
 import { Gateway, type GatewayEvent } from './fake-discord/gateway.ts';
 import type { RecordedRequest, Route } from './fake-discord/http.ts';
 import {
@@ -40,14 +39,14 @@ import {
   type WorldOptions,
 } from './fake-discord/model.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
-import { FakeState, type InteractionKind, type InteractionResponseRecord, type InteractionState } from './fake-discord/state.ts';
-import { interactionHandle, waitFor, type InteractionHandle } from './fake-discord/waiting.ts';
+import { FakeState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/state.ts';
+import { interactionHandle, percentiles, responseTimesOf, waitFor, type InteractionHandle, type ResponseTime, type ResponseTimeStats } from './fake-discord/waiting.ts';
 
 export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/model.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
 export type { InteractionResponseRecord } from './fake-discord/state.ts';
-export type { InteractionHandle } from './fake-discord/waiting.ts';
+export type { InteractionHandle, ResponseTime } from './fake-discord/waiting.ts';
 export type { RecordedRequest } from './fake-discord/http.ts';
 export type { GatewayEvent } from './fake-discord/gateway.ts';
 export type { Choice } from './fake-discord/limits.ts';
@@ -68,18 +67,12 @@ export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicat
   debug?: boolean;
 }
 
-export interface ResponseTime {
-  interactionId: string;
-  kind: InteractionKind;
-  name: string;
-  /** INTERACTION_CREATE sent → first callback received. */
-  ms: number;
-}
-
 export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
   private readonly state: FakeState;
+  /** Slow answers, a revoked token, failing callbacks, nonce dedupe, a hook on each message created. */
+  readonly faults = new FakeFaults();
   private readonly gateway: Gateway;
   private readonly routes: Route[];
   private readonly replyTimeoutMs: number;
@@ -100,7 +93,7 @@ export class FakeDiscord {
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
       strictLimits: options.strictLimits ?? true,
     });
-    this.routes = buildRoutes({ state: this.state, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
+    this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
@@ -132,7 +125,7 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     const fake = new FakeDiscord(server, options);
-    server.on('request', requestListener({ routes: fake.routes, state: fake.state, token: fake.token, debug: (m) => fake.debug(m) }));
+    server.on('request', requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, debug: (m) => fake.debug(m) }));
     server.on('upgrade', (req, socket, head: Buffer) => fake.gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -207,8 +200,9 @@ export class FakeDiscord {
   failChannel(channelId: string, status: 403 | 404 | number = 403): void {
     this.state.failedChannels.set(channelId, status);
   }
-  /** Removes failChannel and pending one-shot faults for one channel, or for all. */
+  /** Removes failChannel, slow answers and pending one-shot faults for one channel, or for all (and a revoked token). */
   clearFaults(channelId?: string): void {
+    this.faults.clear(channelId);
     if (channelId === undefined) {
       this.state.failedChannels.clear();
       this.state.nextFaults.clear();
@@ -224,6 +218,11 @@ export class FakeDiscord {
   /** The next `times` requests to the channel get 500. */
   serverErrorNext(channelId: string, times = 1): void {
     for (let i = 0; i < times; i++) this.queueFault(channelId, { status: 500 });
+  }
+  /** Puts `count` messages from another user in the channel's history directly, created at `at` (ms; default now). */
+  seedMessages(channelId: string, count: number, at = Date.now()): void {
+    const author = this.state.world.members.find((m) => m.user.id !== this.state.world.bot.id)!.user;
+    for (let i = 0; i < count; i++) this.state.createMessage(channelId, { content: `chatter ${i}`, allowed_mentions: { parse: [] } }, [], { id: snowflake(at), author: structuredClone(author) });
   }
   private queueFault(channelId: string, fault: { status: number; retryAfter?: number }): void {
     const q = this.state.nextFaults.get(channelId) ?? [];
@@ -266,15 +265,11 @@ export class FakeDiscord {
   }
   /** Per answered interaction: time from INTERACTION_CREATE sent to first callback received. */
   responseTimes(): ResponseTime[] {
-    return [...this.state.interactions.values()]
-      .filter((i) => i.sentAt !== null && i.firstCallbackAt !== null)
-      .map((i) => ({ interactionId: i.id, kind: i.kind, name: i.name, ms: i.firstCallbackAt! - i.sentAt! }));
+    return responseTimesOf(this.state.interactions.values());
   }
   /** Nearest-rank percentiles of responseTimes() in ms. */
-  responseTimeStats(): { count: number; p50: number; p90: number; p99: number; max: number } {
-    const ms = this.responseTimes().map((r) => r.ms).sort((a, b) => a - b);
-    const pct = (p: number): number => (ms.length ? ms[Math.max(0, Math.ceil((p / 100) * ms.length) - 1)]! : NaN);
-    return { count: ms.length, p50: pct(50), p90: pct(90), p99: pct(99), max: ms.length ? ms[ms.length - 1]! : NaN };
+  responseTimeStats(): ResponseTimeStats {
+    return percentiles(this.responseTimes());
   }
   /** Gateway connections, identifies, resumes, closes... in order. */
   gatewayEvents(): GatewayEvent[] {

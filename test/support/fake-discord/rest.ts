@@ -19,9 +19,11 @@ import { invalidFormBody } from './limits.ts';
 import { guildObject, snowflake, toApiMessage, type ApiCommand, type ApiCommandOption } from './model.ts';
 import type { FakeState } from './state.ts';
 import type { MessageBody } from './limits.ts';
+import type { FakeFaults } from './faults.ts';
 
 export interface RestContext {
   state: FakeState;
+  faults: FakeFaults;
   applicationId: string;
   gatewayUrl(): string;
 }
@@ -31,7 +33,7 @@ const unknownChannel = (): Reply => apiError(404, 10003, 'Unknown Channel');
 const unknownMessage = (): Reply => apiError(404, 10008, 'Unknown Message');
 
 export function buildRoutes(ctx: RestContext): Route[] {
-  const { state, applicationId } = ctx;
+  const { state, faults, applicationId } = ctx;
   const { world } = state;
   const routes: Route[] = [];
   const add = (method: string, pattern: string, handle: Route['handle'], opts: { auth?: boolean; faultKey?: string } = {}): void => {
@@ -160,12 +162,18 @@ export function buildRoutes(ctx: RestContext): Route[] {
   channelRoute('POST', '/channels/:channelId/messages', ({ params, body, files }) => {
     const denied = locked(params.channelId!);
     if (denied) return denied;
-    const created = state.createMessage(params.channelId!, (body ?? {}) as MessageBody, files);
+    const b = (body ?? {}) as MessageBody;
+    if (faults.dedupeNonces && b.enforce_nonce === true && b.nonce !== undefined) {
+      const earlier = state.messagesIn(params.channelId!).find((m) => m.nonce === b.nonce);
+      if (earlier) return json(200, toApiMessage(earlier));
+    }
+    const created = state.createMessage(params.channelId!, b, files);
+    if (created.message) faults.messageCreated(params.channelId!, created.message.id);
     return created.message ? json(200, toApiMessage(created.message)) : json(400, created.error);
   });
   channelRoute('GET', '/channels/:channelId/messages', ({ params, query }) => {
     const limit = Math.min(Number(query.limit ?? 50), 100);
-    const all = state.messagesIn(params.channelId!); // oldest first
+    const all = state.messagesIn(params.channelId!).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)); // oldest first
     // As Discord: `after` gives the `limit` messages just after that id; either way, newest first.
     const after = typeof query.after === 'string' ? BigInt(query.after) : undefined;
     const page = after === undefined ? all.slice(-limit) : all.filter((m) => BigInt(m.id) > after).slice(0, limit);
@@ -199,7 +207,7 @@ export function buildRoutes(ctx: RestContext): Route[] {
     'POST',
     '/interactions/:interactionId/:token/callback',
     ({ params, body, files, query }) =>
-      state.interactionCallback(params.interactionId!, params.token!, body, files, query.with_response === 'true'),
+      faults.takeCallbackFailure() ?? state.interactionCallback(params.interactionId!, params.token!, body, files, query.with_response === 'true'),
     { auth: false },
   );
   add('POST', '/webhooks/:app/:token', (c) => state.webhook('POST', c.params.app!, c.params.token!, null, c.body, c.files, c.query), {
@@ -263,7 +271,7 @@ function materialise(raw: Partial<ApiCommand>, existing: ApiCommand[], applicati
 }
 
 /** The HTTP request listener: records every request, then routes, checks auth and injected faults. */
-export function requestListener(o: { routes: Route[]; state: FakeState; token: string; debug(message: string): void }) {
+export function requestListener(o: { routes: Route[]; state: FakeState; faults: FakeFaults; token: string; debug(message: string): void }) {
   const handle = async (req: IncomingMessage, record: RecordedRequest, url: URL, authHeader: string | null): Promise<Reply> => {
     const raw = await readBody(req);
     try {
@@ -277,7 +285,7 @@ export function requestListener(o: { routes: Route[]; state: FakeState; token: s
     const match = /^\/api\/v10\//.test(url.pathname) ? matchRoute(o.routes, record.method, record.path) : null;
     if (!match) return apiError(404, 0, `404: Not Found (fake-discord has no route for ${record.method} ${url.pathname})`);
     record.route = match.route.pattern;
-    if (match.route.auth && authHeader !== `Bot ${o.token}`) return apiError(401, 0, '401: Unauthorized');
+    if (match.route.auth && (authHeader !== `Bot ${o.token}` || o.faults.tokenRevoked)) return apiError(401, 0, '401: Unauthorized');
     const faultKey = match.route.faultKey;
     const fault = faultKey ? o.state.takeFault(match.params[faultKey]!) : null;
     if (fault) return fault;
@@ -313,6 +321,11 @@ export function requestListener(o: { routes: Route[]; state: FakeState; token: s
     }
     record.status = reply.status;
     o.debug(`${record.method} ${record.url} -> ${reply.status}`);
+    const faultChannel = record.route?.startsWith('/channels/:channelId') ? /^\/channels\/(\d+)/.exec(record.path)?.[1] : undefined;
+    if (o.faults.takeDrop(faultChannel)) return void res.destroy();
+    const delay = o.faults.takeDelay(faultChannel);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (res.destroyed) return; // the client gave up waiting
     send(res, reply);
     o.state.changed();
   };

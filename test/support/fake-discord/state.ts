@@ -143,7 +143,7 @@ export class FakeState {
   ): { message?: PostedMessage; error?: ApiErrorBody } {
     const error = this.options.strictLimits ? checkMessage(body, { creating: !allowEmpty, fileCount: files.length }) : null;
     if (error) return { error };
-    const id = snowflake();
+    const id = typeof extra.id === 'string' ? extra.id : snowflake();
     const am = (body.allowed_mentions as ApiAllowedMentions | undefined) ?? null;
     const flags = typeof body.flags === 'number' ? body.flags : 0;
     const message: PostedMessage = {

@@ -1,6 +1,6 @@
 // Waiting for the bot: a generic waitFor and the handle returned for each interaction the fake sends.
 import type { EventEmitter } from 'node:events';
-import type { InteractionResponseRecord, InteractionState } from './state.ts';
+import type { InteractionKind, InteractionResponseRecord, InteractionState } from './state.ts';
 
 /**
  * Resolves with `check()`'s first non-undefined result, re-checking whenever `events` emits "change"
@@ -95,4 +95,28 @@ export function interactionHandle(
         describe('a final response'),
       ),
   };
+}
+
+export interface ResponseTime {
+  interactionId: string;
+  kind: InteractionKind;
+  name: string;
+  /** INTERACTION_CREATE sent → first callback received. */
+  ms: number;
+}
+
+export type ResponseTimeStats = { count: number; p50: number; p90: number; p99: number; max: number };
+
+/** Per answered interaction: time from INTERACTION_CREATE sent to first callback received. */
+export function responseTimesOf(interactions: Iterable<InteractionState>): ResponseTime[] {
+  return [...interactions]
+    .filter((i) => i.sentAt !== null && i.firstCallbackAt !== null)
+    .map((i) => ({ interactionId: i.id, kind: i.kind, name: i.name, ms: i.firstCallbackAt! - i.sentAt! }));
+}
+
+/** Nearest-rank percentiles in ms. */
+export function percentiles(times: ResponseTime[]): ResponseTimeStats {
+  const ms = times.map((r) => r.ms).sort((a, b) => a - b);
+  const pct = (p: number): number => (ms.length ? ms[Math.max(0, Math.ceil((p / 100) * ms.length) - 1)]! : NaN);
+  return { count: ms.length, p50: pct(50), p90: pct(90), p99: pct(99), max: ms.length ? ms[ms.length - 1]! : NaN };
 }

@@ -1,0 +1,35 @@
+// A child process running the real poster against the local fake Discord until nothing is left to post.
+// The kill -9 test starts it again and again and kills it (SIGKILL) in the middle of posting.
+// argv: <database file> <fake Discord API URL> <bot token> <seeds dir>
+import { REST } from 'discord.js';
+import { openApp } from '../../src/app.ts';
+import { systemClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startPoster, type PosterDeps } from '../../src/discord/poster.ts';
+import { silentLogger } from '../../src/log.ts';
+import { KyselySubscriptionStore } from '../../src/subscriptions/subscription-store.ts';
+
+const [databaseFile, apiUrl, token, seedsDir] = process.argv.slice(2) as [string, string, string, string];
+const config = loadConfig({ DATABASE_URL: databaseFile, LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off' });
+if (!config.ok) throw new Error(config.error.join('; '));
+const app = await openApp(config.value, systemClock, { seedsDir });
+const deps = {
+  app,
+  rest: new REST({ api: apiUrl, retries: 0, timeout: 2_000 }).setToken(token),
+  subscriptions: new KyselySubscriptionStore(app.db),
+  logger: silentLogger,
+  backoff: { baseMs: 10, maxMs: 50 },
+} satisfies PosterDeps;
+const poster = await startPoster(deps);
+for (let round = 0; round < 200; round++) {
+  await poster.flush();
+  const open = await app.db.selectFrom('discord_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['sending', 'queued']).executeTakeFirstOrThrow();
+  const cursor = await app.db.selectFrom('discord_state').select('value').where('key', '=', 'poster_cursor').executeTakeFirstOrThrow();
+  const newest = await app.db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+  if (Number(open.n) === 0 && Number(cursor.value) === Number(newest.id)) {
+    await app.close();
+    process.exit(0);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+process.exit(1);
