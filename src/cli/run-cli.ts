@@ -25,6 +25,7 @@ import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
+import { registerImportCommand } from './import-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -55,6 +56,8 @@ export interface CliContext {
   app(): Promise<App>;
   config: Config;
   clock: Clock;
+  /** The seed folder the CLI was given (tests), when not the configured one. */
+  seedsDir?: string | undefined;
   fail(message: string): never;
 }
 
@@ -86,6 +89,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     pc: coloursFor(env, io.isTTY === true),
     config: config.value,
     clock,
+    seedsDir: deps.seedsDir,
     app: async () => (app ??= await openApp(config.value, clock, { seedsDir: deps.seedsDir })),
     fail: (message) => {
       throw new UsageFailure(message);
@@ -239,6 +243,7 @@ function buildProgram(ctx: CliContext): Command {
   registerFeedsCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerDigestCommand(program, ctx);
+  registerImportCommand(program, ctx);
 
   return program;
 }

@@ -87,7 +87,9 @@ export function classifyAnswer(answer: string[], own: number, others: number[] =
   }
   if (negative.length) return result('not-accepted', 'medium', `The answer says ${quote(negative[0]!)}.`, negative);
   if (strong.length && hedge.length) {
-    return result('accepted-in-part', 'low', `It undertakes ${quote(strong[0]!)}, but qualifies it: ${quote(hedge[0]!)}.`, [strong[0]!, hedge[0]!]);
+    const [yes, but] = [strong[0]!, hedge[0]!];
+    const rationale = yes === but ? `It undertakes and qualifies in one sentence: ${quote(yes)}.` : `It undertakes ${quote(yes)}, but qualifies it: ${quote(but)}.`;
+    return result('accepted-in-part', 'low', rationale, yes === but ? [yes] : [yes, but]);
   }
   if (strong.length) return result('accepted', 'medium', `The answer undertakes ${quote(strong[0]!)}, though it does not say "accept".`, strong);
   const soft = [...hedge, ...weak];

@@ -93,7 +93,7 @@ export function draftRegister(input: Block[], options: DraftOptions): Draft {
         evidence: [],
         watch: { any: proposeWatchTerms(c.quote, c.promise), all: subject ? [subject] : [], none: [], feedKinds: [], bills: [] },
         rules: [],
-        confidence: c.department ? c.confidence : 'low',
+        confidence: c.confidence,
         doubts,
       });
     }

@@ -100,6 +100,7 @@ export function findUndertakings(answer: string[], group: number[]): Candidate[]
       }
       const department = departmentsNamed(sentence)[0];
       const ongoing = /\b(?:continue|keep|remain|already|is working|are working|ongoing)\b/i.test(sentence);
+      const vague = /\bunder (?:close )?review\b|\bwill consider\b|\bmonitor\b/i.test(sentence);
       const candidate: Candidate = {
         quote: sentence,
         recommendations,
@@ -107,7 +108,8 @@ export function findUndertakings(answer: string[], group: number[]): Candidate[]
         deadline: deadlineIn(sentence),
         promise,
         ongoing,
-        confidence: department && !ongoing ? 'high' : ongoing ? 'low' : 'medium',
+        // A new, concrete act is the surest undertaking; a promise to keep things under review the least.
+        confidence: vague ? 'low' : ongoing ? 'medium' : 'high',
       };
       out.push(candidate);
       previous = candidate;
