@@ -33,11 +33,13 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
       emptyPages.push(p);
       continue;
     }
+    const pageBlocks: Block[] = [];
     let paragraph: string[] = [];
     let previous: Line | undefined;
     const flush = () => {
-      const text = paragraph.join(' ').replace(/\s+/g, ' ').trim();
-      if (text) blocks.push({ text });
+      // A line broken after a hyphen ("non-" / "refoulement") is one word again.
+      const text = paragraph.reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '').replace(/\s+/g, ' ').trim();
+      if (text) pageBlocks.push({ text });
       paragraph = [];
     };
     for (const line of linesOf(items)) {
@@ -47,6 +49,16 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
       previous = line;
     }
     flush();
+    // Running page numbers go; a paragraph cut by the page break (no closing punctuation) is joined up.
+    const body = pageBlocks.filter((b) => !/^(?:page )?\d{1,4}(?: of \d{1,4})?$/i.test(b.text));
+    const last = blocks.at(-1);
+    const first = body[0];
+    // (Headings are short: one at the foot of a page stays a heading.)
+    if (last && first && last.text.length > 90 && !/[.!?:;"”’)]$/.test(last.text) && !/^(?:recommendation|conclusion)\s+\d/i.test(first.text)) {
+      last.text = /\p{L}-$/u.test(last.text) ? last.text + first.text : `${last.text} ${first.text}`;
+      body.shift();
+    }
+    blocks.push(...body);
   }
   await pdf.destroy();
   return { blocks, emptyPages };
