@@ -2,6 +2,7 @@
 // not-accepted, from its own words, and says which words decided it and how sure it is.
 import type { Position } from '../domain.ts';
 import { sentencesOf } from './sentences.ts';
+import { SUBJECT } from './undertakings.ts';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -37,7 +38,7 @@ const NEGATIVE = [
 ];
 /** A concrete undertaking: "we will introduce", "DIT will report", "we agree to producing". */
 const STRONG = [
-  /\b(?:we|the government|government|ministers|the department|[A-Z]{2,6}) (?:will|shall) (?!continue|keep|consider|not\b|remain|also continue|look|be\b|set out more|provide (?:further|more) (?:detail|information)|update)\w+/,
+  new RegExp(String.raw`\b(?!It\b|it\b)${SUBJECT},? (?:therefore |now |however, )?(?:will|shall),? (?:however, |now )?(?!(?:also )?(?:continue|keep|consider|remain|look)\b|not\b|be\b|set out more|provide (?:further|more) (?:detail|information)|update)\p{Ll}+`, 'u'),
   /\b(?:we|the government) (?:therefore |also |now )?(?:agree|agrees|commit|commits) to\b/i,
   /\b(?:and|we) commit to \w+ing\b/i,
 ];
@@ -82,8 +83,9 @@ export function classifyAnswer(answer: string[], own: number, others: number[] =
   }
   if (accept.length) return result('accepted', 'high', `The answer says ${quote(accept[0]!)}.`, accept);
   if (reject.length) return result('not-accepted', 'high', `The answer says ${quote(reject[0]!)}.`, reject);
+  // A refusal outweighs an unrelated undertaking in the same answer; the editor is told of both.
   if (negative.length && strong.length) {
-    return result('accepted-in-part', 'low', `It undertakes ${quote(strong[0]!)}, but says ${quote(negative[0]!)}.`, [strong[0]!, negative[0]!]);
+    return result('not-accepted', 'low', `The answer says ${quote(negative[0]!)}, though it also undertakes ${quote(strong[0]!)}.`, [negative[0]!, strong[0]!]);
   }
   if (negative.length) return result('not-accepted', 'medium', `The answer says ${quote(negative[0]!)}.`, negative);
   if (strong.length && hedge.length) {

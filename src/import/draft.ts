@@ -72,7 +72,9 @@ export function draftRegister(input: Block[], options: DraftOptions): Draft {
   const commitments: DraftCommitment[] = [];
   for (const rec of split.recommendations) {
     if (rec.answer.length === 0) continue;
-    const group = rec.sharedWith.length > 1 ? rec.sharedWith : [rec.number];
+    // The recommendations this answer serves: its own and every one that points to it.
+    const sharers = recommendations.filter((r) => r.responseSameAs === rec.number).map((r) => r.number);
+    const group = [rec.number, ...sharers].sort((a, b) => a - b);
     for (const c of findUndertakings(rec.answer, group)) {
       const doubts: string[] = [];
       const department = c.department ?? departmentsNamed(rec.answer.join(' '))[0] ?? lead;
@@ -132,7 +134,7 @@ function draftRecommendation(rec: SplitRecommendation, all: SplitRecommendation[
 
 function documentsOf(facts: DocumentFacts, options: DraftOptions, madeOn: string | undefined, warnings: string[]): SourceDocument[] {
   const docs: SourceDocument[] = [];
-  const [reportPaper, responsePaper] = facts.paperNumbers;
+  const { reportPaper, responsePaper } = facts;
   if (facts.reportTitle && facts.reportPublished) {
     docs.push({
       id: 'report',

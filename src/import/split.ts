@@ -142,7 +142,7 @@ function sectionOf(marker: Marker, body: Block[], theme: string | undefined, lay
   let answer = body.slice(answerStart).map((b) => b.text);
   const see = answer.length === 1 ? SEE_OTHER.exec(answer[0]!) : null;
   if (see) {
-    sharedWith = numbersIn(see[1]!);
+    sharedWith = [...new Set([...numbersIn(see[1]!), marker.number])].sort((a, b) => a - b);
     answer = [];
   }
   return { number: marker.number, theme, title, text, answer, sharedWith, doubts };

@@ -16,15 +16,18 @@ export interface Candidate {
   confidence: Confidence;
 }
 
-const SUBJECT = String.raw`(?:we|the government|government|ministers|the department|the minister|[A-Z]{2,6}|it)`;
+/** Who undertakes: the Government, a department or a public body, named as responses name them. */
+const BODY = String.raw`(?:[Tt]he )?(?:[A-Z][\p{L}’']+ ){0,4}(?:Department|Agency|Office|Minister|Ministry|Secretary of State|Board|Service|Commission|Authority|Ofcom|Treasury|Defra|DfE|DfT|MoJ|MoD)(?: (?:for|of) [A-Z][\p{L}]+(?:,? (?:and )?[A-Z][\p{L}]+){0,4})?`;
+export const SUBJECT = String.raw`(?:[Ww]e|[Tt]he [Gg]overnment|[Gg]overnment|[Mm]inisters|[Ii]t|[A-Z]{2,6}|${BODY})`;
+const THING = String.raw`(?:[Bb]ill|[Rr]eview|[Ss]trategy|[Gg]uidance|[Pp]rogramme|[Pp]lan|[Cc]onsultation)`;
 /** The undertaking's verb, and what follows it. */
 const TRIGGERS: RegExp[] = [
-  new RegExp(String.raw`\b${SUBJECT} (?:also |therefore |now )?(?:will|shall) (?!not\b|be\b|have\b|need\b|only\b)((?:\w+ly )?\w+.*)$`, 'i'),
-  /\b(?:we|the government) (?:therefore |also |now )?(?:agrees?|commits?|intends?|plans?|undertakes?) to (?!the\b)(.*)$/i,
+  new RegExp(String.raw`\b${SUBJECT},? (?:also |therefore |now |however, )?(?:will|shall),? (?:however, |also |now )?(?!not\b|be\b|have\b|need\b|only\b)((?:\p{Ll}+ly )?\p{Ll}+\b.*)$`, 'u'),
+  /\b(?:[Ww]e|[Tt]he [Gg]overnment) (?:therefore |also |now )?(?:agrees?|commits?|intends?|plans?|undertakes?) to (?!the\b)(.*)$/u,
   /\b(?:accept this recommendation and |and )commit to (\w+ing.*)$/i,
   /\b(?:is|are) working (?:with [^,.]{2,60} )?to ((?:introduce|publish|develop|deliver|bring forward)\b.*)$/i,
-  /\bwill be ((?:announced|published|introduced|set out|enforced|laid|brought forward|launched)\b.*)$/i,
-  /\b(?:[Bb]ill|[Rr]eview|[Ss]trategy|[Gg]uidance|[Pp]rogramme) will ((?:further )?(?:strengthen|allow|introduce|require|give|enable)\b.*)$/,
+  /\bwill be ((?:announced|published|introduced|set out|enforced|laid|brought forward|launched|made available|available)\b.*)$/i,
+  new RegExp(String.raw`\b${THING} will (?:also )?((?:further )?(?:strengthen|allow|introduce|require|give|enable|set out|cover|include|publish)\b.*)$`, 'u'),
 ];
 /** Undertakings to do nothing in particular. */
 const EMPTY_PROMISE = new RegExp(

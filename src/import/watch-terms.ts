@@ -10,6 +10,7 @@ const STOP = new Set(
 );
 const GENERIC_NAMES = new Set(['The', 'We', 'Government', 'Committee', 'In', 'This', 'However', 'It', 'As', 'Our', 'While', 'Whilst', 'UK', 'British', 'Parliament']);
 
+const DEPARTMENT_WORDS = /^(?:Innovation and Technology|Food and Rural Affairs|Media and Sport|Energy and Industrial Strategy|Commonwealth and Development Office|Work and Pensions|Health and Social Care)$/;
 const words = (text: string) => text.match(/[\p{L}][\p{L}\p{N}'’-]*/gu) ?? [];
 
 /** Names printed with capitals ("Modern Slavery Act", "ILO"), and the promise's leading content-word pairs. */
@@ -21,12 +22,22 @@ export function proposeWatchTerms(quote: string, promise: string): string[] {
   };
   for (const m of quote.matchAll(/\b(?:[A-Z][\p{Ll}]+|[A-Z]{2,})(?:\s+(?:of |and |for |on )?(?:[A-Z][\p{Ll}]+|[A-Z]{2,}))+/gu)) {
     const name = m[0].split(/\s+/).filter((w, i) => i > 0 || !GENERIC_NAMES.has(w)).join(' ');
-    if (name.includes(' ')) add(name);
+    // Departments are who acts, not what an item would be about.
+    if (name.includes(' ') && !/\b(?:Department|Ministry|Office|Government|Minister|Secretary)\b/.test(name) && !DEPARTMENT_WORDS.test(name)) add(name);
   }
   for (const m of quote.matchAll(/\b[A-Z]{3,6}\b/g)) if (!GENERIC_NAMES.has(m[0])) add(m[0]);
-  const content = words(promise).filter((w) => !STOP.has(w.toLowerCase()) && w.length > 2);
-  for (let i = 0; i + 1 < content.length && terms.length < 6; i += 2) add(`${content[i]} ${content[i + 1]}`.toLowerCase());
-  if (terms.length === 0 && content[0]) add(content[0].toLowerCase());
+  // Runs of content words between stop words and punctuation are the promise's noun phrases; the last
+  // words of a run carry its head ("revised partnership funding policy" → "partnership funding policy").
+  const runs: string[][] = [[]];
+  for (const token of promise.split(/(\s+|[,.;:()“”"])/)) {
+    const w = token.trim();
+    if (!w) continue;
+    if (/^[\p{L}][\p{L}\p{N}'’-]*$/u.test(w) && !STOP.has(w.toLowerCase()) && w.length > 2 && !/^\p{N}/u.test(w)) runs.at(-1)!.push(w.toLowerCase());
+    else if (runs.at(-1)!.length) runs.push([]);
+  }
+  const first = runs[0]?.[0];
+  for (const run of runs.slice().sort((a, b) => b.length - a.length)) if (run.length >= 2 && terms.length < 6) add(run.slice(-3).join(' '));
+  if (terms.length === 0 && first) add(first);
   return terms.slice(0, 6);
 }
 
@@ -37,7 +48,7 @@ export function documentSubject(text: string): string | undefined {
     if (!/^\p{Lu}\p{Ll}{3,}$/u.test(w) || STOP.has(w.toLowerCase()) || GENERIC_NAMES.has(w)) continue;
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
-  const common = new Set(['Recommendation', 'Department', 'Office', 'Secretary', 'State', 'Minister', 'House', 'Commons', 'Lords', 'Report', 'Committee', 'Government', 'National', 'International', 'Foreign', 'Commonwealth', 'Development', 'Home', 'Further', 'January', 'February', 'March', 'April', 'June', 'July', 'August', 'September', 'October', 'November', 'December', 'Session', 'Special', 'Chair']);
+  const common = new Set(['Recommendation', 'Department', 'Office', 'Secretary', 'State', 'Minister', 'House', 'Commons', 'Lords', 'Report', 'Committee', 'Government', 'National', 'International', 'Foreign', 'Commonwealth', 'Development', 'Home', 'Further', 'January', 'February', 'March', 'April', 'June', 'July', 'August', 'September', 'October', 'November', 'December', 'Session', 'Special', 'Chair', 'Paragraph', 'Paragraphs']);
   const top = [...counts].filter(([w, n]) => n >= 8 && !common.has(w)).sort((a, b) => b[1] - a[1]).slice(0, 3);
   return top.length ? top.map(([w]) => w.toLowerCase()).join('|') : undefined;
 }
