@@ -1,11 +1,24 @@
 // Scores a drafted register against a curated one: the figures the bench reports and the tests hold
 // to. "Thrown away" is defined strictly: a candidate whose sentences appear in no curated undertaking's
 // quote is one an editor would delete, because the curated register is that editor's judgement.
-import type { CommitmentSeed, RecommendationSeed } from '../domain.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { CommitmentSeed, RecommendationSeed } from '../domain.ts';
 
 export interface Curated {
   recommendations: RecommendationSeed[];
   commitments: CommitmentSeed[];
+}
+
+/** A register folder's recommendations and commitments, validated. */
+export function readCurated(dir: string): Curated {
+  const read = (name: string) => parse(readFileSync(join(dir, name), 'utf8')) as unknown;
+  return {
+    recommendations: z.object({ recommendations: z.array(RecommendationSeed) }).parse(read('recommendations.yaml')).recommendations,
+    commitments: z.object({ commitments: z.array(CommitmentSeed) }).parse(read('commitments.yaml')).commitments,
+  };
 }
 
 export interface Drafted {
