@@ -58,12 +58,15 @@ function explicitAccept(s: string, own: number): boolean {
  * numbers of the rest: sentences naming only one of them speak for that one, not for this.
  */
 export function classifyAnswer(answer: string[], own: number, others: number[] = []): Classification {
+  // A label is a short first paragraph ("Accepted in principle.") or the first sentence on its own ("Noted. …").
   const first = answer[0]?.trim() ?? '';
+  const head = sentencesOf(first)[0] ?? first;
   for (const [re, position] of LABELS) {
-    const m = re.exec(first);
-    if (m && first.length < 40 + m[0].length && !/\bthat\b/i.test(first.slice(0, 40))) {
-      return { position, rationale: `The answer is headed ${quote(sentencesOf(first)[0] ?? first)}.`, confidence: 'high', deciding: [first] };
-    }
+    const label = [first, head].find((t) => {
+      const m = re.exec(t);
+      return m && t.length < 40 + m[0].length && !/\bthat\b/i.test(t.slice(0, 40));
+    });
+    if (label) return { position, rationale: `The answer is headed ${quote(sentencesOf(label)[0] ?? label)}.`, confidence: 'high', deciding: [label] };
   }
   const mentions = (s: string, n: number) => new RegExp(`\\brecommendations?\\b[^.]{0,40}\\b${n}\\b`, 'i').test(s);
   const sentences = answer.flatMap(sentencesOf).filter((s) => mentions(s, own) || !others.some((n) => mentions(s, n)));

@@ -55,9 +55,9 @@ const DEADLINES: RegExp[] = [
 ];
 
 function deadlineIn(sentence: string): Candidate['deadline'] {
-  for (const re of DEADLINES) {
-    const m = re.exec(sentence);
-    if (!m) continue;
+  // The first deadline the sentence states ("consult later this year, and legislate as soon as…").
+  const found = DEADLINES.map((re) => re.exec(sentence)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index);
+  for (const m of found.slice(0, 1)) {
     const text = m[0];
     const dated = new RegExp(String.raw`^by (?:the end of )?(?:(\d{1,2}) )?(${MONTH} )?(\d{4})$`).exec(text);
     if (!dated) return { text };
