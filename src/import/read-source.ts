@@ -21,17 +21,18 @@ export const isWebAddress = (source: string) => /^https?:\/\//i.test(source);
 export function formatOf(bytes: Uint8Array, hint: string): DocumentFormat {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
   if (head.startsWith('%PDF-')) return 'pdf';
-  if (/^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|<head|<body)/i.test(head) || /html/i.test(hint)) return 'html';
+  if (/^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|<head|<body)/i.test(head) || /htm/i.test(hint)) return 'html';
   if (/pdf/i.test(hint)) return 'pdf';
   return 'text';
 }
 
-async function bytesOf(source: string, fetcher: () => Fetcher): Promise<Result<{ bytes: Uint8Array; hint: string }, string>> {
+async function bytesOf(source: string, fetcher: () => Fetcher): Promise<Result<{ bytes: Uint8Array; hint: string; text?: string }, string>> {
   if (isWebAddress(source)) {
     const outcome = await fetcher().fetch(source);
     if (outcome.kind === 'failed') return err(`could not fetch ${source}: ${outcome.message}`);
     if (outcome.kind !== 'fetched') return err(`could not fetch ${source}: the server sent no body`);
-    return ok({ bytes: outcome.bytes, hint: outcome.contentType ?? new URL(outcome.finalUrl).pathname });
+    // The fetcher has decoded the text by its declared or sniffed charset: use that text for HTML and plain text.
+    return ok({ bytes: outcome.bytes, hint: outcome.contentType ?? new URL(outcome.finalUrl).pathname, text: outcome.body });
   }
   try {
     return ok({ bytes: await readFile(source), hint: extname(source) });
@@ -56,7 +57,7 @@ export async function readDocument(source: string, fetcher: () => Fetcher): Prom
       return err(`${source} is not a readable PDF: ${(error as Error).message}`);
     }
   } else {
-    const text = new TextDecoder('utf-8').decode(got.value.bytes);
+    const text = got.value.text ?? new TextDecoder('utf-8').decode(got.value.bytes);
     blocks = format === 'html' ? blocksFromHtml(text) : blocksFromText(text);
   }
   if (blocks.length === 0) return err(`${source} has no text the importer can read`);
