@@ -26,7 +26,7 @@ export interface SplitResult {
 }
 
 const HEADING_MARKER = /^(?:recommendation|conclusion)\s+(\d{1,3})(?![\d.])\s*(?:[:.)–—-]\s*)?(.*)$/i;
-const NUMBERED_MARKER = /^(\d{1,3})\s*[.)]\s*(\S.*)$/;
+const NUMBERED_MARKER = /^(\d{1,3})\s*[.)](?!\d)\s*(\S.*)$/;
 /** A label between the Committee's words and the answer ("Government response", "Combined response to Recommendations 2, 3 and 4"). */
 const RESPONSE_LABEL = /^(?:the\s+)?(?:combined\s+|joint\s+)?(?:government(?:['’]s)?\s+|hmg\s+)?(?:combined\s+)?response(?:\s+to\s+recommendations?\s+([\d\s,and&–-]+))?\.?$/i;
 const SEE_OTHER = /^see (?:the )?(?:combined |joint )?(?:government )?response to recommendations? ([\d\s,and&–-]+?)(?: (?:below|above))?\.?$/i;

@@ -2,7 +2,7 @@
 // commitments.yaml) and REVIEW.md, and sums the draft up for --json.
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { Document, isScalar, isSeq, visit } from 'yaml';
 import { POSITIONS, type Position } from '../domain.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Draft, DraftCommitment, DraftRecommendation } from './draft.ts';
@@ -36,7 +36,17 @@ export function summarise(draft: Draft): ImportSummary {
 const header = (what: string, id: string) =>
   `# ${what} of register ${id}, drafted by \`commitment-watch import\`. Review it (see REVIEW.md), then\n# remove \`confidence\` and \`draft\` and run \`commitment-watch seed\`.\n`;
 
-const yaml = (value: unknown) => stringify(value, { lineWidth: 100, minContentWidth: 40 });
+/** YAML as the hand-written seeds are: lists of numbers or short terms on one line ([1, 2, 3]). */
+function yaml(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Seq(_, node) {
+      const items = isSeq(node) ? node.items : [];
+      if (items.every((i) => isScalar(i)) && items.map((i) => String((i as { value: unknown }).value)).join(', ').length < 70) (node as { flow: boolean }).flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 100, minContentWidth: 40, flowCollectionPadding: false });
+}
 
 function recommendationOut({ doubts: _doubts, ...rec }: DraftRecommendation) {
   return rec;
