@@ -67,6 +67,7 @@ export type RegisterManifest = z.infer<typeof RegisterManifest>;
 
 /** How sure the importer is of a drafted entry. */
 export const Confidence = z.enum(['high', 'medium', 'low']);
+export type Confidence = z.infer<typeof Confidence>;
 
 /** Recommendation: one numbered recommendation of the Committee and the Government's answer to it. */
 export const RecommendationSeed = z

@@ -1,10 +1,10 @@
 // Classifies the Government's answer to one recommendation as accepted | accepted-in-part | noted |
 // not-accepted, from its own words, and says which words decided it and how sure it is.
-import type { Position } from '../domain.ts';
+import type { Confidence, Position } from '../domain.ts';
 import { sentencesOf } from './sentences.ts';
 import { SUBJECT } from './undertakings.ts';
 
-export type Confidence = 'high' | 'medium' | 'low';
+export type { Confidence };
 
 export interface Classification {
   position: Position;

@@ -3,7 +3,7 @@
 // the deadline as stated, and watch terms an editor can start from.
 import { departmentsNamed, type DepartmentName } from './departments.ts';
 import { sentencesOf } from './sentences.ts';
-import type { Confidence } from './classify.ts';
+import type { Confidence } from '../domain.ts';
 
 export interface Candidate {
   quote: string;
