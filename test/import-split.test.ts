@@ -19,6 +19,8 @@ const RESPONSE = [
   'The Government should lower the default limit on rural single carriageways to 50 mph.',
   'Government response',
   'The Government does not accept this recommendation. Local highway authorities already have the power to set lower limits where they are needed.',
+  'Recommendation 2A: Tractors', // not a marker: numbers run in order
+  'Noted',
   'Enforcement',
   'Recommendation 3: Roads policing',
   'The Home Office should publish the number of dedicated roads policing officers in each force every year.',
@@ -57,6 +59,8 @@ describe('splitting a response', () => {
   it('classifies from the answer’s own words', () => {
     expect(draft.recommendations.map((r) => r.position)).toEqual(['accepted-in-part', 'not-accepted', 'accepted-in-part', 'accepted']);
     expect(draft.recommendations[1]?.rationale).toBe('The answer says "The Government does not accept this recommendation.".');
+    // A one-word answer last before a heading is still the answer's end, not a heading.
+    expect(draft.recommendations[1]?.response).toMatch(/\nNoted$/);
   });
 
   it('finds undertakings with their department and deadline as stated, and not descriptions', () => {

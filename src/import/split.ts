@@ -34,6 +34,9 @@ const SEE_OTHER = /^see (?:the )?(?:combined |joint )?(?:government )?response t
 const COMMITTEE_VOICE = /^(that\b|we (?:recommend|urge|call|conclude|ask)|the committee (?:recommends|urges|calls|asks|believes|concludes)\b|(?:the )?(?:government|department|uk|fcdo|home office|treasury)\b[^.]{0,60}\bshould\b)/i;
 const GOVERNMENT_VOICE = /^(the government|we |hmg|the department (?:agrees|accepts|notes|welcomes|is)|agreed|accepted|not accepted|noted|partially|rejected)/i;
 /** Headings that end the last answer: what follows the responses at the end of a document. */
+/** A one-word answer ("Accepted", "Noted"): short and unpunctuated like a heading, but never one. */
+const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|disagreed?)(?: in (?:part|principle))?\.?$/i;
+const trailingHeading = (b: Block) => looksLikeHeading(b) && !RESPONSE_LABEL.test(b.text) && !POSITION_WORDS.test(b.text);
 const END_MATTER = /^(annex|annexe|appendix|glossary|list of (?:acronyms|abbreviations)|abbreviations|formal minutes|endnotes|footnotes)\b/i;
 
 export const numbersIn = (list: string): number[] =>
@@ -94,12 +97,12 @@ export function splitRecommendations(blocks: Block[]): SplitResult {
     theme = themeBefore(marker.index, k === 0 ? -1 : markers[k - 1]!.index) ?? theme;
     let end = next ? next.index : blocks.length;
     if (next) {
-      while (end - 1 > marker.index && looksLikeHeading(blocks[end - 1]!) && !RESPONSE_LABEL.test(blocks[end - 1]!.text)) end--;
+      while (end - 1 > marker.index && trailingHeading(blocks[end - 1]!)) end--;
     } else {
       const stop = blocks.findIndex((b, i) => i > marker.index && looksLikeHeading(b) && END_MATTER.test(b.text));
       if (stop > 0) end = stop;
       // A signature ("Department for Education", "March 2023") after the last answer is not part of it.
-      while (end - 1 > marker.index + 1 && looksLikeHeading(blocks[end - 1]!)) end--;
+      while (end - 1 > marker.index + 1 && trailingHeading(blocks[end - 1]!)) end--;
     }
     out.push(sectionOf(marker, blocks.slice(marker.index + 1, end), theme, layout));
   }
