@@ -2,7 +2,9 @@
 import { benchFeeds, printFeeds } from './feeds.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
+import { benchImport, printImport } from './import.ts';
 
 printQueries(await benchQueries());
 printMatching(await benchMatching());
 printFeeds(await benchFeeds());
+printImport(await benchImport());

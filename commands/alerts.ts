@@ -16,6 +16,7 @@ import { escapeText, truncate } from '../src/discord/embed-limits.ts';
 import { answer, canManageServer, NOT_MANAGER, notFoundText, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
 import { FREQUENCIES, Frequency, type Subscription } from '../src/subscriptions/subscription.ts';
 import { respondWithCommitments } from './commitment.ts';
+import { registerOption, respondWithRegisters } from './register.ts';
 
 const channelOption: APIApplicationCommandChannelOption = {
   type: ApplicationCommandOptionType.Channel,
@@ -42,6 +43,7 @@ export const definition = {
         { type: ApplicationCommandOptionType.String, name: 'department', description: 'Only this department (part of its name)', max_length: 100 },
         { type: ApplicationCommandOptionType.String, name: 'theme', description: 'Only this theme (part of its name)', max_length: 100 },
         { type: ApplicationCommandOptionType.String, name: 'status', description: 'Only commitments with this status', choices: STATUSES.map((s) => ({ name: s, value: s })) },
+        { ...registerOption, description: 'Only commitments of this register (see /register list)' },
       ],
     },
     {
@@ -70,6 +72,7 @@ const Subscribe = z.object({
   department: z.string().trim().min(1).max(100).optional(),
   theme: z.string().trim().min(1).max(100).optional(),
   status: Status.optional(),
+  register: z.string().trim().min(1).max(100).optional(),
 });
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -88,6 +91,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         department: o.getString('department') ?? undefined,
         theme: o.getString('theme') ?? undefined,
         status: o.getString('status') ?? undefined,
+        register: o.getString('register') ?? undefined,
       });
       if (!input.ok) return replyPrivately(interaction, input.error);
       const v = input.value;
@@ -97,6 +101,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return answer(
         interaction,
         async () => {
+          const register = await ctx.app.queries.resolveRegister(v.register, false, 'the `register` option');
+          if (!register.ok) return privately(`${register.error}.`);
           if (v.commitment && !(await ctx.app.store.getCommitment(v.commitment))) {
             return privately(notFoundText({ message: `no commitment with id ${v.commitment}`, suggestions: await ctx.app.queries.closestIds(v.commitment) }));
           }
@@ -106,7 +112,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
               channelId: channel.id,
               frequency: v.frequency,
               timeZone: ctx.app.config.timeZone,
-              filters: { commitments: v.commitment ? [v.commitment] : [], departments: v.department ? [v.department] : [], themes: v.theme ? [v.theme] : [], statuses: v.status ? [v.status] : [] },
+              filters: {
+                commitments: v.commitment ? [v.commitment] : [],
+                departments: v.department ? [v.department] : [],
+                themes: v.theme ? [v.theme] : [],
+                statuses: v.status ? [v.status] : [],
+                ...(register.value ? { registers: [register.value] } : {}),
+              },
               createdBy: actor,
             },
             now(),
@@ -172,12 +184,15 @@ function describe(s: Subscription): string {
     f.departments.length && `departments ${f.departments.map(escapeText).join(', ')}`,
     f.themes.length && `themes ${f.themes.map(escapeText).join(', ')}`,
     f.statuses.length && `statuses ${f.statuses.join(', ')}`,
+    f.registers?.length && `register ${f.registers.map((r) => `\`${r}\``).join(', ')}`,
   ].filter(Boolean);
   return `${s.frequency}, ${parts.length ? parts.join('; ') : 'everything'}`;
 }
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
-  if (interaction.options.getFocused(true).name === 'subscription') return respondWithSubscriptions(interaction, ctx);
+  const focused = interaction.options.getFocused(true).name;
+  if (focused === 'subscription') return respondWithSubscriptions(interaction, ctx);
+  if (focused === 'register') return respondWithRegisters(interaction, ctx);
   await respondWithCommitments(interaction, ctx);
 }
 

@@ -20,6 +20,7 @@ import { ID_SEP } from '../src/discord/command.ts';
 import { truncate } from '../src/discord/embed-limits.ts';
 import { commitmentEmbed, evidenceEmbed, historyEmbed, historyLine, listEmbed, searchEmbed, STATUS_COLOUR } from '../src/discord/render.ts';
 import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
+import { registerOption, respondWithRegisters } from './register.ts';
 
 const statusChoices = STATUSES.map((s) => ({ name: s, value: s }));
 const commitmentOption = {
@@ -46,6 +47,7 @@ export const definition = {
         { type: ApplicationCommandOptionType.String, name: 'department', description: 'Part of a department name', max_length: 30 },
         { type: ApplicationCommandOptionType.String, name: 'theme', description: 'Part of a theme name', max_length: 30 },
         { type: ApplicationCommandOptionType.Boolean, name: 'overdue', description: 'Only overdue commitments' },
+        { ...registerOption, description: 'Only this register (see /register list)' },
       ],
     },
     {
@@ -82,6 +84,7 @@ const ListFilters = z.object({
   department: z.string().trim().max(30).optional(),
   theme: z.string().trim().max(30).optional(),
   overdue: z.boolean().optional(),
+  register: z.string().trim().min(1).max(100).optional(),
 });
 type ListFilters = z.infer<typeof ListFilters>;
 
@@ -103,10 +106,16 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         department: o.getString('department') ?? undefined,
         theme: o.getString('theme') ?? undefined,
         overdue: o.getBoolean('overdue') ?? undefined,
+        register: o.getString('register') ?? undefined,
       });
       if (!filters.ok) return replyPrivately(interaction, filters.error);
       const expires = ctx.app.clock.now().getTime() + LIST_TTL_MS;
-      return answer(interaction, () => listPage(filters.value, 1, interaction.user.id, expires, ctx));
+      const chosen = filters.value;
+      return answer(interaction, async () => {
+        const register = await ctx.app.queries.resolveRegister(chosen.register, false, 'the `register` option');
+        if (!register.ok) return privately(`${register.error}.`);
+        return listPage({ ...chosen, register: register.value }, 1, interaction.user.id, expires, ctx);
+      });
     }
     case 'set-status':
       return setStatus(interaction, ctx);
@@ -136,14 +145,16 @@ async function search(raw: string, ctx: CommandContext): Promise<Answer> {
 
 // --- list paging: the custom id carries everything (owner, expiry, page, filters) -----------------
 
-function encodeList(owner: string, expires: number, page: number, f: ListFilters): string {
+// A register is carried as its place among the registers (an id could overflow the 100-character custom id).
+function encodeList(owner: string, expires: number, page: number, f: ListFilters, registerIndex: number): string {
   const clean = (s: string | undefined) => (s ?? '').replaceAll(ID_SEP, ' ').slice(0, 30);
   const status = f.status ? String(STATUSES.indexOf(f.status)) : '';
-  return [LIST_PREFIX, owner, Math.floor(expires / 1000).toString(36), page, status, f.overdue ? '1' : '', clean(f.department), clean(f.theme)].join(ID_SEP);
+  const register = registerIndex >= 0 ? registerIndex.toString(36) : '';
+  return [LIST_PREFIX, owner, Math.floor(expires / 1000).toString(36), page, status, f.overdue ? '1' : '', clean(f.department), clean(f.theme), register].join(ID_SEP);
 }
 
-function decodeList(customId: string): { owner: string; expires: number; page: number; filters: ListFilters } | undefined {
-  const [prefix, owner, exp, page, status, overdue, department, theme] = customId.split(ID_SEP);
+function decodeList(customId: string): { owner: string; expires: number; page: number; filters: ListFilters; registerIndex: number } | undefined {
+  const [prefix, owner, exp, page, status, overdue, department, theme, register] = customId.split(ID_SEP);
   if (prefix !== LIST_PREFIX || !owner || !exp || !page) return undefined;
   const st = status ? STATUSES[Number(status)] : undefined;
   return {
@@ -151,12 +162,15 @@ function decodeList(customId: string): { owner: string; expires: number; page: n
     expires: parseInt(exp, 36) * 1000,
     page: Math.max(1, Number(page) || 1),
     filters: { status: st, overdue: overdue === '1' || undefined, department: department || undefined, theme: theme || undefined },
+    registerIndex: register ? parseInt(register, 36) : -1,
   };
 }
 
 async function listPage(filters: ListFilters, page: number, owner: string, expires: number, ctx: CommandContext): Promise<Answer> {
   const result = await ctx.app.queries.list({ ...filters, status: filters.status ? [filters.status] : undefined, page, pageSize: ctx.listPageSize ?? PAGE_SIZE });
+  const registerIndex = filters.register ? (await ctx.app.store.registers()).findIndex((r) => r.id === filters.register) : -1;
   const described = [
+    filters.register && `register ${filters.register}`,
     filters.status && `status ${filters.status}`,
     filters.department && `department “${filters.department}”`,
     filters.theme && `theme “${filters.theme}”`,
@@ -170,8 +184,8 @@ async function listPage(filters: ListFilters, page: number, owner: string, expir
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Previous', custom_id: encodeList(owner, expires, result.page - 1, filters), disabled: result.page <= 1 },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next', custom_id: encodeList(owner, expires, result.page + 1, filters), disabled: result.page >= result.pages },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Previous', custom_id: encodeList(owner, expires, result.page - 1, filters, registerIndex), disabled: result.page <= 1 },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next', custom_id: encodeList(owner, expires, result.page + 1, filters, registerIndex), disabled: result.page >= result.pages },
         ],
       },
     ],
@@ -189,7 +203,8 @@ async function pageButton(interaction: ButtonInteraction, ctx: CommandContext): 
   if (interaction.user.id !== state.owner) {
     return replyPrivately(interaction, 'Only the person who asked can page this list: run /commitment list to get your own.');
   }
-  const next = await listPage(state.filters, state.page, state.owner, state.expires, ctx);
+  const register = state.registerIndex >= 0 ? (await ctx.app.store.registers())[state.registerIndex]?.id : undefined;
+  const next = await listPage({ ...state.filters, register }, state.page, state.owner, state.expires, ctx);
   await interaction.update({ embeds: next.embeds, components: next.components ?? [], allowedMentions: NO_MENTIONS });
 }
 
@@ -237,6 +252,7 @@ async function setStatus(interaction: ChatInputCommandInteraction, ctx: CommandC
 // --- autocomplete ----------------------------------------------------------------------------------
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  if (interaction.options.getFocused(true).name === 'register') return respondWithRegisters(interaction, ctx);
   await respondWithCommitments(interaction, ctx);
 }
 

@@ -10,12 +10,13 @@ export const definition = {
 
 export const HELP_TEXT = [
   '**/commitment show** `commitment` — one commitment: the Government’s words, status, deadline, evidence, last change.',
-  '**/commitment list** `[status] [department] [theme] [overdue]` — commitments, paged with Previous/Next.',
+  '**/commitment list** `[status] [department] [theme] [overdue] [register]` — commitments, paged with Previous/Next.',
   '**/commitment search** `text` — commitments and recommendations matching some words.',
   '**/commitment history** `commitment` — every recorded change of status, with reasons and sources.',
   '**/commitment evidence** `commitment` — everything found about it, newest first, with where it came from.',
   '**/commitment set-status** `commitment status reason [source]` — editors record a change.',
-  '**/recommendation show** `number` — the Committee’s words, the Government’s answer, the commitments it produced.',
+  '**/recommendation show** `number [register]` — the Committee’s words, the Government’s answer, the commitments it produced (name the register when several are loaded).',
+  '**/register list** — the registers tracked (one committee report and its Government response each), with their counts.',
   '**/alerts subscribe | unsubscribe | list | editor-role** — Manage Server: where the bot posts, and who edits.',
   '**/digest schedule** `channel [weekday] [hour] [timezone] [quiet]` — Manage Server: when the weekly digest comes; **/digest preview** `[channel]` — what it would say now.',
   '**/feeds status** — health of every feed; **/feeds why** `url` — what the bot decided about an item; **/feeds enable** `feed` — editors put a disabled feed back.',

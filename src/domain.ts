@@ -59,9 +59,15 @@ export const RegisterManifest = z.strictObject({
   title: text,
   committee: text,
   documents: z.array(SourceDocument).min(1),
+  /** Drafted by `commitment-watch import` and not yet reviewed: an editor removes it after review. */
+  draft: z.boolean().optional(),
   themes: z.array(z.strictObject({ name: text, recommendations: z.array(z.number().int().positive()) })).optional(),
 });
 export type RegisterManifest = z.infer<typeof RegisterManifest>;
+
+/** How sure the importer is of a drafted entry. */
+export const Confidence = z.enum(['high', 'medium', 'low']);
+export type Confidence = z.infer<typeof Confidence>;
 
 /** Recommendation: one numbered recommendation of the Committee and the Government's answer to it. */
 export const RecommendationSeed = z
@@ -77,6 +83,8 @@ export const RecommendationSeed = z
     /** One sentence, citing the response's own words, that justifies the position. */
     rationale: text,
     departments: z.array(text).min(1),
+    /** How sure `import` was of the split and the position; an editor removes it after review. */
+    confidence: Confidence.optional(),
   })
   .refine((r) => (r.response === undefined) !== (r.responseSameAs === undefined), {
     message: 'give exactly one of response or responseSameAs',
@@ -151,6 +159,8 @@ export const CommitmentSeed = z.strictObject({
   evidence: z.array(EvidenceSeed).default([]),
   watch: WatchTerms,
   rules: z.array(ProposalRule).default([]),
+  /** How sure `import` was that this is an undertaking; an editor removes it after review. */
+  confidence: Confidence.optional(),
 });
 export type CommitmentSeed = z.infer<typeof CommitmentSeed>;
 

@@ -55,6 +55,15 @@ export interface ListPage {
 
 export const MAX_PAGE_SIZE = 100;
 
+/** A register with what it holds: what /register list and the CLI show. */
+export interface RegisterSummary {
+  id: string;
+  title: string;
+  committee: string;
+  recommendations: number;
+  commitments: number;
+}
+
 export class RegisterQueries {
   constructor(
     private readonly store: RegisterStore,
@@ -114,8 +123,36 @@ export class RegisterQueries {
     return ok({ commitment: this.summarise(row), evidence: await this.store.evidence(row.id, limit) });
   }
 
-  stats(): Promise<Scoreboard> {
-    return this.store.scoreboard();
+  stats(register?: string): Promise<Scoreboard> {
+    return this.store.scoreboard(register);
+  }
+
+  async registers(): Promise<RegisterSummary[]> {
+    const out: RegisterSummary[] = [];
+    for (const r of await this.store.registers()) {
+      const [recs, commitments] = await Promise.all([
+        this.store.listRecommendations(r.id),
+        this.store.listCommitments({ register: r.id }, { offset: 0, limit: 1 }),
+      ]);
+      out.push({ ...r, recommendations: recs.length, commitments: commitments.total });
+    }
+    return out;
+  }
+
+  /**
+   * The register a user named, checked against those loaded. Without a name: none (all registers) when
+   * `needOne` is false; else the only register, or an error asking which while several are loaded.
+   * `how` says how to name one, e.g. "--register" or "the register option".
+   */
+  async resolveRegister(name: string | undefined, needOne: boolean, how: string): Promise<Result<string | undefined, string>> {
+    const ids = (await this.store.registers()).map((r) => r.id);
+    const wanted = name?.trim();
+    if (wanted) {
+      if (ids.includes(wanted)) return ok(wanted);
+      return err(`there is no register "${wanted}" (the registers are ${ids.join(', ') || 'none: run seed'})`);
+    }
+    if (!needOne || ids.length <= 1) return ok(needOne ? ids[0] : undefined);
+    return err(`${ids.length} registers are loaded (${ids.join(', ')}): choose one with ${how}`);
   }
 
   recommendations(register?: string): Promise<RecommendationRow[]> {

@@ -70,7 +70,7 @@ async function evidenceEvent(commitmentId: string, link: string, title = 'Penalt
 
 describe('deploy', () => {
   it('registered every command to the guild', () => {
-    expect(fake.commands(fake.guildId).map((c) => c.name).sort()).toEqual(['alerts', 'commitment', 'digest', 'feeds', 'help', 'recommendation']);
+    expect(fake.commands(fake.guildId).map((c) => c.name).sort()).toEqual(['alerts', 'commitment', 'digest', 'feeds', 'help', 'recommendation', 'register']);
     expect(fake.commands(fake.guildId).find((c) => c.name === 'alerts')?.default_member_permissions).toBe('32');
   });
   it('reports unchanged on a second deploy', async () => {

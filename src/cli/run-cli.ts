@@ -25,6 +25,7 @@ import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
+import { registerImportCommand } from './import-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -55,6 +56,8 @@ export interface CliContext {
   app(): Promise<App>;
   config: Config;
   clock: Clock;
+  /** The seed folder the CLI was given (tests), when not the configured one. */
+  seedsDir?: string | undefined;
   fail(message: string): never;
 }
 
@@ -86,6 +89,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     pc: coloursFor(env, io.isTTY === true),
     config: config.value,
     clock,
+    seedsDir: deps.seedsDir,
     app: async () => (app ??= await openApp(config.value, clock, { seedsDir: deps.seedsDir })),
     fail: (message) => {
       throw new UsageFailure(message);
@@ -111,6 +115,13 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   }
 }
 
+/** --register checked against the registers loaded; an unknown one (or none, where one is needed) fails in one line. */
+async function registerOption(ctx: CliContext, name: string | undefined, needOne: boolean): Promise<string | undefined> {
+  const resolved = await (await ctx.app()).queries.resolveRegister(name, needOne, '--register');
+  if (!resolved.ok) ctx.fail(resolved.error);
+  return resolved.value;
+}
+
 function buildProgram(ctx: CliContext): Command {
   const { io, pc } = ctx;
   const print = (json: boolean | undefined, value: unknown, text: () => string) => io.out(json ? JSON.stringify(value, null, 2) : text());
@@ -134,7 +145,8 @@ function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print JSON')
     .action(async (o: { status?: Status[]; position?: Position; department?: string; theme?: string; overdue?: boolean; register?: string; page?: number; pageSize: number; json?: boolean }) => {
       const queries = (await ctx.app()).queries;
-      const filter = { status: o.status, position: o.position, department: o.department, theme: o.theme, overdue: o.overdue, register: o.register };
+      const register = await registerOption(ctx, o.register, false);
+      const filter = { status: o.status, position: o.position, department: o.department, theme: o.theme, overdue: o.overdue, register };
       // Without --page, every match: scripts asking for a list want all of it.
       let page = await queries.list({ ...filter, page: o.page ?? 1, pageSize: o.pageSize });
       const items = [...page.items];
@@ -191,9 +203,10 @@ function buildProgram(ctx: CliContext): Command {
   program
     .command('stats')
     .description('counts per status and per position')
+    .option('--register <id>', 'only this register')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const stats = await (await ctx.app()).queries.stats();
+    .action(async (o: { register?: string; json?: boolean }) => {
+      const stats = await (await ctx.app()).queries.stats(await registerOption(ctx, o.register, false));
       print(o.json, stats, () => renderStats(stats, pc));
     });
 
@@ -203,7 +216,7 @@ function buildProgram(ctx: CliContext): Command {
     .option('--register <id>', 'only this register')
     .option('--json', 'print JSON')
     .action(async (o: { register?: string; json?: boolean }) => {
-      const recs = await (await ctx.app()).queries.recommendations(o.register);
+      const recs = await (await ctx.app()).queries.recommendations(await registerOption(ctx, o.register, false));
       print(o.json, recs.map(recommendationJson), () => renderRecommendations(recs, pc));
     });
 
@@ -215,7 +228,8 @@ function buildProgram(ctx: CliContext): Command {
     .action(async (raw: string, o: { register?: string; json?: boolean }) => {
       const number = Number(raw);
       if (!Number.isInteger(number) || number < 1) ctx.fail(`"${raw}" is not a recommendation number: expected a whole number such as 23`);
-      const result = await (await ctx.app()).queries.recommendation(number, o.register);
+      // Recommendation numbers are per register: with several loaded, the register must be named.
+      const result = await (await ctx.app()).queries.recommendation(number, await registerOption(ctx, o.register, true));
       if (!result.ok) ctx.fail(result.error.message);
       print(o.json, { ...recommendationJson(result.value), commitmentTitles: result.value.commitmentTitles }, () => renderRecommendation(result.value, pc));
     });
@@ -239,6 +253,7 @@ function buildProgram(ctx: CliContext): Command {
   registerFeedsCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerDigestCommand(program, ctx);
+  registerImportCommand(program, ctx);
 
   return program;
 }

@@ -63,6 +63,8 @@ export interface DigestFailingFeed {
 export interface Digest {
   window: { start: string; end: string };
   scoreboard: Record<Status, number>;
+  /** One scoreboard per register, when the digest covers commitments of more than one. */
+  scoreboards?: { register: string; title: string; counts: Record<Status, number> }[];
   statusChanges: DigestStatusChange[];
   evidence: DigestEvidenceGroup[];
   overdue: DigestCommitmentRef[];
@@ -94,6 +96,7 @@ export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'pa
   return {
     type: event.type,
     commitmentId: event.commitmentId,
+    registerId: c?.row.registerId,
     department: c?.row.department,
     originalDepartment: c?.row.originalDepartment,
     themes: c?.themes,
@@ -125,8 +128,17 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
   const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id, payload: {} }, subjects)));
   const title = (id: string) => subjects.get(id)?.row.title ?? id;
 
-  const scoreboard = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const { row } of wanted) scoreboard[row.status]++;
+  const zero = () => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const scoreboard = zero();
+  const byRegister = new Map<string, Record<Status, number>>();
+  for (const { row } of wanted) {
+    scoreboard[row.status]++;
+    const counts = byRegister.get(row.registerId) ?? zero();
+    counts[row.status]++;
+    byRegister.set(row.registerId, counts);
+  }
+  const registerTitles = byRegister.size > 1 ? new Map((await deps.store.registers()).map((r) => [r.id, r.title])) : undefined;
+  const scoreboards = registerTitles && [...byRegister].sort(([a], [b]) => a.localeCompare(b)).map(([register, counts]) => ({ register, title: registerTitles.get(register) ?? register, counts }));
 
   const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
 
@@ -191,6 +203,7 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
   const digest: Digest = {
     window: { start: window.start.toISOString(), end: window.end.toISOString() },
     scoreboard,
+    ...(scoreboards ? { scoreboards } : {}),
     statusChanges,
     evidence,
     overdue: [...overdue.values()],

@@ -42,18 +42,22 @@ export function digestTitle(d: Digest, heading = 'Weekly digest'): string {
   return `${heading} to ${end}${d.late ? ' (late)' : ''}`;
 }
 
-const scoreboardLines = (d: Digest, label: (s: Status) => string): string[] => {
-  const total = STATUSES.reduce((n, s) => n + d.scoreboard[s], 0);
+const scoreboardLines = (counts: Record<Status, number>, label: (s: Status) => string): string[] => {
+  const total = STATUSES.reduce((n, s) => n + counts[s], 0);
   const width = Math.max(...STATUSES.map((s) => label(s).length));
-  return STATUSES.filter((s) => d.scoreboard[s] > 0 || total === 0).map((s) => `${bar(d.scoreboard[s], total)} ${String(d.scoreboard[s]).padStart(3)}  ${label(s).padEnd(width)}`.trimEnd());
+  return STATUSES.filter((s) => counts[s] > 0 || total === 0).map((s) => `${bar(counts[s], total)} ${String(counts[s]).padStart(3)}  ${label(s).padEnd(width)}`.trimEnd());
 };
+
+/** One scoreboard, or one per register when the digest spans several: [heading, counts]. */
+const boards = (d: Digest): [string, Record<Status, number>][] =>
+  d.scoreboards && d.scoreboards.length > 1 ? d.scoreboards.map((b) => [`Scoreboard: ${b.title}`, b.counts]) : [['Scoreboard', d.scoreboard]];
 
 // ── Plain text ────────────────────────────────────────────────────────────────────────────────────────
 
 export function renderDigestText(d: Digest, options: RenderOptions): string {
   const out: string[] = [digestTitle(d, options.heading), windowText(d, options.timeZone), ''];
   if (d.quiet) out.push('Nothing moved this week.', '');
-  out.push('Scoreboard', ...scoreboardLines(d, statusText).map((l) => `  ${l}`), '');
+  for (const [heading, counts] of boards(d)) out.push(heading, ...scoreboardLines(counts, statusText).map((l) => `  ${l}`), '');
   if (d.statusChanges.length) {
     out.push('Status changes');
     for (const c of d.statusChanges) {
@@ -114,10 +118,10 @@ export function sectionEmbeds(title: string, lines: string[], colour: number, ma
 /** The digest as embeds, before packing into messages. */
 export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
   const summary = d.quiet ? '\nNothing moved this week: no status changes, evidence, overdue deadlines or feed problems.' : '';
-  const board = scoreboardLines(d, statusText).map((l) => `\`${l}\``);
-  const embeds: APIEmbed[] = [
-    { title: digestTitle(d, options.heading), description: `${windowText(d, options.timeZone)}${summary}\n\n**Scoreboard**\n${board.join('\n')}`, color: NEUTRAL },
-  ];
+  const board = boards(d)
+    .map(([heading, counts]) => `**${escapeText(heading)}**\n${scoreboardLines(counts, statusText).map((l) => `\`${l}\``).join('\n')}`)
+    .join('\n\n');
+  const embeds: APIEmbed[] = [{ title: digestTitle(d, options.heading), description: truncate(`${windowText(d, options.timeZone)}${summary}\n\n${board}`, 4096), color: NEUTRAL }];
   if (d.quiet) return embeds;
 
   const changeLines = d.statusChanges.map((c) => {

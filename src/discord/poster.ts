@@ -209,7 +209,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       if (rec) themes.push(rec.theme);
     }
     const to = event.type === 'status-change' ? (event.payload.to as EventSubject['status']) : undefined;
-    return { type: event.type, commitmentId: event.commitmentId, department: c?.department, originalDepartment: c?.originalDepartment, themes, status: to ?? c?.status };
+    return { type: event.type, commitmentId: event.commitmentId, registerId: c?.registerId, department: c?.department, originalDepartment: c?.originalDepartment, themes, status: to ?? c?.status };
   }
 
   async function deliver(event: StoredEvent, sub: Subscription, waiting: Set<string>): Promise<boolean> {

@@ -60,7 +60,7 @@ export function commitmentEmbed(c: CommitmentDetail): APIEmbed {
     description: `> ${escapeText(c.quote).replace(/\n+/g, '\n> ')}`,
     color: STATUS_COLOUR[c.status],
     fields,
-    footer: { text: `${c.id} · made ${c.madeOn}` },
+    footer: { text: `${c.id} · register ${c.registerId} · made ${c.madeOn}` },
   };
 }
 

@@ -71,6 +71,8 @@ export type FetchOutcome =
       status: number;
       finalUrl: string;
       body: string;
+      /** The decoded body's bytes, for a caller that reads a binary document (a PDF). */
+      bytes: Uint8Array;
       contentType?: string;
       /** The new etag/last-modified (only those this response sent) and the sha256 of the body. */
       validators: Validators;
@@ -263,6 +265,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
         status,
         finalUrl: url.href,
         body: text,
+        bytes,
         ...(contentType !== undefined && { contentType }),
         validators,
         unchanged: previous?.bodyHash === bodyHash,

@@ -33,6 +33,7 @@ export async function loadSeeds(seedsDir = DEFAULT_SEEDS_DIR): Promise<Result<Re
   }
   const problems: SeedProblem[] = [];
   const registers: RegisterSeed[] = [];
+  const registerFolders: string[] = [];
   for (const folder of folders) {
     const dir = join(registersDir, folder);
     const manifest = await readYaml(join(dir, 'register.yaml'), RegisterManifest, display, problems);
@@ -42,15 +43,18 @@ export async function loadSeeds(seedsDir = DEFAULT_SEEDS_DIR): Promise<Result<Re
     const register = { manifest, recommendations: recs.recommendations, commitments: commits.commitments };
     problems.push(...crossCheck(register, (name) => display(join(dir, name))));
     registers.push(register);
+    registerFolders.push(folder);
   }
+  // Commitment ids are global (history, evidence and Discord messages refer to them): a clash names both files.
   const ids = new Map<string, string>();
-  for (const r of registers) {
+  for (const [k, r] of registers.entries()) {
+    const file = display(join(registersDir, registerFolders[k]!, 'commitments.yaml'));
     for (const [i, c] of r.commitments.entries()) {
       const other = ids.get(c.id);
       if (other) {
-        problems.push({ file: display(join(registersDir, r.manifest.id, 'commitments.yaml')), path: `commitments[${i}].id`, message: `"${c.id}" is already used by register ${other}` });
+        problems.push({ file, path: `commitments[${i}].id`, message: `"${c.id}" is already used in ${other}: commitment ids must be unique across registers` });
       }
-      ids.set(c.id, r.manifest.id);
+      ids.set(c.id, `${file} (commitments[${i}], register ${r.manifest.id})`);
     }
   }
   return problems.length ? err(problems) : ok(registers);

@@ -401,16 +401,15 @@ export class KyselyRegisterStore implements RegisterStore {
     return searchIndex(this.db, text, limit);
   }
 
-  async scoreboard(): Promise<Scoreboard> {
+  async scoreboard(registerId?: string): Promise<Scoreboard> {
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
     const byPosition = Object.fromEntries(POSITIONS.map((p) => [p, 0])) as Record<Position, number>;
-    const statusRows = await this.db.selectFrom('commitments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-    for (const r of statusRows) byStatus[r.status as Status] = Number(r.n);
-    const positionRows = await this.db
-      .selectFrom('recommendations')
-      .select(['position', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('position')
-      .execute();
+    let statusQuery = this.db.selectFrom('commitments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+    if (registerId) statusQuery = statusQuery.where('register_id', '=', registerId);
+    for (const r of await statusQuery.execute()) byStatus[r.status as Status] = Number(r.n);
+    let positionQuery = this.db.selectFrom('recommendations').select(['position', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('position');
+    if (registerId) positionQuery = positionQuery.where('register_id', '=', registerId);
+    const positionRows = await positionQuery.execute();
     for (const r of positionRows) byPosition[r.position as Position] = Number(r.n);
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     return {

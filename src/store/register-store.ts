@@ -132,7 +132,8 @@ export interface RegisterStore {
   documents(registerId: string): Promise<SourceDocument[]>;
   registers(): Promise<{ id: string; title: string; committee: string }[]>;
   search(text: string, limit: number): Promise<SearchHit[]>;
-  scoreboard(): Promise<Scoreboard>;
+  /** Counts over every register, or over one. */
+  scoreboard(registerId?: string): Promise<Scoreboard>;
 }
 
 export interface SeedHistoryEntry {

@@ -14,6 +14,8 @@ export const SubscriptionFilters = z.strictObject({
   departments: z.array(z.string()).default([]),
   themes: z.array(z.string()).default([]),
   statuses: z.array(Status).default([]),
+  /** Register ids; subscriptions made before there were several registers have none (all). */
+  registers: z.array(z.string()).optional(),
 });
 export type SubscriptionFilters = z.infer<typeof SubscriptionFilters>;
 
@@ -43,6 +45,8 @@ export interface Subscription extends z.output<typeof SubscriptionSettings> {
 export interface EventSubject {
   type: EventType;
   commitmentId?: string | undefined;
+  /** The register the commitment belongs to. */
+  registerId?: string | undefined;
   department?: string | undefined;
   originalDepartment?: string | null | undefined;
   themes?: string[] | undefined;
@@ -57,6 +61,8 @@ export function wants(filters: SubscriptionFilters, subject: EventSubject): bool
   if (!subject.commitmentId) return subject.type === 'feed-health' && filters.commitments.length === 0;
   const lower = (s: string) => s.toLowerCase();
   if (filters.commitments.length && !filters.commitments.includes(subject.commitmentId)) return false;
+  const registers = filters.registers ?? [];
+  if (registers.length && (!subject.registerId || !registers.includes(subject.registerId))) return false;
   if (filters.departments.length) {
     const names = [subject.department, subject.originalDepartment].filter((d): d is string => !!d).map(lower);
     if (!filters.departments.some((f) => names.some((n) => n.includes(lower(f))))) return false;

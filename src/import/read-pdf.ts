@@ -1,0 +1,87 @@
+// PDF through pdf.js (by way of unpdf): the text of each page, rebuilt into lines by position and into
+// paragraphs by the space between lines. No PDF is parsed here; pdf.js does that.
+import { getDocumentProxy } from 'unpdf';
+import type { Block } from './blocks.ts';
+
+interface Item {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface Line {
+  text: string;
+  y: number;
+  height: number;
+}
+
+export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[]; emptyPages: number[] }> {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const blocks: Block[] = [];
+  const emptyPages: number[] = [];
+  for (let p = 1; p <= pdf.numPages; p++) {
+    const page = await pdf.getPage(p);
+    const content = await page.getTextContent();
+    const items: Item[] = [];
+    for (const raw of content.items) {
+      if (!('str' in raw) || raw.str === '') continue;
+      items.push({ str: raw.str, x: raw.transform[4] as number, y: raw.transform[5] as number, width: raw.width, height: raw.height || Math.abs(raw.transform[3] as number) });
+    }
+    if (items.every((i) => i.str.trim() === '')) {
+      emptyPages.push(p);
+      continue;
+    }
+    const pageBlocks: Block[] = [];
+    let paragraph: string[] = [];
+    let previous: Line | undefined;
+    const flush = () => {
+      // A line broken after a hyphen ("non-" / "refoulement") is one word again.
+      const text = paragraph.reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '').replace(/\s+/g, ' ').trim();
+      if (text) pageBlocks.push({ text });
+      paragraph = [];
+    };
+    for (const line of linesOf(items)) {
+      // A gap of more than half a line between lines starts a new paragraph.
+      if (previous && previous.y - line.y > Math.max(previous.height, line.height) * 1.6) flush();
+      paragraph.push(line.text);
+      previous = line;
+    }
+    flush();
+    // Running page numbers go; a paragraph cut by the page break (no closing punctuation) is joined up.
+    const body = pageBlocks.filter((b) => !/^(?:page )?\d{1,4}(?: of \d{1,4})?$/i.test(b.text));
+    const last = blocks.at(-1);
+    const first = body[0];
+    // (Headings are short: one at the foot of a page stays a heading.)
+    if (last && first && last.text.length > 90 && !/[.!?:;"”’)]$/.test(last.text) && !/^(?:recommendation|conclusion)\s+\d/i.test(first.text)) {
+      last.text = /\p{L}-$/u.test(last.text) ? last.text + first.text : `${last.text} ${first.text}`;
+      body.shift();
+    }
+    blocks.push(...body);
+  }
+  await pdf.destroy();
+  return { blocks, emptyPages };
+}
+
+function linesOf(items: Item[]): Line[] {
+  const lines: { y: number; height: number; items: Item[] }[] = [];
+  for (const item of items) {
+    const line = lines.find((l) => Math.abs(l.y - item.y) < Math.max(2, item.height * 0.4));
+    if (line) line.items.push(item);
+    else lines.push({ y: item.y, height: item.height, items: [item] });
+  }
+  lines.sort((a, b) => b.y - a.y);
+  return lines.map((l) => {
+    l.items.sort((a, b) => a.x - b.x);
+    let text = '';
+    let end = -Infinity;
+    for (const item of l.items) {
+      const gap = item.x - end;
+      if (text && !/\s$/.test(text) && !/^\s/.test(item.str) && gap > item.height * 0.15) text += ' ';
+      text += item.str;
+      end = item.x + item.width;
+    }
+    return { text: text.trim(), y: l.y, height: l.height };
+  });
+}

@@ -1,0 +1,65 @@
+// Reads a response from a file or a web address into blocks, whatever its format: plain text, HTML or
+// PDF, told apart by the bytes themselves (then by the file's extension or the Content-Type).
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { Fetcher } from '../feeds/fetch.ts';
+import { err, ok, type Result } from '../result.ts';
+import { blocksFromText, type Block } from './blocks.ts';
+import { blocksFromHtml } from './read-html.ts';
+import { blocksFromPdf } from './read-pdf.ts';
+
+export type DocumentFormat = 'text' | 'html' | 'pdf';
+
+export interface ReadDocument {
+  blocks: Block[];
+  format: DocumentFormat;
+  warnings: string[];
+}
+
+export const isWebAddress = (source: string) => /^https?:\/\//i.test(source);
+
+export function formatOf(bytes: Uint8Array, hint: string): DocumentFormat {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (head.startsWith('%PDF-')) return 'pdf';
+  if (/^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html|<head|<body)/i.test(head) || /htm/i.test(hint)) return 'html';
+  if (/pdf/i.test(hint)) return 'pdf';
+  return 'text';
+}
+
+async function bytesOf(source: string, fetcher: () => Fetcher): Promise<Result<{ bytes: Uint8Array; hint: string; text?: string }, string>> {
+  if (isWebAddress(source)) {
+    const outcome = await fetcher().fetch(source);
+    if (outcome.kind === 'failed') return err(`could not fetch ${source}: ${outcome.message}`);
+    if (outcome.kind !== 'fetched') return err(`could not fetch ${source}: the server sent no body`);
+    // The fetcher has decoded the text by its declared or sniffed charset: use that text for HTML and plain text.
+    return ok({ bytes: outcome.bytes, hint: outcome.contentType ?? new URL(outcome.finalUrl).pathname, text: outcome.body });
+  }
+  try {
+    return ok({ bytes: await readFile(source), hint: extname(source) });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return err(code === 'ENOENT' ? `no such file: ${source}` : `could not read ${source}: ${(error as Error).message}`);
+  }
+}
+
+export async function readDocument(source: string, fetcher: () => Fetcher): Promise<Result<ReadDocument, string>> {
+  const got = await bytesOf(source, fetcher);
+  if (!got.ok) return got;
+  const format = formatOf(got.value.bytes, got.value.hint);
+  const warnings: string[] = [];
+  let blocks: Block[];
+  if (format === 'pdf') {
+    try {
+      const pdf = await blocksFromPdf(got.value.bytes);
+      blocks = pdf.blocks;
+      if (pdf.emptyPages.length) warnings.push(`pages ${pdf.emptyPages.join(', ')} of the PDF have no text layer (scanned?): read them by eye`);
+    } catch (error) {
+      return err(`${source} is not a readable PDF: ${(error as Error).message}`);
+    }
+  } else {
+    const text = got.value.text ?? new TextDecoder('utf-8').decode(got.value.bytes);
+    blocks = format === 'html' ? blocksFromHtml(text) : blocksFromText(text);
+  }
+  if (blocks.length === 0) return err(`${source} has no text the importer can read`);
+  return ok({ blocks, format, warnings });
+}

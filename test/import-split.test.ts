@@ -1,0 +1,85 @@
+// The importer's splitter and classifier on the hard cases of Government Responses, in plain text.
+import { describe, expect, it } from 'vitest';
+import { blocksFromText } from '../src/import/blocks.ts';
+import { classifyAnswer } from '../src/import/classify.ts';
+import { draftRegister } from '../src/import/draft.ts';
+import { findUndertakings } from '../src/import/undertakings.ts';
+
+// One paragraph a line, as some copies are; titles on the marker's line; a subjunctive recommendation;
+// the last answer running to the end of the document.
+const RESPONSE = [
+  'Safer Roads: Government Response to the Committee’s First Report',
+  'The Transport Safety Committee published its First Report of Session 2024–25, Safer Roads (HC 101), on 3 February 2025. The Government’s response was received on 2 April 2025.',
+  'Speed',
+  'Recommendation 1: Average speed cameras',
+  'That the Department fund average speed cameras on every rural A road with a casualty rate above the national average.',
+  'Government response',
+  'Partially accepted. The Department for Transport will fund cameras on the 50 roads with the highest casualty rates by March 2026. We do not agree that every such road needs them.',
+  'Recommendation 2: Default limits',
+  'The Government should lower the default limit on rural single carriageways to 50 mph.',
+  'Government response',
+  'The Government does not accept this recommendation. Local highway authorities already have the power to set lower limits where they are needed.',
+  'Recommendation 2A: Tractors', // not a marker: numbers run in order
+  'Noted',
+  'Enforcement',
+  'Recommendation 3: Roads policing',
+  'The Home Office should publish the number of dedicated roads policing officers in each force every year.',
+  'Government response',
+  'See the response to recommendation 1.',
+  'Recommendation 4: A roads safety investigation branch',
+  'The Government should establish a Road Safety Investigation Branch.',
+  'Government response',
+  'We agree with this recommendation.',
+  'The Department for Transport will consult on the branch’s powers later this year, and we will introduce legislation as soon as Parliamentary time allows.',
+  'It will be independent of the Department.',
+  ...Array.from({ length: 16 }, (_, i) => `Note ${i + 1} on the Department’s existing road safety statistics, which are published every year.`),
+].join('\n');
+
+describe('splitting a response', () => {
+  const draft = draftRegister(blocksFromText(RESPONSE), { today: '2025-06-01' });
+
+  it('finds each recommendation with its title left out of its text, its answer, its theme and shared answers', () => {
+    expect(draft.recommendations.map((r) => [r.number, r.theme, r.responseSameAs ?? null])).toEqual([
+      [1, 'Speed', null],
+      [2, 'Speed', null],
+      [3, 'Enforcement', 1],
+      [4, 'Enforcement', null],
+    ]);
+    expect(draft.recommendations[0]?.text).toBe('That the Department fund average speed cameras on every rural A road with a casualty rate above the national average.');
+    expect(draft.recommendations[0]?.response).toMatch(/^Partially accepted\./);
+    // The last answer runs to the end of the document.
+    expect(draft.recommendations[3]?.response).toMatch(/Note 16 on the Department’s existing road safety statistics, which are published every year\.$/);
+    expect(draft.manifest).toMatchObject({ title: 'Safer Roads', committee: 'Transport Safety Committee' });
+    expect(draft.manifest.documents).toMatchObject([
+      { id: 'report', paperNumber: 'HC 101', session: '2024–25', published: '2025-02-03' },
+      { id: 'response', received: '2025-04-02' },
+    ]);
+  });
+
+  it('classifies from the answer’s own words', () => {
+    expect(draft.recommendations.map((r) => r.position)).toEqual(['accepted-in-part', 'not-accepted', 'accepted-in-part', 'accepted']);
+    expect(draft.recommendations[1]?.rationale).toBe('The answer says "The Government does not accept this recommendation.".');
+    // A one-word answer last before a heading is still the answer's end, not a heading.
+    expect(draft.recommendations[1]?.response).toMatch(/\nNoted$/);
+  });
+
+  it('finds undertakings with their department and deadline as stated, and not descriptions', () => {
+    expect(draft.commitments.map((c) => [c.recommendations, c.department, c.deadline?.text, c.deadline?.date])).toEqual([
+      [[1, 3], 'Department for Transport', 'by March 2026', '2026-03-31'],
+      [[4], 'Department for Transport', 'later this year', undefined],
+    ]);
+    expect(draft.commitments[1]?.quote).toContain('we will introduce legislation as soon as Parliamentary time allows');
+  });
+});
+
+describe('classifying an answer', () => {
+  it('a refusal outweighs an unrelated undertaking; a promise to keep under review is only noted', () => {
+    expect(classifyAnswer(['We do not currently have plans to appoint an envoy. We will publish the strategy in the spring.'], 1).position).toBe('not-accepted');
+    expect(classifyAnswer(['We will continue to keep this under review.'], 1).position).toBe('noted');
+    expect(classifyAnswer(['Nothing is said here about it at all.'], 1)).toMatchObject({ position: 'noted', confidence: 'low' });
+  });
+
+  it('reads "will not" and "would" as no undertaking', () => {
+    expect(findUndertakings(['We will not introduce a register. If asked, we would consider it.'], [1])).toEqual([]);
+  });
+});
