@@ -2,33 +2,40 @@
 //
 // What an item says: its title (and billTitle, where the source gives one) form the TITLE; its summary,
 // each category, department and documentType form the BODY. Each field is normalised (text.ts: lower
-// case, diacritics, typographic quotes and dashes folded; HTML was stripped by the monitor) and split into
-// words; a phrase never runs from one field into the next.
+// case, diacritics, typographic quotes and dashes folded, one spelling for Uyghur/Uighur, labour/labor,
+// -isation/-ization, …) and split into words; a phrase never runs from one field into the next.
 //
-// When a term matches: each of its words is the START of a word of the item, and a term of several words
-// matches them consecutively. So "penalt" matches "penalties", "export control" matches "Export Controls"
-// and "export-control", but "port" does not match "export", nor "control export" "export control".
+// When a term matches: each of its words is the START of a word of the item (a word of three characters
+// or fewer must be the WHOLE word), and a term of several words matches them consecutively. So "penalt"
+// matches "penalties", "export control" matches "Export Controls" and "export-control", "un" matches "UN"
+// but not "under", and "control export" does not match "export control".
 //
-// How a commitment is judged (first failing condition wins the reason):
-//   - bills: an item of a parliament-bills feed whose billTitle (else title) is one of the linked bills
-//     (case-insensitive; a trailing "[HL]", session suffix and "Bill" ignored: text.ts billKey) is a strong
-//     match, ACCEPTED whatever the terms say — the editor named the bill.
-//   - feedKinds: non-empty and without the feed's kind → not accepted ("feed kind legislation not watched").
-//   - none: any of them anywhere → not accepted ("excluded by 'hong kong'").
-//   - all: every group (alternatives separated by "|") must match → else not accepted
-//     ("missing required 'xinjiang|uyghur|china'").
-//   - score ≥ threshold (default 2) → accepted, else "below threshold 2.0 (score 1.0)".
-// Score: each matched `any` term counts once, at its best place: 2 in the title, 1 in the body, times
-// 1 + 0.5 per extra word (a three-word phrase in the body = 2). A term found only inside a longer matched
-// term of the same commitment, in as good a place, adds nothing ("deport" beside "deportation"), so
-// overlapping terms do not add up to acceptance from one mention. Each matched `all` group adds half the
-// weight of its best alternative; a linked bill adds 10. So one single-word mention in a summary (1) is
-// not enough, one in a title (2) is, and a requirement ("xinjiang") adds weight without sufficing alone.
+// How a commitment is judged (the first that applies decides; decision.ts names each outcome):
+//   - linked-bill: an item of a parliament-bills feed whose billTitle (else title) is one of the linked
+//     bills (text.ts billKey), or a legislation.gov.uk item titled as the Act that bill became ("Procurement
+//     Act 2023"), of the year the commitment was made or later → ACCEPTED whatever the terms say.
+//   - no-term / only-context: none of its names or `any` terms appear.
+//   - kind-not-watched: feedKinds is non-empty and leaves the feed's kind out.
+//   - excluded: a `none` term appears anywhere.
+//   - named: one of its `names` appears → ACCEPTED. A name is the commitment's own instrument or body,
+//     named so exactly that it needs no subject beside it ("Research Collaboration Advice Team").
+//   - missing-required: an `all` group (the subject, or the instrument) has no alternative in the item.
+//   - below-threshold: score < threshold (default 2).
+//   - single-word: the commitment has no `all` group and its only evidence is one one-word term: one
+//     word, however distinctive it looks ("training", "strategy"), is not an undertaking's evidence alone.
+//   - accepted.
+//   - shared-terms (after all are judged): an accepted commitment whose matched terms are all among those
+//     of another accepted commitment that scores higher and has terms of its own is not accepted: a shared
+//     word does not attach a second commitment to an item that is about the first.
+// Score: each matched `any` term or name counts once, at its best place: 2 in the title, 1 in the body,
+// times 1 + 0.5 per extra word (a three-word phrase in the body = 2). A term found only inside a longer
+// matched term of the same commitment, in as good a place, adds nothing ("deport" beside "deportation").
+// Each matched `all` group adds half the weight of its best alternative; a linked bill adds 10. So one
+// single-word mention in a summary (1) is not enough, and a requirement adds weight without sufficing.
 //
-// Which commitments come back: those where at least one `any` term or linked bill matched, accepted or
+// Which commitments come back: those where a name, an `any` term or a linked bill matched, accepted or
 // not, so `why` can explain near misses; accepted first, then by score, then in the order the commitments
-// were given. A commitment whose `all` or `none` terms alone appear ("UK and China hold trade talks") is
-// not a candidate: explain() answers for one commitment whatever matched.
+// were given. explain() answers for one commitment whatever matched.
 //
 // Speed: terms are deduplicated across commitments and indexed by their first word. An item's words are
 // each looked up once (a 3-letter hash filter first, then a per-word cache of the terms whose first word
@@ -37,17 +44,10 @@
 import type { CommitmentRow } from '../store/register-store.ts';
 import type { FeedItem } from '../feeds/types.ts';
 import type { FeedKind } from '../domain.ts';
-import { billKey, normalise, phraseAt, tokenise } from './text.ts';
+import { actKey, billKey, foldSpelling, normalise, phraseMatches, SHORT_WORD_MAX, tokenise } from './text.ts';
+import type { MatchDecision, MatchResult } from './decision.ts';
 
-export interface MatchResult {
-  commitmentId: string;
-  score: number;
-  /** The watch terms that matched, as written in the seed: `any` terms, matched `all` alternatives, linked bill. */
-  matched: string[];
-  accepted: boolean;
-  /** Why accepted or not, for people: "below threshold 2.0 (score 1.0)", "excluded by 'hong kong'", … */
-  reason: string;
-}
+export type { MatchDecision, MatchResult } from './decision.ts';
 
 export interface MatcherOptions {
   /** Minimum score for acceptance; default DEFAULT_THRESHOLD. */
@@ -72,6 +72,8 @@ interface Term {
   id: number;
   words: string[];
   factor: number;
+  /** The first word must be a whole word of the item (it is SHORT_WORD_MAX characters or fewer). */
+  wholeFirst: boolean;
 }
 
 interface TermRef {
@@ -82,10 +84,13 @@ interface TermRef {
 /** A commitment's watch terms as flat arrays of term ids (judging is the hot loop: no pointer chasing; plain arrays, as thousands of tiny typed arrays cost more to make). */
 interface Compiled {
   id: string;
+  /** `names` first, then `any` terms; the first `nameCount` are names. */
   anyIds: number[];
+  nameCount: number;
   anyFactors: number[];
   anyWritten: string[];
-  /** For each `any` term, the commitment's other `any` terms whose every occurrence is one of it ("deportation" of "deport"). */
+  anyWords: number[];
+  /** For each term, the commitment's other terms whose every occurrence is one of it ("deportation" of "deport"). */
   impliedBy: (number[] | null)[];
   /** `all` alternatives, group after group; group g is allIds[allStart[g]] … allIds[allStart[g + 1] - 1]. */
   allIds: number[];
@@ -99,6 +104,8 @@ interface Compiled {
   noneReasons: string[];
   feedKinds: ReadonlySet<FeedKind>;
   bills: { key: string; written: string }[];
+  /** The year the commitment was made: an Act of an earlier year is not the bill it promised. */
+  madeYear: number;
 }
 
 /** What one item contains: the best place (TITLE/BODY) of every term that occurs, and a linked-bill key. */
@@ -106,6 +113,8 @@ interface Scan {
   place: Uint8Array;
   touched: number[];
   billKey: string | undefined;
+  /** Set when the item is an Act on legislation.gov.uk: its year, to compare with the commitment's. */
+  actYear: number | undefined;
 }
 
 export class Matcher {
@@ -125,7 +134,7 @@ export class Matcher {
   private readonly maybeShortStart = new Uint8Array(KEY3_SIZE);
   private readonly compiled: Compiled[] = [];
   private readonly byId = new Map<string, number>();
-  /** term id → the commitments that list it in `any`. */
+  /** term id → the commitments that list it in `names` or `any`. */
   private readonly anyUsers: number[][] = [];
   private readonly billUsers = new Map<string, number[]>();
   private readonly place: Uint8Array;
@@ -143,15 +152,19 @@ export class Matcher {
     this.thresholdText = this.threshold.toFixed(1);
     if (commitments.length > INDEX_BITS) throw new RangeError(`a Matcher takes at most ${INDEX_BITS} commitments`);
     for (const [index, row] of commitments.entries()) {
-      const any = uniqueTerms(this.refsOf(row.watch.any));
+      const names = uniqueTerms(this.refsOf(row.watch.names ?? []));
+      const nameTerms = new Set(names.map((ref) => ref.term));
+      const any = [...names, ...uniqueTerms(this.refsOf(row.watch.any)).filter((ref) => !nameTerms.has(ref.term))];
       const groups = (row.watch.all ?? []).map((written) => ({ written, alternatives: this.refs(written) })).filter((g) => g.alternatives.length > 0);
       const alternatives = groups.flatMap((g) => g.alternatives);
       const none = this.refsOf(row.watch.none ?? []);
       const c: Compiled = {
         id: row.id,
         anyIds: any.map((ref) => ref.term.id),
+        nameCount: names.length,
         anyFactors: any.map((ref) => ref.term.factor),
         anyWritten: any.map((ref) => ref.written),
+        anyWords: any.map((ref) => ref.term.words.length),
         impliedBy: any.map((ref) => {
           const by = any.flatMap((other, j) => (other.term !== ref.term && implies(other.term, ref.term) ? [j] : []));
           return by.length ? by : null;
@@ -165,6 +178,7 @@ export class Matcher {
         noneReasons: none.map((ref) => `excluded by '${ref.written}'`),
         feedKinds: new Set(row.watch.feedKinds ?? []),
         bills: (row.watch.bills ?? []).map((written) => ({ key: billKey(written), written: written.trim() })).filter((b) => b.key !== ''),
+        madeYear: Number(row.madeOn.slice(0, 4)) || 0,
       };
       this.compiled.push(c);
       this.byId.set(row.id, index);
@@ -183,7 +197,7 @@ export class Matcher {
     this.slot = new Int32Array(this.compiled.length);
   }
 
-  /** Every commitment for which one of its `any` terms or linked bills matched; accepted ones first. */
+  /** Every commitment for which one of its names, `any` terms or linked bills matched; accepted ones first. */
   match(item: FeedItem, feedKind: FeedKind): MatchResult[] {
     const scan = this.scan(item, feedKind);
     try {
@@ -210,11 +224,17 @@ export class Matcher {
       const results: MatchResult[] = new Array(candidates.length);
       if (this.keyScratch.length < candidates.length) this.keyScratch = new Float64Array(candidates.length * 2);
       const keys = this.keyScratch.subarray(0, candidates.length);
+      let acceptedCount = 0;
       for (let i = 0; i < candidates.length; i++) {
         const index = candidates[i]!;
         const result = this.judge(this.compiled[index]!, scan, feedKind, item);
         results[i] = result;
-        keys[i] = sortKey(result, index);
+        if (result.accepted) acceptedCount++;
+      }
+      if (acceptedCount > 1) this.dropSharedOnly(candidates, results, scan);
+      for (let i = 0; i < candidates.length; i++) {
+        const index = candidates[i]!;
+        keys[i] = sortKey(results[i]!, index);
         this.slot[index] = i;
       }
       // Best first: the keys sort natively as numbers and carry the commitment's index in their low bits.
@@ -229,11 +249,13 @@ export class Matcher {
 
   /**
    * How one commitment fares against an item, even when none of its terms matched ("no watch term
-   * matched"); undefined for an unknown id. For `why`.
+   * matched"); undefined for an unknown id. For `why`. Judged among all, as match() judges it.
    */
   explain(item: FeedItem, feedKind: FeedKind, commitmentId: string): MatchResult | undefined {
     const index = this.byId.get(commitmentId);
     if (index === undefined) return undefined;
+    const among = this.match(item, feedKind).find((r) => r.commitmentId === commitmentId);
+    if (among) return among;
     const scan = this.scan(item, feedKind);
     try {
       return this.judge(this.compiled[index]!, scan, feedKind, item);
@@ -263,15 +285,15 @@ export class Matcher {
 
   /** The shared entry for a term's words, indexed by its first word; undefined if it has no words. */
   private term(written: string): Term | undefined {
-    const ws = tokenise(written);
+    const ws = tokenise(written).map(foldSpelling);
     if (ws.length === 0) return undefined;
     const key = ws.join(' ');
     let term = this.termByKey.get(key);
     if (term) return term;
-    term = { id: this.terms.length, words: ws, factor: 1 + WEIGHTS.perExtraWord * (ws.length - 1) };
+    const first = ws[0]!;
+    term = { id: this.terms.length, words: ws, factor: 1 + WEIGHTS.perExtraWord * (ws.length - 1), wholeFirst: first.length <= SHORT_WORD_MAX };
     this.terms.push(term);
     this.termByKey.set(key, term);
-    const first = ws[0]!;
     if (first.length >= 3) this.maybeStart[key3(first)] = 1;
     else this.maybeShortStart[first.length === 1 ? first.charCodeAt(0) & 0xffff : key2(first)] = 1;
     const list = this.byFirstWord.get(first);
@@ -306,14 +328,22 @@ export class Matcher {
       }
       for (const term of this.termsStarting(token)) {
         if (place[term.id]! >= where) continue;
-        if (term.words.length > 1 && !phraseAt(tokens, at, term.words)) continue;
+        if (term.words.length > 1 && !phraseMatches(tokens, at, term.words)) continue;
         if (place[term.id] === 0) touched.push(term.id);
         place[term.id] = where;
       }
     }
-    const billTitle = item.billTitle ?? item.title;
-    const key = feedKind === 'parliament-bills' && billTitle ? billKey(billTitle) : '';
-    return { place, touched, billKey: key !== '' && this.billUsers.has(key) ? key : undefined };
+    let key: string | undefined;
+    let actYear: number | undefined;
+    if (feedKind === 'parliament-bills') {
+      const billTitle = item.billTitle ?? item.title;
+      key = billTitle ? billKey(billTitle) : undefined;
+    } else if (feedKind === 'legislation' && this.billUsers.size > 0) {
+      const act = actKey(item.title);
+      key = act?.key;
+      actYear = act?.year;
+    }
+    return { place, touched, billKey: key !== undefined && key !== '' && this.billUsers.has(key) ? key : undefined, actYear };
   }
 
   private belowThreshold(score: number): string {
@@ -330,7 +360,7 @@ export class Matcher {
     if (!label) return;
     let words = this.labelCache.get(label);
     if (words === undefined) {
-      words = tokenise(label);
+      words = tokenise(label).map(foldSpelling);
       if (this.labelCache.size >= LABEL_CACHE_MAX) this.labelCache.clear();
       this.labelCache.set(label, words);
     }
@@ -338,7 +368,7 @@ export class Matcher {
     tokens.push('');
   }
 
-  /** The terms whose first word starts `token`: one look-up per prefix, remembered per word (words recur). */
+  /** The terms whose first word starts `token` (or is it, when short): one look-up per prefix, remembered per word (words recur). */
   private termsStarting(token: string): readonly Term[] {
     let terms = this.startCache.get(token);
     if (terms !== undefined) return terms;
@@ -346,7 +376,8 @@ export class Matcher {
     const longest = Math.min(token.length, this.longestFirstWord);
     for (let length = 1; length <= longest; length++) {
       const list = this.byFirstWord.get(length === token.length ? token : token.slice(0, length));
-      if (list !== undefined) (found ??= []).push(...list);
+      if (list === undefined) continue;
+      for (const term of list) if (!term.wholeFirst || length === token.length) (found ??= []).push(term);
     }
     terms = found ?? NO_TERMS;
     if (this.startCache.size >= START_CACHE_MAX) this.startCache.clear();
@@ -371,17 +402,23 @@ export class Matcher {
     let score = 0;
     const matched: string[] = [];
     const anyIds = c.anyIds;
+    let named = -1;
+    let counted = 0;
+    let countedWords = 0;
     for (let i = 0; i < anyIds.length; i++) {
       const at = place[anyIds[i]!]!;
       if (at === 0) continue;
       matched.push(c.anyWritten[i]!);
+      if (i < c.nameCount && named < 0) named = i;
       // A term met inside a longer matched term of the same commitment, in as good a place, counts once.
       const by = c.impliedBy[i];
       if (by) {
-        let counted = true;
-        for (let k = 0; k < by.length; k++) if (place[anyIds[by[k]!]!]! >= at) counted = false;
-        if (!counted) continue;
+        let alone = true;
+        for (let k = 0; k < by.length; k++) if (place[anyIds[by[k]!]!]! >= at) alone = false;
+        if (!alone) continue;
       }
+      counted++;
+      countedWords = c.anyWords[i]!;
       score += at * c.anyFactors[i]!;
     }
     const anyMatched = matched.length > 0;
@@ -413,34 +450,75 @@ export class Matcher {
       }
     }
     let bill: { key: string; written: string } | undefined;
-    if (scan.billKey !== undefined) bill = c.bills.find((b) => b.key === scan.billKey);
+    if (scan.billKey !== undefined && (scan.actYear === undefined || scan.actYear >= c.madeYear)) bill = c.bills.find((b) => b.key === scan.billKey);
     if (bill) {
       score += WEIGHTS.bill;
       matched.push(bill.written);
     }
     score = Math.round(score * 100) / 100;
-    let accepted = false;
+    let decision: MatchDecision;
     let reason: string;
     if (bill) {
-      accepted = true;
-      reason = `linked bill '${bill.written}'${item.billStage ? ` at ${item.billStage}` : ''}`;
+      decision = 'linked-bill';
+      if (scan.actYear !== undefined) reason = `the Act of linked bill '${bill.written}'`;
+      else reason = `linked bill '${bill.written}'${item.billStage ? ` at ${item.billStage}` : ''}`;
     } else if (!anyMatched) {
+      decision = matched.length ? 'only-context' : 'no-term';
       reason = matched.length ? `no 'any' term matched (only ${places(c, place)})` : 'no watch term matched';
     } else if (c.feedKinds.size > 0 && !c.feedKinds.has(feedKind)) {
+      decision = 'kind-not-watched';
       reason = `feed kind ${feedKind} not watched (watches ${[...c.feedKinds].join(', ')})`;
     } else if (excludedBy !== undefined) {
+      decision = 'excluded';
       reason = excludedBy;
+    } else if (named >= 0) {
+      decision = 'named';
+      reason = `names '${c.anyWritten[named]}' (in ${place[anyIds[named]!] === TITLE ? 'title' : 'text'})`;
     } else if (missing !== undefined) {
+      decision = 'missing-required';
       reason = missing;
     } else if (score < this.threshold) {
+      decision = 'below-threshold';
       reason = this.belowThreshold(score);
+    } else if (allStart.length === 1 && counted === 1 && countedWords === 1) {
+      decision = 'single-word';
+      reason = `one word alone ('${matched[0]}'): with no required term, it needs a second term or a phrase`;
     } else {
-      accepted = true;
+      decision = 'accepted';
       reason = `score ${score.toFixed(1)} ≥ ${this.thresholdText}: ${places(c, place)}`;
     }
-    return { commitmentId: c.id, score, matched, accepted, reason };
+    return { commitmentId: c.id, score, matched, accepted: decision === 'linked-bill' || decision === 'named' || decision === 'accepted', decision, reason };
   }
 
+  /**
+   * The shared-terms rule: an accepted result (by its terms, not a name or bill) whose matched terms
+   * (`any` and `all`) are all matched by another accepted result that scores higher and has more is not accepted.
+   */
+  private dropSharedOnly(candidates: readonly number[], results: MatchResult[], scan: Scan): void {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.decision !== 'accepted') continue;
+      const mine = this.matchedTermIds(this.compiled[candidates[i]!]!, scan);
+      for (let j = 0; j < results.length; j++) {
+        const other = results[j]!;
+        if (j === i || !other.accepted || other.score <= r.score) continue;
+        const theirs = this.matchedTermIds(this.compiled[candidates[j]!]!, scan);
+        if (theirs.length > mine.length && mine.every((id) => theirs.includes(id))) {
+          const shared = this.compiled[candidates[i]!]!.anyWritten.filter((_, k) => scan.place[this.compiled[candidates[i]!]!.anyIds[k]!]! > 0);
+          results[i] = { ...r, accepted: false, decision: 'shared-terms', reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.map((t) => `'${t}'`).join(', ')})` };
+          break;
+        }
+      }
+    }
+  }
+
+  /** The terms (`any` and `all` alternatives) of a commitment that occur in the scanned item. */
+  private matchedTermIds(c: Compiled, scan: Scan): number[] {
+    const ids: number[] = [];
+    for (let i = c.nameCount; i < c.anyIds.length; i++) if (scan.place[c.anyIds[i]!]! > 0) ids.push(c.anyIds[i]!);
+    for (const id of c.allIds) if (scan.place[id]! > 0 && !ids.includes(id)) ids.push(id);
+    return ids;
+  }
 }
 
 const NONE: readonly number[] = [];
@@ -462,7 +540,7 @@ const LABEL_CACHE_MAX = 10_000;
 
 function addField(tokens: string[], text: string | undefined): void {
   if (!text) return;
-  for (const w of tokenise(text)) tokens.push(w);
+  for (const w of tokenise(text)) tokens.push(foldSpelling(w));
   tokens.push(''); // a boundary: phrases do not run from one field into the next
 }
 
@@ -486,10 +564,10 @@ function uniqueTerms(refs: TermRef[]): TermRef[] {
   return refs.filter((ref) => !seen.has(ref.term) && seen.add(ref.term));
 }
 
-/** True when every occurrence of `longer` contains an occurrence of `shorter` (each word a word start). */
+/** True when every occurrence of `longer` contains an occurrence of `shorter` (each word a word start, short words whole). */
 function implies(longer: Term, shorter: Term): boolean {
   for (let offset = 0; offset + shorter.words.length <= longer.words.length; offset++) {
-    if (shorter.words.every((w, k) => longer.words[offset + k]!.startsWith(w))) return true;
+    if (shorter.words.every((w, k) => (w.length <= SHORT_WORD_MAX ? longer.words[offset + k] === w : longer.words[offset + k]!.startsWith(w)))) return true;
   }
   return false;
 }
