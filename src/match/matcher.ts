@@ -294,7 +294,7 @@ export class Matcher {
     term = { id: this.terms.length, words: ws, factor: 1 + WEIGHTS.perExtraWord * (ws.length - 1), wholeFirst: first.length <= SHORT_WORD_MAX };
     this.terms.push(term);
     this.termByKey.set(key, term);
-    if (first.length >= 3) this.maybeStart[key3(first)] = 1;
+    if (first.length >= 3) for (const spelling of rawSpellings(first)) this.maybeStart[key3(spelling)] = 1;
     else this.maybeShortStart[first.length === 1 ? first.charCodeAt(0) & 0xffff : key2(first)] = 1;
     const list = this.byFirstWord.get(first);
     if (list) list.push(term);
@@ -360,7 +360,7 @@ export class Matcher {
     if (!label) return;
     let words = this.labelCache.get(label);
     if (words === undefined) {
-      words = tokenise(label).map(foldSpelling);
+      words = tokenise(label);
       if (this.labelCache.size >= LABEL_CACHE_MAX) this.labelCache.clear();
       this.labelCache.set(label, words);
     }
@@ -373,11 +373,13 @@ export class Matcher {
     let terms = this.startCache.get(token);
     if (terms !== undefined) return terms;
     let found: Term[] | undefined;
-    const longest = Math.min(token.length, this.longestFirstWord);
+    // Terms are stored in folded spelling; an item's words are folded here, once per distinct word.
+    const word = foldSpelling(token);
+    const longest = Math.min(word.length, this.longestFirstWord);
     for (let length = 1; length <= longest; length++) {
-      const list = this.byFirstWord.get(length === token.length ? token : token.slice(0, length));
+      const list = this.byFirstWord.get(length === word.length ? word : word.slice(0, length));
       if (list === undefined) continue;
-      for (const term of list) if (!term.wholeFirst || length === token.length) (found ??= []).push(term);
+      for (const term of list) if (!term.wholeFirst || length === word.length) (found ??= []).push(term);
     }
     terms = found ?? NO_TERMS;
     if (this.startCache.size >= START_CACHE_MAX) this.startCache.clear();
@@ -495,19 +497,25 @@ export class Matcher {
    * (`any` and `all`) are all matched by another accepted result that scores higher and has more is not accepted.
    */
   private dropSharedOnly(candidates: readonly number[], results: MatchResult[], scan: Scan): void {
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i]!;
+    const accepted: number[] = [];
+    for (let i = 0; i < results.length; i++) if (results[i]!.accepted) accepted.push(i);
+    // Each accepted commitment's matched terms, worked out only when a better-scoring one is there to compare.
+    const terms: (number[] | undefined)[] = new Array(accepted.length);
+    for (let a = 0; a < accepted.length; a++) {
+      const r = results[accepted[a]!]!;
       if (r.decision !== 'accepted') continue;
-      const mine = this.matchedTermIds(this.compiled[candidates[i]!]!, scan);
-      for (let j = 0; j < results.length; j++) {
-        const other = results[j]!;
-        if (j === i || !other.accepted || other.score <= r.score) continue;
-        const theirs = this.matchedTermIds(this.compiled[candidates[j]!]!, scan);
-        if (theirs.length > mine.length && mine.every((id) => theirs.includes(id))) {
-          const shared = this.compiled[candidates[i]!]!.anyWritten.filter((_, k) => scan.place[this.compiled[candidates[i]!]!.anyIds[k]!]! > 0);
-          results[i] = { ...r, accepted: false, decision: 'shared-terms', reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.map((t) => `'${t}'`).join(', ')})` };
-          break;
-        }
+      let mine: number[] | undefined;
+      for (let b = 0; b < accepted.length; b++) {
+        const other = results[accepted[b]!]!;
+        if (b === a || !other.accepted || other.score <= r.score) continue;
+        mine ??= terms[a] ??= this.matchedTermIds(this.compiled[candidates[accepted[a]!]!]!, scan);
+        const theirs = (terms[b] ??= this.matchedTermIds(this.compiled[candidates[accepted[b]!]!]!, scan));
+        if (theirs.length <= mine.length || !containsAll(theirs, mine)) continue;
+        const c = this.compiled[candidates[accepted[a]!]!]!;
+        const shared: string[] = [];
+        for (let k = c.nameCount; k < c.anyIds.length; k++) if (scan.place[c.anyIds[k]!]! > 0) shared.push(`'${c.anyWritten[k]}'`);
+        results[accepted[a]!] = { ...r, accepted: false, decision: 'shared-terms', reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.join(', ')})` };
+        break;
       }
     }
   }
@@ -540,7 +548,7 @@ const LABEL_CACHE_MAX = 10_000;
 
 function addField(tokens: string[], text: string | undefined): void {
   if (!text) return;
-  for (const w of tokenise(text)) tokens.push(foldSpelling(w));
+  for (const w of tokenise(text)) tokens.push(w);
   tokens.push(''); // a boundary: phrases do not run from one field into the next
 }
 
@@ -557,6 +565,22 @@ function places(c: Compiled, place: Uint8Array): string {
     if (best >= 0) parts.push(`'${c.allWritten[best]}' in ${where(c.allIds[best]!)}`);
   }
   return parts.join(', ');
+}
+
+function containsAll(haystack: readonly number[], needles: readonly number[]): boolean {
+  for (const n of needles) if (!haystack.includes(n)) return false;
+  return true;
+}
+
+/**
+ * The spellings an item's word may have before folding whose first three letters differ from the folded
+ * word's (text.ts foldSpelling), so the 3-letter filter lets them through: "uig…" for "uyghur…", "siz…" for "sis…".
+ */
+function rawSpellings(folded: string): string[] {
+  const spellings = [folded];
+  if (folded.startsWith('uyg')) spellings.push(`uig${folded.slice(3)}`);
+  for (let p = 0; p < 2; p++) if (folded[p] === 'i' && folded[p + 1] === 's') spellings.push(`${folded.slice(0, p + 1)}z${folded.slice(p + 2)}`);
+  return spellings;
 }
 
 function uniqueTerms(refs: TermRef[]): TermRef[] {

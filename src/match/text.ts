@@ -98,11 +98,11 @@ export function wordMatches(token: string, word: string): boolean {
   return word.length <= SHORT_WORD_MAX ? token === word : token.startsWith(word);
 }
 
-/** phraseAt with wordMatches: each phrase word matches its consecutive token; a field boundary never does. */
+/** phraseAt with wordMatches on folded spelling: each phrase word (folded) matches its consecutive token; a field boundary never does. */
 export function phraseMatches(tokens: readonly string[], at: number, phrase: readonly string[]): boolean {
   for (let k = 0; k < phrase.length; k++) {
     const token = tokens[at + k];
-    if (token === undefined || token === '' || !wordMatches(token, phrase[k]!)) return false;
+    if (token === undefined || token === '' || !wordMatches(foldSpelling(token), phrase[k]!)) return false;
   }
   return true;
 }
