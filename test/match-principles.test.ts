@@ -102,7 +102,7 @@ describe('matching a careful reader agrees with (issue 9)', () => {
   it('says which negative term blocked an item, and what was seen', () => {
     const stats = item('Strategic export controls: licensing statistics, July to September 2024', { summary: 'Export licences issued for China and Hong Kong.' });
     const r = judge(stats, 'report-export-controls-review-to-parliament');
-    expect(r).toMatchObject({ accepted: false, decision: 'excluded', reason: "excluded by 'statistic'" });
+    expect(r).toMatchObject({ accepted: false, decision: 'excluded', reason: "excluded by 'statistic', a term that rules items out" });
     expect(r.matched).toEqual(expect.arrayContaining(['export control', 'china']));
   });
 });

@@ -90,12 +90,12 @@ describe('Matcher', () => {
   it('rejects an item with an exclusion term and says so', () => {
     const results = matcher.match(item('Export controls on surveillance technology to China and Hong Kong'), 'govuk-atom');
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ commitmentId: 'report-export-controls-review', accepted: false, reason: "excluded by 'hong kong'" });
+    expect(results[0]).toMatchObject({ commitmentId: 'report-export-controls-review', accepted: false, reason: "excluded by 'hong kong', a term that rules items out" });
   });
 
   it('rejects an item missing a required group and says which', () => {
     const [r] = matcher.match(item('Export controls: annual report 2023'), 'govuk-atom');
-    expect(r).toMatchObject({ accepted: false, reason: "missing required 'xinjiang|uyghur|china'", matched: ['export control'] });
+    expect(r).toMatchObject({ accepted: false, reason: "missing required 'xinjiang|uyghur|china': none of these appears, so the item lacks part of what the commitment is about", matched: ['export control'] });
   });
 
   it('matches at word starts only, and short words only whole', () => {

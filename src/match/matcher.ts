@@ -173,9 +173,9 @@ export class Matcher {
         allFactors: alternatives.map((ref) => ref.term.factor),
         allWritten: alternatives.map((ref) => ref.written),
         allStart: [0, ...groups.map((_, g) => groups.slice(0, g + 1).reduce((n, x) => n + x.alternatives.length, 0))],
-        allMissing: groups.map((g) => `missing required '${g.written.trim()}'`),
+        allMissing: groups.map((g) => `missing required '${g.written.trim()}': none of these appears, so the item lacks part of what the commitment is about`),
         noneIds: none.map((ref) => ref.term.id),
-        noneReasons: none.map((ref) => `excluded by '${ref.written}'`),
+        noneReasons: none.map((ref) => `excluded by '${ref.written}', a term that rules items out`),
         feedKinds: new Set(row.watch.feedKinds ?? []),
         bills: (row.watch.bills ?? []).map((written) => ({ key: billKey(written), written: written.trim() })).filter((b) => b.key !== ''),
         madeYear: Number(row.madeOn.slice(0, 4)) || 0,
@@ -349,7 +349,7 @@ export class Matcher {
   private belowThreshold(score: number): string {
     let reason = this.belowReasons.get(score);
     if (reason === undefined) {
-      reason = `below threshold ${this.thresholdText} (score ${score.toFixed(1)})`;
+      reason = `below threshold ${this.thresholdText} (score ${score.toFixed(1)}): its terms appear too weakly (a single mention in the text counts 1, in the title 2)`;
       this.belowReasons.set(score, reason);
     }
     return reason;
