@@ -48,6 +48,8 @@ export interface Term {
   factor: number;
   /** The first word must be a whole word of the item (it is SHORT_WORD_MAX characters or fewer). */
   wholeFirst: boolean;
+  /** The term this is a spelling of ("labor force" of "labour force"); its own id for the term as written. */
+  canon: number;
 }
 
 /** A commitment's watch terms as flat arrays of term ids (judging is the hot loop: no pointer chasing; plain arrays, as thousands of tiny typed arrays cost more to make). */
@@ -191,7 +193,9 @@ export class Judge {
    * The shared-terms rule: an accepted result (by its terms, not a name or bill) whose matched terms
    * (`any` and `all`) are all matched by another accepted result that scores higher and has more is not accepted.
    */
-  dropSharedOnly(compiled: readonly Compiled[], candidates: readonly number[], results: MatchResult[], scan: Scan): void {
+  /** Applies the rule to `results` in place; true when it changed one. */
+  dropSharedOnly(compiled: readonly Compiled[], candidates: readonly number[], results: MatchResult[], scan: Scan): boolean {
+    let changed = false;
     const accepted: number[] = [];
     for (let i = 0; i < results.length; i++) if (results[i]!.accepted) accepted.push(i);
     // Each accepted commitment's matched terms, worked out only when a better-scoring one is there to compare.
@@ -210,9 +214,11 @@ export class Judge {
         const shared: string[] = [];
         for (let k = c.nameCount; k < c.anyIds.length; k++) if (scan.place[c.anyIds[k]!]! > 0) shared.push(`'${c.anyWritten[k]}'`);
         results[accepted[a]!] = { ...r, accepted: false, decision: 'shared-terms', reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.join(', ')})` };
+        changed = true;
         break;
       }
     }
+    return changed;
   }
 
   /** The terms (`any` and `all` alternatives) of a commitment that occur in the scanned item. */

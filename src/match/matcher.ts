@@ -2,8 +2,10 @@
 //
 // What an item says: its title (and billTitle, where the source gives one) form the TITLE; its summary,
 // each category, department and documentType form the BODY. Each field is normalised (text.ts: lower
-// case, diacritics, typographic quotes and dashes folded, one spelling for Uyghur/Uighur, labour/labor,
-// -isation/-ization, …) and split into words; a phrase never runs from one field into the next.
+// case, diacritics, typographic quotes and dashes folded) and split into words; a phrase never runs from
+// one field into the next. Spellings are one: a term is kept in folded spelling (text.ts foldSpelling:
+// Uyghur, labour, -isation, …) and indexed under its other spellings too (Uighur, labor, -ization), so
+// "Uighur forced labor" matches "uyghur|forced labour" without folding every word of every item.
 //
 // When a term matches: each of its words is the START of a word of the item (a word of three characters
 // or fewer must be the WHOLE word), and a term of several words matches them consecutively. So "penalt"
@@ -23,7 +25,7 @@
 import type { CommitmentRow } from '../store/register-store.ts';
 import type { FeedItem } from '../feeds/types.ts';
 import type { FeedKind } from '../domain.ts';
-import { actKey, billKey, foldSpelling, normalise, phraseMatches, SHORT_WORD_MAX, tokenise } from './text.ts';
+import { actKey, billKey, foldSpelling, normalise, phraseMatches, SHORT_WORD_MAX, spellingVariants, tokenise } from './text.ts';
 import type { MatchResult } from './decision.ts';
 import { BODY, DEFAULT_THRESHOLD, Judge, TITLE, WEIGHTS, type Compiled, type Scan, type Term } from './judge.ts';
 
@@ -155,12 +157,11 @@ export class Matcher {
         const result = this.judging.judge(this.compiled[index]!, scan, feedKind, item);
         results[i] = result;
         if (result.accepted) acceptedCount++;
-      }
-      if (acceptedCount > 1) this.judging.dropSharedOnly(this.compiled, candidates, results, scan);
-      for (let i = 0; i < candidates.length; i++) {
-        const index = candidates[i]!;
-        keys[i] = sortKey(results[i]!, index);
+        keys[i] = sortKey(result, index);
         this.slot[index] = i;
+      }
+      if (acceptedCount > 1 && this.judging.dropSharedOnly(this.compiled, candidates, results, scan)) {
+        for (let i = 0; i < candidates.length; i++) keys[i] = sortKey(results[i]!, candidates[i]!);
       }
       // Best first: the keys sort natively as numbers and carry the commitment's index in their low bits.
       keys.sort();
@@ -208,18 +209,28 @@ export class Matcher {
     return refs;
   }
 
-  /** The shared entry for a term's words, indexed by its first word; undefined if it has no words. */
+  /**
+   * The shared entry for a term's words (in folded spelling), indexed by its first word, with its other
+   * spellings indexed beside it so items need no folding; undefined if it has no words.
+   */
   private term(written: string): Term | undefined {
     const ws = tokenise(written).map(foldSpelling);
     if (ws.length === 0) return undefined;
     const key = ws.join(' ');
     let term = this.termByKey.get(key);
     if (term) return term;
-    const first = ws[0]!;
-    term = { id: this.terms.length, words: ws, factor: 1 + WEIGHTS.perExtraWord * (ws.length - 1), wholeFirst: first.length <= SHORT_WORD_MAX };
-    this.terms.push(term);
+    term = this.addTerm(ws, undefined);
     this.termByKey.set(key, term);
-    if (first.length >= 3) for (const spelling of rawSpellings(first)) this.maybeStart[key3(spelling)] = 1;
+    for (const spelling of spellingsOf(ws)) this.addTerm(spelling, term);
+    return term;
+  }
+
+  private addTerm(words: string[], canonical: Term | undefined): Term {
+    const id = this.terms.length;
+    const first = words[0]!;
+    const term: Term = { id, words, factor: 1 + WEIGHTS.perExtraWord * (words.length - 1), wholeFirst: first.length <= SHORT_WORD_MAX, canon: canonical?.id ?? id };
+    this.terms.push(term);
+    if (first.length >= 3) this.maybeStart[key3(first)] = 1;
     else this.maybeShortStart[first.length === 1 ? first.charCodeAt(0) & 0xffff : key2(first)] = 1;
     const list = this.byFirstWord.get(first);
     if (list) list.push(term);
@@ -252,10 +263,11 @@ export class Matcher {
         continue;
       }
       for (const term of this.termsStarting(token)) {
-        if (place[term.id]! >= where) continue;
+        const id = term.canon;
+        if (place[id]! >= where) continue;
         if (term.words.length > 1 && !phraseMatches(tokens, at, term.words)) continue;
-        if (place[term.id] === 0) touched.push(term.id);
-        place[term.id] = where;
+        if (place[id] === 0) touched.push(id);
+        place[id] = where;
       }
     }
     let key: string | undefined;
@@ -289,8 +301,7 @@ export class Matcher {
     let terms = this.startCache.get(token);
     if (terms !== undefined) return terms;
     let found: Term[] | undefined;
-    // Terms are stored in folded spelling; an item's words are folded here, once per distinct word.
-    const word = foldSpelling(token);
+    const word = token;
     const longest = Math.min(word.length, this.longestFirstWord);
     for (let length = 1; length <= longest; length++) {
       const list = this.byFirstWord.get(length === word.length ? word : word.slice(0, length));
@@ -341,15 +352,15 @@ function addField(tokens: string[], text: string | undefined): void {
 }
 
 
-/**
- * The spellings an item's word may have before folding whose first three letters differ from the folded
- * word's (text.ts foldSpelling), so the 3-letter filter lets them through: "uig…" for "uyghur…", "siz…" for "sis…".
- */
-function rawSpellings(folded: string): string[] {
-  const spellings = [folded];
-  if (folded.startsWith('uyg')) spellings.push(`uig${folded.slice(3)}`);
-  for (let p = 0; p < 2; p++) if (folded[p] === 'i' && folded[p + 1] === 's') spellings.push(`${folded.slice(0, p + 1)}z${folded.slice(p + 2)}`);
-  return spellings;
+/** Every other spelling of a term's words (at most 16 combinations): each word as written or as a variant. */
+function spellingsOf(words: readonly string[]): string[][] {
+  if (!words.some((w) => spellingVariants(w).length > 0)) return [];
+  let combos: string[][] = [[]];
+  for (const w of words) {
+    const options = [w, ...spellingVariants(w)];
+    combos = combos.flatMap((c) => options.map((o) => [...c, o])).slice(0, 16);
+  }
+  return combos.filter((c) => c.some((w, k) => w !== words[k]));
 }
 
 function uniqueTerms(refs: TermRef[]): TermRef[] {

@@ -98,17 +98,16 @@ export function wordMatches(token: string, word: string): boolean {
   return word.length <= SHORT_WORD_MAX ? token === word : token.startsWith(word);
 }
 
-/** phraseAt with wordMatches on folded spelling: each phrase word (folded) matches its consecutive token; a field boundary never does. */
+/** phraseAt with wordMatches: each phrase word matches its consecutive token; a field boundary never does. */
 export function phraseMatches(tokens: readonly string[], at: number, phrase: readonly string[]): boolean {
   for (let k = 0; k < phrase.length; k++) {
     const token = tokens[at + k];
-    if (token === undefined || token === '' || !wordMatches(foldSpelling(token), phrase[k]!)) return false;
+    if (token === undefined || token === '' || !wordMatches(token, phrase[k]!)) return false;
   }
   return true;
 }
 
 const IZE = /iz(?=ation|e|ing)/g;
-
 /**
  * One spelling for words the sources spell two ways, applied alike to watch terms and item text:
  * Uighur/Uygur → Uyghur, labor → labour, center → centre, defense → defence, program → programme, and
@@ -136,6 +135,28 @@ export function foldSpelling(word: string): string {
       break;
   }
   return w.includes('iz') ? w.replace(IZE, 'is') : w;
+}
+
+const RAW_STARTS: readonly (readonly [string, readonly string[]])[] = [
+  ['uyghur', ['uighur', 'uigur', 'uygur']],
+  ['labour', ['labor']],
+  ['centre', ['center']],
+  ['defenc', ['defens']],
+  ['programme', ['program']],
+];
+const IS_ENDING = /is(?=ation|e|ing|$)/g;
+
+/**
+ * The other spellings of a folded word that foldSpelling would bring back to it ("labour" → "labor",
+ * "organisation" → "organization", "uyghur" → "uighur", "uigur", "uygur"), so a matcher can index them
+ * instead of folding every word of every item. The word itself is not included.
+ */
+export function spellingVariants(folded: string): string[] {
+  const out = new Set<string>();
+  for (const [start, raws] of RAW_STARTS) if (folded.startsWith(start)) for (const raw of raws) out.add(raw + folded.slice(start.length));
+  if (folded.includes('is')) for (const w of [folded, ...out]) out.add(w.replace(IS_ENDING, 'iz'));
+  out.delete(folded);
+  return [...out];
 }
 
 const ACT_TITLE = /^(?:the\s+)?(.+?)\s+act\s+(\d{4})$/;
