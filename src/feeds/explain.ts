@@ -9,6 +9,11 @@ import { ACCEPTING_DECISIONS, DECISION_LABELS, type MatchDecision } from '../mat
 /** How a rejection reads in `why`, by the trace's decision (MatchDecision, or an older trace's). */
 const MATCH_LABEL: Record<string, string> = { ...DECISION_LABELS, 'not-matched': 'not accepted' };
 
+/** "incomplete: " before a rejected commitment's reason; nothing before an accepted one's. */
+export function rejectionLabel(m: MatchExplanation): string {
+  return m.accepted ? '' : `${MATCH_LABEL[m.decision] ?? 'not accepted'}: `;
+}
+
 export interface MatchExplanation {
   commitment: string;
   accepted: boolean;
@@ -166,8 +171,7 @@ export function explanationText(e: ItemExplanation): string {
       lines.push('    Commitments:');
       for (const m of s.matches) {
         const terms = m.matched.length ? ` [${m.matched.join(', ')}]` : '';
-        const label = m.accepted ? '' : `${MATCH_LABEL[m.decision] ?? 'not accepted'}: `;
-        lines.push(`      ${m.accepted ? '✓' : '✗'} ${m.commitment}  score ${m.score ?? '—'}${terms} — ${label}${m.reason}`);
+        lines.push(`      ${m.accepted ? '✓' : '✗'} ${m.commitment}  score ${m.score ?? '—'}${terms} — ${rejectionLabel(m)}${m.reason}`);
       }
     } else if (s.identity.length) {
       lines.push('    Commitments: none — no watch term of any commitment appears in it');

@@ -109,7 +109,8 @@ export function phraseMatches(tokens: readonly string[], at: number, phrase: rea
 
 const IZE = /iz(?=ation|e|ing)/g;
 /**
- * One spelling for words the sources spell two ways, applied alike to watch terms and item text:
+ * One spelling for words the sources spell two ways (watch terms are kept in it, and indexed under the
+ * other spellings too: spellingVariants):
  * Uighur/Uygur → Uyghur, labor → labour, center → centre, defense → defence, program → programme, and
  * -ize/-ization → -ise/-isation (organization → organisation). It rewrites a word's start or an inner
  * "iz", so a stem folds as the words it starts ("organisation" still starts "organisations").
