@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { WatchTerms } from '../src/domain.ts';
 import type { FeedItem } from '../src/feeds/types.ts';
 import { Matcher } from '../src/match/matcher.ts';
-import { normalise, words } from '../src/match/text.ts';
+import { foldSpelling, normalise, SHORT_WORD_MAX, words } from '../src/match/text.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';
 
 export const GOAL_MS = 250;
@@ -140,11 +140,18 @@ export function syntheticItems(n: number, seed: number, commitments: readonly Co
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** One regular expression per term: each word at a word start, words consecutive, within one field. */
+/** A text's words in the spelling the Matcher compares (text.ts foldSpelling). */
+const folded = (text: string) => normalise(text).replace(/[\p{L}\p{N}]+/gu, foldSpelling);
+
+/**
+ * One regular expression per term: each word at a word start (a word of SHORT_WORD_MAX characters or fewer
+ * as a whole word), words consecutive, within one field.
+ */
 function termRegex(term: string): RegExp | undefined {
-  const ws = words(normalise(term));
+  const ws = words(folded(term));
   if (ws.length === 0) return undefined;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${ws.map(escape).join('[\\p{L}\\p{N}]*[^\\p{L}\\p{N}\\u0000]+')}`, 'u');
+  const word = (w: string) => (w.length <= SHORT_WORD_MAX ? `${escape(w)}(?![\\p{L}\\p{N}])` : `${escape(w)}[\\p{L}\\p{N}]*`);
+  return new RegExp(`(?<![\\p{L}\\p{N}])${ws.map(word).join('[^\\p{L}\\p{N}\\u0000]+')}`, 'u');
 }
 
 /**
@@ -160,7 +167,7 @@ export function naiveCandidates(commitments: readonly CommitmentRow[]): (item: F
   }));
   return (item) => {
     const fields = [item.title, item.billTitle, item.summary, ...item.categories, item.department, item.documentType];
-    const text = fields.filter((f): f is string => !!f).map(normalise).join('\u0000');
+    const text = fields.filter((f): f is string => !!f).map(folded).join('\u0000');
     const hits: string[] = [];
     for (const c of compiled) {
       if (!c.any.some((r) => r.test(text))) continue;

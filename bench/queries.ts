@@ -63,7 +63,7 @@ export async function benchQueries(size = 10_000) {
     statusReason: 'Synthetic.',
     history: [],
     evidence: [],
-    watch: { any: [sentence(2)], all: [], none: [], feedKinds: [], bills: [] },
+    watch: { names: [], any: [sentence(2)], all: [], none: [], feedKinds: [], bills: [] },
     rules: [],
   }));
   const file = join(tmpdir(), `cw-bench-${process.pid}.sqlite`);

@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each compared with its baseline within the same run (never in tests).
 import { benchFeeds, printFeeds } from './feeds.ts';
+import { benchMatchQuality, printMatchQuality } from './match-quality.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
 
 printQueries(await benchQueries());
 printMatching(await benchMatching());
+printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
 printImport(await benchImport());

@@ -16,7 +16,7 @@ import type { CommandContext } from '../src/discord/command.ts';
 import { EMBED_LIMITS, escapeText, fitEmbed, neutraliseMentions, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
 import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
 import { closestFeedIds, enableFeed } from '../src/feeds/enable-feed.ts';
-import { explainItem, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
+import { explainItem, rejectionLabel, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
 import { KyselyFeedStore, type FeedState } from '../src/feeds/feed-store.ts';
 
 export const definition = {
@@ -154,7 +154,7 @@ function sightingFields(s: SightingExplanation): APIEmbedField[] {
 
   const matches = s.matches.map((m) => {
     const terms = m.matched.length ? ` [${m.matched.map(escapeText).join(', ')}]` : '';
-    return `${m.accepted ? '✅' : '❌'} \`${m.commitment}\` score ${m.score ?? '—'}${terms} — ${escapeText(m.reason)}`;
+    return `${m.accepted ? '✅' : '❌'} \`${m.commitment}\` score ${m.score ?? '—'}${terms} — ${escapeText(rejectionLabel(m) + m.reason)}`;
   });
   if (matches.length === 0 && s.identity.length) matches.push('None — no watch term of any commitment appears in it.');
   chunkLines(matches).forEach((value, n) => fields.push({ name: n ? 'Commitments (continued)' : 'Commitments', value }));

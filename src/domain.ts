@@ -113,6 +113,8 @@ export type HistorySeed = z.infer<typeof HistorySeed>;
 
 /** What the monitors look for. Terms match case-insensitively at word starts, so "penalt" finds "penalties". */
 export const WatchTerms = z.strictObject({
+  /** The commitment's own instrument or body, named exactly: one appearing is enough ("Research Collaboration Advice Team"). */
+  names: z.array(text).default([]),
   /** At least one must appear in an item (title, summary or categories). */
   any: z.array(text).min(1),
   /** Every group must appear; a group lists alternatives separated by "|", e.g. "xinjiang|uyghur". */

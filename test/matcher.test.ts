@@ -90,21 +90,38 @@ describe('Matcher', () => {
   it('rejects an item with an exclusion term and says so', () => {
     const results = matcher.match(item('Export controls on surveillance technology to China and Hong Kong'), 'govuk-atom');
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ commitmentId: 'report-export-controls-review', accepted: false, reason: "excluded by 'hong kong'" });
+    expect(results[0]).toMatchObject({ commitmentId: 'report-export-controls-review', accepted: false, reason: "excluded by 'hong kong', a term that rules items out" });
   });
 
   it('rejects an item missing a required group and says which', () => {
     const [r] = matcher.match(item('Export controls: annual report 2023'), 'govuk-atom');
-    expect(r).toMatchObject({ accepted: false, reason: "missing required 'xinjiang|uyghur|china'", matched: ['export control'] });
+    expect(r).toMatchObject({ accepted: false, reason: "missing required 'xinjiang|uyghur|china': none of these appears, so the item lacks part of what the commitment is about", matched: ['export control'] });
   });
 
-  it('matches at word starts only', () => {
-    const m = new Matcher([commitment('p', { any: ['penalt'] }), commitment('port', { any: ['port'] })]);
-    expect(accepted(m.match(item('New penalties announced'), 'govuk-atom'))).toEqual(['p']);
-    expect(accepted(m.match(item('Penalty notices'), 'govuk-atom'))).toEqual(['p']);
-    expect(m.match(item('Exporters and importers'), 'govuk-atom')).toEqual([]);
-    expect(m.match(item('Impenetrable rules'), 'govuk-atom')).toEqual([]);
+  it('matches at word starts only, and short words only whole', () => {
+    const m = new Matcher([
+      commitment('p', { any: ['penalt'], all: ['modern slavery'] }),
+      commitment('port', { any: ['port'], all: ['dover'] }),
+      commitment('un', { any: ['un', 'section 54'], all: ['xinjiang'] }),
+    ]);
+    const ids = (title: string) => m.match(item(title), 'govuk-atom').map((r) => r.commitmentId);
+    expect(accepted(m.match(item('Modern slavery: new penalties announced'), 'govuk-atom'))).toEqual(['p']);
+    expect(accepted(m.match(item('Modern slavery: penalty notices'), 'govuk-atom'))).toEqual(['p']);
+    expect(ids('Exporters and importers')).toEqual([]);
+    expect(ids('Impenetrable rules')).toEqual([]);
     expect(accepted(m.match(item('Port of Dover: ports strategy'), 'govuk-atom'))).toEqual(['port']);
+    // "un" is the UN, not "under" or "unfettered"; "54" is section 54, not 540.
+    expect(accepted(m.match(item('UN statement on Xinjiang'), 'govuk-atom'))).toEqual(['un']);
+    expect(ids('Under review: unfettered access to Xinjiang')).toEqual([]);
+    expect(ids('Section 540 of the Xinjiang rules')).toEqual([]);
+  });
+
+  it('reads Uighur as Uyghur, labor as labour and -ization as -isation, in terms and text alike', () => {
+    const m = new Matcher([commitment('f', { any: ['forced labour', 'organisation'], all: ['uyghur'] })]);
+    expect(accepted(m.match(item('Uighur forced labor: ILO findings'), 'govuk-atom'))).toEqual(['f']);
+    expect(accepted(m.match(item('International Labor Organization report on Uygur workers'), 'govuk-atom'))).toEqual(['f']);
+    const written = new Matcher([commitment('g', { any: ['forced labor'], all: ['uighur'] })]);
+    expect(accepted(written.match(item('Uyghur forced labour'), 'govuk-atom'))).toEqual(['g']);
   });
 
   it('matches multi-word terms as phrases, across punctuation but not across fields', () => {
@@ -123,13 +140,14 @@ describe('Matcher', () => {
     const weak = m.match(item('Departmental annual report', { summary: 'Includes staff training figures.' }), 'govuk-atom');
     expect(weak[0]).toMatchObject({ accepted: false, score: 1 });
     expect(weak[0]!.reason).toMatch(/^below threshold 2\.0 \(score 1\.0/);
-    // In the title it counts double.
-    expect(accepted(m.match(item('Training for officials'), 'govuk-atom'))).toEqual(['t']);
+    // In the title it counts double, but one word alone is still not enough (see the single-word test).
+    expect(m.match(item('Training for officials'), 'govuk-atom')[0]).toMatchObject({ accepted: false, decision: 'single-word' });
     // Two different terms in the summary, or one longer phrase, are enough.
     expect(accepted(m.match(item('Annual report', { summary: 'Trade envoy training resumes.' }), 'govuk-atom'))).toEqual(['t']);
     expect(accepted(m.match(item('Annual report', { summary: 'Statements under the Modern Slavery Act.' }), 'govuk-atom'))).toEqual(['t']);
     // A stricter threshold.
-    expect(accepted(new Matcher([commitment('t', { any: ['training'] })], { threshold: 3 }).match(item('Training'), 'govuk-atom'))).toEqual([]);
+    expect(accepted(new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 3 }).match(item('Training', { summary: 'forced labour' }), 'govuk-atom'))).toEqual([]);
+    expect(accepted(new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 2 }).match(item('Training', { summary: 'forced labour' }), 'govuk-atom'))).toEqual(['t']);
   });
 
   it('counts a term met only inside a longer term of the same commitment once', () => {

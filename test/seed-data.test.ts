@@ -200,7 +200,7 @@ describe('the recommendations', () => {
   it('keep the tally of positions this register has settled on (update it when reclassifying deliberately)', () => {
     const tally: Record<string, number> = {};
     for (const r of data().recommendations) tally[r.position] = (tally[r.position] ?? 0) + 1;
-    expect(tally).toEqual({ accepted: 9, 'accepted-in-part': 5, noted: 9, 'not-accepted': 13 });
+    expect(tally).toEqual({ accepted: 8, 'accepted-in-part': 6, noted: 10, 'not-accepted': 12 });
   });
 
   it('name departments by their names today', () => {
@@ -312,6 +312,64 @@ describe('the commitments', () => {
     const training = commitments.find((c) => c.quote.includes('one-day training course'));
     expect(training?.department).toBe('Department for Business and Trade');
     expect(training?.originalDepartment).toBe('Department for International Trade');
+  });
+
+  it('include the undertaking of recommendation 20 on what modern slavery statements must cover, verbatim', () => {
+    const c = data().commitments.find((x) => x.id === 'modern-slavery-statements-mandatory-reporting-areas');
+    expect(c?.quote).toBe('Under the new measures, businesses and public sector bodies will be required to report on specific areas in their modern slavery statements.');
+    expect(c?.recommendations).toEqual([20]);
+    expect(c?.department).toBe('Home Office');
+    expect(c?.history.at(-1)?.to).toBe('stalled');
+  });
+
+  it('are true today: what the public record shows since the response (issue 9), each with its source', () => {
+    const byId = new Map(data().commitments.map((c) => [c.id, c]));
+    const latest = (id: string) => byId.get(id)?.history.at(-1);
+    // Announced in the 2022 Queen's Speech, never introduced, still "under review" in December 2024.
+    expect(latest('modern-slavery-act-financial-penalties')).toMatchObject({ at: '2024-12-16', to: 'stalled' });
+    expect(byId.get('modern-slavery-act-financial-penalties')?.history.map((h) => h.to)).toEqual(['in-progress', 'stalled']);
+    // The conflict centre became the Office for Conflict, Stabilisation and Mediation.
+    expect(latest('announce-fcdo-conflict-centre-details')).toMatchObject({ at: '2022-05-24', to: 'delivered', evidence: ['https://committees.parliament.uk/oralevidence/10329/html/'] });
+    // No new Modern Slavery Strategy we could source: unclear, not invented.
+    expect(latest('review-modern-slavery-strategy')?.to).toBe('unclear');
+    // Departments as they are today, with the one that made the commitment.
+    expect(byId.get('keep-university-research-support-under-review')).toMatchObject({ department: 'Department for Science, Innovation and Technology', originalDepartment: 'Department for Business, Energy and Industrial Strategy' });
+    expect(byId.get('monitor-harassment-of-uyghurs-in-uk')).toMatchObject({ department: 'Home Office', originalDepartment: 'Foreign, Commonwealth and Development Office' });
+    const positions = new Map(data().recommendations.map((r) => [r.number, r.position]));
+    expect(positions.get(19)).toBe('accepted-in-part');
+    expect(positions.get(29)).toBe('noted');
+  });
+
+  it('treat every "we will continue to…" of the response the same way: an undertaking when it names what will be done and through what', () => {
+    // Each such sentence is in a commitment's quote, or is the same undertaking as one (another answer
+    // saying it again), or names no body, channel, policy or product a public record could show at work.
+    const sameUndertakingAs: Record<string, string> = {
+      'We will continue to fund similar research.': 'fund-xinjiang-research',
+      'We will also continue to use a range of other diplomatic tools': 'intervene-against-deportation-of-uyghurs',
+      'however we will continue to keep all listings under review.': 'coordinate-xinjiang-sanctions-with-allies',
+      'We will continue to keep these measures under review.': 'keep-overseas-business-risk-guidance-updated',
+    };
+    const notUndertakings = [
+      // Pressure "with our international partners", naming no forum, body or product.
+      'We will continue to act with our international partners to increase the pressure on China to change its behaviour.',
+      'We will continue to work closely with our partners on this matter.',
+      // The G7's intention, not the Government's undertaking.
+      'the G7 will continue to stand up for shared values',
+    ];
+    const { commitments } = data();
+    const ids = new Set(commitments.map((c) => c.id));
+    const sentences = source.split(/(?<=[.!?])\s+|\n+/).filter((x) => /\bwill (?:also )?continue to\b/.test(x));
+    expect(sentences.length).toBeGreaterThan(20);
+    const unexplained: string[] = [];
+    for (const sentence of sentences) {
+      const quoted = commitments.some((c) => normalise(c.quote).includes(normalise(sentence)));
+      const same = Object.entries(sameUndertakingAs).find(([fragment]) => normalise(sentence).includes(normalise(fragment)));
+      if (same) expect(ids.has(same[1]), same[1]).toBe(true);
+      const excluded = notUndertakings.some((fragment) => normalise(sentence).includes(normalise(fragment)));
+      if (!quoted && !same && !excluded) unexplained.push(sentence);
+      if (quoted && excluded) unexplained.push(`both quoted and excluded: ${sentence}`);
+    }
+    expect(unexplained).toEqual([]);
   });
 
   it('make only editor-confirmed proposals (no automatic rules)', () => {

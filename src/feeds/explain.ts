@@ -4,11 +4,20 @@
 // not), what was proposed, and which events were posted — or why none was.
 import { err, ok, type Result } from '../result.ts';
 import type { FeedStore, StoredItem, Trace } from './feed-store.ts';
+import { ACCEPTING_DECISIONS, DECISION_LABELS, type MatchDecision } from '../match/decision.ts';
+
+/** How a rejection reads in `why`, by the trace's decision (MatchDecision, or an older trace's). */
+const MATCH_LABEL: Record<string, string> = { ...DECISION_LABELS, 'not-matched': 'not accepted' };
+
+/** "incomplete: " before a rejected commitment's reason; nothing before an accepted one's. */
+export function rejectionLabel(m: MatchExplanation): string {
+  return m.accepted ? '' : `${MATCH_LABEL[m.decision] ?? 'not accepted'}: `;
+}
 
 export interface MatchExplanation {
   commitment: string;
   accepted: boolean;
-  /** matched | below-threshold | excluded | missing-required | kind-not-watched | not-matched */
+  /** The trace's decision: a MatchDecision (src/match/decision.ts), or from older traces matched | not-matched. */
   decision: string;
   score: number | null;
   matched: string[];
@@ -100,7 +109,7 @@ function sighting(item: StoredItem, traces: Trace[]): SightingExplanation {
       .filter((t) => t.commitmentId !== undefined)
       .map((t) => ({
         commitment: t.commitmentId!,
-        accepted: t.decision === 'matched',
+        accepted: t.decision === 'matched' || ACCEPTING_DECISIONS.has(t.decision as MatchDecision),
         decision: t.decision,
         score: t.score ?? null,
         matched: t.matched ?? [],
@@ -138,9 +147,14 @@ function verdict(sightings: SightingExplanation[], events: number[]): string {
   const near = matches.filter((m) => !m.accepted);
   if (near.length > 0) {
     const best = [...near].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 3);
-    return `Not posted: no commitment accepted it — ${best.map((m) => `${m.commitment}: ${m.reason}`).join('; ')}.${cut}`;
+    return `Not posted: no commitment accepted it — ${best.map((m) => `${m.commitment}: ${m.reason}${seenText(m)}`).join('; ')}.${cut}`;
   }
   return `Not posted: no watch term or linked bill of any commitment appears in it.${cut}`;
+}
+
+/** " (seen 'export control', 'china')": the terms of a rejected commitment that did appear. */
+function seenText(m: MatchExplanation): string {
+  return m.matched.length ? ` (seen ${m.matched.map((t) => `'${t}'`).join(', ')})` : '';
 }
 
 const DECISION_LABEL: Record<string, string> = {
@@ -164,7 +178,7 @@ export function explanationText(e: ItemExplanation): string {
       lines.push('    Commitments:');
       for (const m of s.matches) {
         const terms = m.matched.length ? ` [${m.matched.join(', ')}]` : '';
-        lines.push(`      ${m.accepted ? '✓' : '✗'} ${m.commitment}  score ${m.score ?? '—'}${terms} — ${m.reason}`);
+        lines.push(`      ${m.accepted ? '✓' : '✗'} ${m.commitment}  score ${m.score ?? '—'}${terms} — ${rejectionLabel(m)}${m.reason}`);
       }
     } else if (s.identity.length) {
       lines.push('    Commitments: none — no watch term of any commitment appears in it');

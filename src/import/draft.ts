@@ -93,7 +93,7 @@ export function draftRegister(input: Block[], options: DraftOptions): Draft {
         statusReason: c.ongoing ? 'Drafted by import: the response describes this as continuing work.' : 'Drafted by import: promised in the response, with nothing yet recorded.',
         history: [],
         evidence: [],
-        watch: { any: proposeWatchTerms(c.quote, c.promise), all: subject ? [subject] : [], none: [], feedKinds: [], bills: [] },
+        watch: { names: [], any: proposeWatchTerms(c.quote, c.promise), all: subject ? [subject] : [], none: [], feedKinds: [], bills: [] },
         rules: [],
         confidence: c.confidence,
         doubts,

@@ -2,33 +2,21 @@
 //
 // What an item says: its title (and billTitle, where the source gives one) form the TITLE; its summary,
 // each category, department and documentType form the BODY. Each field is normalised (text.ts: lower
-// case, diacritics, typographic quotes and dashes folded; HTML was stripped by the monitor) and split into
-// words; a phrase never runs from one field into the next.
+// case, diacritics, typographic quotes and dashes folded) and split into words; a phrase never runs from
+// one field into the next. Spellings are one: a term is kept in folded spelling (text.ts foldSpelling:
+// Uyghur, labour, -isation, …) and indexed under its other spellings too (Uighur, labor, -ization), so
+// "Uighur forced labor" matches "uyghur|forced labour" without folding every word of every item.
 //
-// When a term matches: each of its words is the START of a word of the item, and a term of several words
-// matches them consecutively. So "penalt" matches "penalties", "export control" matches "Export Controls"
-// and "export-control", but "port" does not match "export", nor "control export" "export control".
+// When a term matches: each of its words is the START of a word of the item (a word of three characters
+// or fewer must be the WHOLE word), and a term of several words matches them consecutively. So "penalt"
+// matches "penalties", "export control" matches "Export Controls" and "export-control", "un" matches "UN"
+// but not "under", and "control export" does not match "export control".
 //
-// How a commitment is judged (first failing condition wins the reason):
-//   - bills: an item of a parliament-bills feed whose billTitle (else title) is one of the linked bills
-//     (case-insensitive; a trailing "[HL]", session suffix and "Bill" ignored: text.ts billKey) is a strong
-//     match, ACCEPTED whatever the terms say — the editor named the bill.
-//   - feedKinds: non-empty and without the feed's kind → not accepted ("feed kind legislation not watched").
-//   - none: any of them anywhere → not accepted ("excluded by 'hong kong'").
-//   - all: every group (alternatives separated by "|") must match → else not accepted
-//     ("missing required 'xinjiang|uyghur|china'").
-//   - score ≥ threshold (default 2) → accepted, else "below threshold 2.0 (score 1.0)".
-// Score: each matched `any` term counts once, at its best place: 2 in the title, 1 in the body, times
-// 1 + 0.5 per extra word (a three-word phrase in the body = 2). A term found only inside a longer matched
-// term of the same commitment, in as good a place, adds nothing ("deport" beside "deportation"), so
-// overlapping terms do not add up to acceptance from one mention. Each matched `all` group adds half the
-// weight of its best alternative; a linked bill adds 10. So one single-word mention in a summary (1) is
-// not enough, one in a title (2) is, and a requirement ("xinjiang") adds weight without sufficing alone.
+// How a commitment is judged and scored: judge.ts.
 //
-// Which commitments come back: those where at least one `any` term or linked bill matched, accepted or
+// Which commitments come back: those where a name, an `any` term or a linked bill matched, accepted or
 // not, so `why` can explain near misses; accepted first, then by score, then in the order the commitments
-// were given. A commitment whose `all` or `none` terms alone appear ("UK and China hold trade talks") is
-// not a candidate: explain() answers for one commitment whatever matched.
+// were given. explain() answers for one commitment whatever matched.
 //
 // Speed: terms are deduplicated across commitments and indexed by their first word. An item's words are
 // each looked up once (a 3-letter hash filter first, then a per-word cache of the terms whose first word
@@ -37,80 +25,28 @@
 import type { CommitmentRow } from '../store/register-store.ts';
 import type { FeedItem } from '../feeds/types.ts';
 import type { FeedKind } from '../domain.ts';
-import { billKey, normalise, phraseAt, tokenise } from './text.ts';
+import { actKey, billKey, foldSpelling, normalise, phraseMatches, SHORT_WORD_MAX, spellingVariants, tokenise } from './text.ts';
+import type { MatchResult } from './decision.ts';
+import { BODY, DEFAULT_THRESHOLD, Judge, TITLE, WEIGHTS, type Compiled, type Scan, type Term } from './judge.ts';
 
-export interface MatchResult {
-  commitmentId: string;
-  score: number;
-  /** The watch terms that matched, as written in the seed: `any` terms, matched `all` alternatives, linked bill. */
-  matched: string[];
-  accepted: boolean;
-  /** Why accepted or not, for people: "below threshold 2.0 (score 1.0)", "excluded by 'hong kong'", … */
-  reason: string;
-}
+export type { MatchDecision, MatchResult } from './decision.ts';
+export { DEFAULT_THRESHOLD, WEIGHTS } from './judge.ts';
 
 export interface MatcherOptions {
   /** Minimum score for acceptance; default DEFAULT_THRESHOLD. */
   threshold?: number;
 }
 
-export const DEFAULT_THRESHOLD = 2;
-export const WEIGHTS = {
-  title: 2,
-  body: 1,
-  /** Added to the factor 1 for each word of a term beyond the first. */
-  perExtraWord: 0.5,
-  /** Share of its weight an `all` alternative adds. */
-  requirement: 0.5,
-  bill: 10,
-} as const;
 
-const TITLE = 2;
-const BODY = 1;
-
-interface Term {
-  id: number;
-  words: string[];
-  factor: number;
-}
 
 interface TermRef {
   term: Term;
   written: string;
 }
 
-/** A commitment's watch terms as flat arrays of term ids (judging is the hot loop: no pointer chasing; plain arrays, as thousands of tiny typed arrays cost more to make). */
-interface Compiled {
-  id: string;
-  anyIds: number[];
-  anyFactors: number[];
-  anyWritten: string[];
-  /** For each `any` term, the commitment's other `any` terms whose every occurrence is one of it ("deportation" of "deport"). */
-  impliedBy: (number[] | null)[];
-  /** `all` alternatives, group after group; group g is allIds[allStart[g]] … allIds[allStart[g + 1] - 1]. */
-  allIds: number[];
-  allFactors: number[];
-  allWritten: string[];
-  allStart: number[];
-  /** "missing required '…'" per group. */
-  allMissing: string[];
-  noneIds: number[];
-  /** "excluded by '…'" per `none` term. */
-  noneReasons: string[];
-  feedKinds: ReadonlySet<FeedKind>;
-  bills: { key: string; written: string }[];
-}
-
-/** What one item contains: the best place (TITLE/BODY) of every term that occurs, and a linked-bill key. */
-interface Scan {
-  place: Uint8Array;
-  touched: number[];
-  billKey: string | undefined;
-}
 
 export class Matcher {
   readonly threshold: number;
-  private readonly thresholdText: string;
   private readonly terms: Term[] = [];
   private readonly termByKey = new Map<string, Term>();
   /** Terms by their first word; an item's word finds the terms whose first word starts it. */
@@ -125,7 +61,7 @@ export class Matcher {
   private readonly maybeShortStart = new Uint8Array(KEY3_SIZE);
   private readonly compiled: Compiled[] = [];
   private readonly byId = new Map<string, number>();
-  /** term id → the commitments that list it in `any`. */
+  /** term id → the commitments that list it in `names` or `any`. */
   private readonly anyUsers: number[][] = [];
   private readonly billUsers = new Map<string, number[]>();
   private readonly place: Uint8Array;
@@ -135,23 +71,27 @@ export class Matcher {
   private keyScratch = new Float64Array(64);
   private stamp = 0;
   private readonly startCache = new Map<string, readonly Term[]>();
-  private readonly belowReasons = new Map<number, string>();
+  private readonly judging: Judge;
   private readonly labelCache = new Map<string, string[]>();
 
   constructor(commitments: readonly CommitmentRow[], options: MatcherOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    this.thresholdText = this.threshold.toFixed(1);
+    this.judging = new Judge(this.threshold);
     if (commitments.length > INDEX_BITS) throw new RangeError(`a Matcher takes at most ${INDEX_BITS} commitments`);
     for (const [index, row] of commitments.entries()) {
-      const any = uniqueTerms(this.refsOf(row.watch.any));
+      const names = uniqueTerms(this.refsOf(row.watch.names ?? []));
+      const nameTerms = new Set(names.map((ref) => ref.term));
+      const any = [...names, ...uniqueTerms(this.refsOf(row.watch.any)).filter((ref) => !nameTerms.has(ref.term))];
       const groups = (row.watch.all ?? []).map((written) => ({ written, alternatives: this.refs(written) })).filter((g) => g.alternatives.length > 0);
       const alternatives = groups.flatMap((g) => g.alternatives);
       const none = this.refsOf(row.watch.none ?? []);
       const c: Compiled = {
         id: row.id,
         anyIds: any.map((ref) => ref.term.id),
+        nameCount: names.length,
         anyFactors: any.map((ref) => ref.term.factor),
         anyWritten: any.map((ref) => ref.written),
+        anyWords: any.map((ref) => ref.term.words.length),
         impliedBy: any.map((ref) => {
           const by = any.flatMap((other, j) => (other.term !== ref.term && implies(other.term, ref.term) ? [j] : []));
           return by.length ? by : null;
@@ -160,11 +100,12 @@ export class Matcher {
         allFactors: alternatives.map((ref) => ref.term.factor),
         allWritten: alternatives.map((ref) => ref.written),
         allStart: [0, ...groups.map((_, g) => groups.slice(0, g + 1).reduce((n, x) => n + x.alternatives.length, 0))],
-        allMissing: groups.map((g) => `missing required '${g.written.trim()}'`),
+        allMissing: groups.map((g) => `missing required '${g.written.trim()}': none of these appears, so the item lacks part of what the commitment is about`),
         noneIds: none.map((ref) => ref.term.id),
-        noneReasons: none.map((ref) => `excluded by '${ref.written}'`),
+        noneReasons: none.map((ref) => `excluded by '${ref.written}', a term that rules items out`),
         feedKinds: new Set(row.watch.feedKinds ?? []),
         bills: (row.watch.bills ?? []).map((written) => ({ key: billKey(written), written: written.trim() })).filter((b) => b.key !== ''),
+        madeYear: Number(row.madeOn.slice(0, 4)) || 0,
       };
       this.compiled.push(c);
       this.byId.set(row.id, index);
@@ -183,7 +124,7 @@ export class Matcher {
     this.slot = new Int32Array(this.compiled.length);
   }
 
-  /** Every commitment for which one of its `any` terms or linked bills matched; accepted ones first. */
+  /** Every commitment for which one of its names, `any` terms or linked bills matched; accepted ones first. */
   match(item: FeedItem, feedKind: FeedKind): MatchResult[] {
     const scan = this.scan(item, feedKind);
     try {
@@ -210,12 +151,17 @@ export class Matcher {
       const results: MatchResult[] = new Array(candidates.length);
       if (this.keyScratch.length < candidates.length) this.keyScratch = new Float64Array(candidates.length * 2);
       const keys = this.keyScratch.subarray(0, candidates.length);
+      let acceptedCount = 0;
       for (let i = 0; i < candidates.length; i++) {
         const index = candidates[i]!;
-        const result = this.judge(this.compiled[index]!, scan, feedKind, item);
+        const result = this.judging.judge(this.compiled[index]!, scan, feedKind, item);
         results[i] = result;
+        if (result.accepted) acceptedCount++;
         keys[i] = sortKey(result, index);
         this.slot[index] = i;
+      }
+      if (acceptedCount > 1 && this.judging.dropSharedOnly(this.compiled, candidates, results, scan)) {
+        for (let i = 0; i < candidates.length; i++) keys[i] = sortKey(results[i]!, candidates[i]!);
       }
       // Best first: the keys sort natively as numbers and carry the commitment's index in their low bits.
       keys.sort();
@@ -229,14 +175,16 @@ export class Matcher {
 
   /**
    * How one commitment fares against an item, even when none of its terms matched ("no watch term
-   * matched"); undefined for an unknown id. For `why`.
+   * matched"); undefined for an unknown id. For `why`. Judged among all, as match() judges it.
    */
   explain(item: FeedItem, feedKind: FeedKind, commitmentId: string): MatchResult | undefined {
     const index = this.byId.get(commitmentId);
     if (index === undefined) return undefined;
+    const among = this.match(item, feedKind).find((r) => r.commitmentId === commitmentId);
+    if (among) return among;
     const scan = this.scan(item, feedKind);
     try {
-      return this.judge(this.compiled[index]!, scan, feedKind, item);
+      return this.judging.judge(this.compiled[index]!, scan, feedKind, item);
     } finally {
       this.clear(scan);
     }
@@ -261,17 +209,27 @@ export class Matcher {
     return refs;
   }
 
-  /** The shared entry for a term's words, indexed by its first word; undefined if it has no words. */
+  /**
+   * The shared entry for a term's words (in folded spelling), indexed by its first word, with its other
+   * spellings indexed beside it so items need no folding; undefined if it has no words.
+   */
   private term(written: string): Term | undefined {
-    const ws = tokenise(written);
+    const ws = tokenise(written).map(foldSpelling);
     if (ws.length === 0) return undefined;
     const key = ws.join(' ');
     let term = this.termByKey.get(key);
     if (term) return term;
-    term = { id: this.terms.length, words: ws, factor: 1 + WEIGHTS.perExtraWord * (ws.length - 1) };
-    this.terms.push(term);
+    term = this.addTerm(ws, undefined);
     this.termByKey.set(key, term);
-    const first = ws[0]!;
+    for (const spelling of spellingsOf(ws)) this.addTerm(spelling, term);
+    return term;
+  }
+
+  private addTerm(words: string[], canonical: Term | undefined): Term {
+    const id = this.terms.length;
+    const first = words[0]!;
+    const term: Term = { id, words, factor: 1 + WEIGHTS.perExtraWord * (words.length - 1), wholeFirst: first.length <= SHORT_WORD_MAX, canon: canonical?.id ?? id };
+    this.terms.push(term);
     if (first.length >= 3) this.maybeStart[key3(first)] = 1;
     else this.maybeShortStart[first.length === 1 ? first.charCodeAt(0) & 0xffff : key2(first)] = 1;
     const list = this.byFirstWord.get(first);
@@ -305,24 +263,24 @@ export class Matcher {
         continue;
       }
       for (const term of this.termsStarting(token)) {
-        if (place[term.id]! >= where) continue;
-        if (term.words.length > 1 && !phraseAt(tokens, at, term.words)) continue;
-        if (place[term.id] === 0) touched.push(term.id);
-        place[term.id] = where;
+        const id = term.canon;
+        if (place[id]! >= where) continue;
+        if (term.words.length > 1 && !phraseMatches(tokens, at, term.words)) continue;
+        if (place[id] === 0) touched.push(id);
+        place[id] = where;
       }
     }
-    const billTitle = item.billTitle ?? item.title;
-    const key = feedKind === 'parliament-bills' && billTitle ? billKey(billTitle) : '';
-    return { place, touched, billKey: key !== '' && this.billUsers.has(key) ? key : undefined };
-  }
-
-  private belowThreshold(score: number): string {
-    let reason = this.belowReasons.get(score);
-    if (reason === undefined) {
-      reason = `below threshold ${this.thresholdText} (score ${score.toFixed(1)})`;
-      this.belowReasons.set(score, reason);
+    let key: string | undefined;
+    let actYear: number | undefined;
+    if (feedKind === 'parliament-bills') {
+      const billTitle = item.billTitle ?? item.title;
+      key = billTitle ? billKey(billTitle) : undefined;
+    } else if (feedKind === 'legislation' && this.billUsers.size > 0) {
+      const act = actKey(item.title);
+      key = act?.key;
+      actYear = act?.year;
     }
-    return reason;
+    return { place, touched, billKey: key !== undefined && key !== '' && this.billUsers.has(key) ? key : undefined, actYear };
   }
 
   /** A short field that recurs from item to item (a category, a department, a type): tokenised once. */
@@ -338,15 +296,17 @@ export class Matcher {
     tokens.push('');
   }
 
-  /** The terms whose first word starts `token`: one look-up per prefix, remembered per word (words recur). */
+  /** The terms whose first word starts `token` (or is it, when short): one look-up per prefix, remembered per word (words recur). */
   private termsStarting(token: string): readonly Term[] {
     let terms = this.startCache.get(token);
     if (terms !== undefined) return terms;
     let found: Term[] | undefined;
-    const longest = Math.min(token.length, this.longestFirstWord);
+    const word = token;
+    const longest = Math.min(word.length, this.longestFirstWord);
     for (let length = 1; length <= longest; length++) {
-      const list = this.byFirstWord.get(length === token.length ? token : token.slice(0, length));
-      if (list !== undefined) (found ??= []).push(...list);
+      const list = this.byFirstWord.get(length === word.length ? word : word.slice(0, length));
+      if (list === undefined) continue;
+      for (const term of list) if (!term.wholeFirst || length === word.length) (found ??= []).push(term);
     }
     terms = found ?? NO_TERMS;
     if (this.startCache.size >= START_CACHE_MAX) this.startCache.clear();
@@ -364,81 +324,6 @@ export class Matcher {
       this.stamp = 1;
     }
     return this.stamp;
-  }
-
-  private judge(c: Compiled, scan: Scan, feedKind: FeedKind, item: FeedItem): MatchResult {
-    const place = scan.place;
-    let score = 0;
-    const matched: string[] = [];
-    const anyIds = c.anyIds;
-    for (let i = 0; i < anyIds.length; i++) {
-      const at = place[anyIds[i]!]!;
-      if (at === 0) continue;
-      matched.push(c.anyWritten[i]!);
-      // A term met inside a longer matched term of the same commitment, in as good a place, counts once.
-      const by = c.impliedBy[i];
-      if (by) {
-        let counted = true;
-        for (let k = 0; k < by.length; k++) if (place[anyIds[by[k]!]!]! >= at) counted = false;
-        if (!counted) continue;
-      }
-      score += at * c.anyFactors[i]!;
-    }
-    const anyMatched = matched.length > 0;
-    let missing: string | undefined;
-    const allIds = c.allIds;
-    const allStart = c.allStart;
-    for (let g = 0; g + 1 < allStart.length; g++) {
-      let best = -1;
-      let bestWeight = 0;
-      for (let a = allStart[g]!; a < allStart[g + 1]!; a++) {
-        const weight = place[allIds[a]!]! * c.allFactors[a]!;
-        if (weight > bestWeight) {
-          best = a;
-          bestWeight = weight;
-        }
-      }
-      if (best < 0) {
-        missing ??= c.allMissing[g]!;
-        continue;
-      }
-      score += WEIGHTS.requirement * bestWeight;
-      matched.push(c.allWritten[best]!);
-    }
-    let excludedBy: string | undefined;
-    for (let n = 0; n < c.noneIds.length; n++) {
-      if (place[c.noneIds[n]!]! > 0) {
-        excludedBy = c.noneReasons[n]!;
-        break;
-      }
-    }
-    let bill: { key: string; written: string } | undefined;
-    if (scan.billKey !== undefined) bill = c.bills.find((b) => b.key === scan.billKey);
-    if (bill) {
-      score += WEIGHTS.bill;
-      matched.push(bill.written);
-    }
-    score = Math.round(score * 100) / 100;
-    let accepted = false;
-    let reason: string;
-    if (bill) {
-      accepted = true;
-      reason = `linked bill '${bill.written}'${item.billStage ? ` at ${item.billStage}` : ''}`;
-    } else if (!anyMatched) {
-      reason = matched.length ? `no 'any' term matched (only ${places(c, place)})` : 'no watch term matched';
-    } else if (c.feedKinds.size > 0 && !c.feedKinds.has(feedKind)) {
-      reason = `feed kind ${feedKind} not watched (watches ${[...c.feedKinds].join(', ')})`;
-    } else if (excludedBy !== undefined) {
-      reason = excludedBy;
-    } else if (missing !== undefined) {
-      reason = missing;
-    } else if (score < this.threshold) {
-      reason = this.belowThreshold(score);
-    } else {
-      accepted = true;
-      reason = `score ${score.toFixed(1)} ≥ ${this.thresholdText}: ${places(c, place)}`;
-    }
-    return { commitmentId: c.id, score, matched, accepted, reason };
   }
 
 }
@@ -466,19 +351,16 @@ function addField(tokens: string[], text: string | undefined): void {
   tokens.push(''); // a boundary: phrases do not run from one field into the next
 }
 
-/** "'export control' in title, 'xinjiang' in text": the matched terms of a commitment and where, for reasons. */
-function places(c: Compiled, place: Uint8Array): string {
-  const parts: string[] = [];
-  const where = (id: number) => (place[id] === TITLE ? 'title' : 'text');
-  for (let i = 0; i < c.anyIds.length; i++) if (place[c.anyIds[i]!]! > 0) parts.push(`'${c.anyWritten[i]}' in ${where(c.anyIds[i]!)}`);
-  for (let g = 0; g + 1 < c.allStart.length; g++) {
-    let best = -1;
-    for (let a = c.allStart[g]!; a < c.allStart[g + 1]!; a++) {
-      if (place[c.allIds[a]!]! * c.allFactors[a]! > (best < 0 ? 0 : place[c.allIds[best]!]! * c.allFactors[best]!)) best = a;
-    }
-    if (best >= 0) parts.push(`'${c.allWritten[best]}' in ${where(c.allIds[best]!)}`);
+
+/** Every other spelling of a term's words (at most 16 combinations): each word as written or as a variant. */
+function spellingsOf(words: readonly string[]): string[][] {
+  if (!words.some((w) => spellingVariants(w).length > 0)) return [];
+  let combos: string[][] = [[]];
+  for (const w of words) {
+    const options = [w, ...spellingVariants(w)];
+    combos = combos.flatMap((c) => options.map((o) => [...c, o])).slice(0, 16);
   }
-  return parts.join(', ');
+  return combos.filter((c) => c.some((w, k) => w !== words[k]));
 }
 
 function uniqueTerms(refs: TermRef[]): TermRef[] {
@@ -486,10 +368,10 @@ function uniqueTerms(refs: TermRef[]): TermRef[] {
   return refs.filter((ref) => !seen.has(ref.term) && seen.add(ref.term));
 }
 
-/** True when every occurrence of `longer` contains an occurrence of `shorter` (each word a word start). */
+/** True when every occurrence of `longer` contains an occurrence of `shorter` (each word a word start, short words whole). */
 function implies(longer: Term, shorter: Term): boolean {
   for (let offset = 0; offset + shorter.words.length <= longer.words.length; offset++) {
-    if (shorter.words.every((w, k) => longer.words[offset + k]!.startsWith(w))) return true;
+    if (shorter.words.every((w, k) => (w.length <= SHORT_WORD_MAX ? longer.words[offset + k] === w : longer.words[offset + k]!.startsWith(w)))) return true;
   }
   return false;
 }

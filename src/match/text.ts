@@ -89,3 +89,86 @@ export function sameDepartment(a: string | null | undefined, b: string | null | 
   const ka = departmentKey(a);
   return ka !== '' && ka === departmentKey(b);
 }
+
+/** Words of this many characters or fewer match only whole words ("un" is not "under", "54" not "540"). */
+export const SHORT_WORD_MAX = 3;
+
+/** Whether the item's word `token` matches the term's word `word`: a whole short word, else a word start. */
+export function wordMatches(token: string, word: string): boolean {
+  return word.length <= SHORT_WORD_MAX ? token === word : token.startsWith(word);
+}
+
+/** phraseAt with wordMatches: each phrase word matches its consecutive token; a field boundary never does. */
+export function phraseMatches(tokens: readonly string[], at: number, phrase: readonly string[]): boolean {
+  for (let k = 0; k < phrase.length; k++) {
+    const token = tokens[at + k];
+    if (token === undefined || token === '' || !wordMatches(token, phrase[k]!)) return false;
+  }
+  return true;
+}
+
+const IZE = /iz(?=ation|e|ing)/g;
+/**
+ * One spelling for words the sources spell two ways (watch terms are kept in it, and indexed under the
+ * other spellings too: spellingVariants):
+ * Uighur/Uygur → Uyghur, labor → labour, center → centre, defense → defence, program → programme, and
+ * -ize/-ization → -ise/-isation (organization → organisation). It rewrites a word's start or an inner
+ * "iz", so a stem folds as the words it starts ("organisation" still starts "organisations").
+ */
+export function foldSpelling(word: string): string {
+  let w = word;
+  switch (w.charCodeAt(0)) {
+    case 117: // u
+      if (w.startsWith('uighur')) w = `uyghur${w.slice(6)}`;
+      else if (w.startsWith('uigur') || w.startsWith('uygur')) w = `uyghur${w.slice(5)}`;
+      break;
+    case 108: // l
+      if (w.startsWith('labor')) w = `labour${w.slice(5)}`;
+      break;
+    case 99: // c
+      if (w.startsWith('center')) w = `centre${w.slice(6)}`;
+      break;
+    case 100: // d
+      if (w.startsWith('defens')) w = `defenc${w.slice(6)}`;
+      break;
+    case 112: // p
+      if (w.startsWith('program') && !w.startsWith('programme')) w = `programme${w.slice(7)}`;
+      break;
+  }
+  return w.includes('iz') ? w.replace(IZE, 'is') : w;
+}
+
+const RAW_STARTS: readonly (readonly [string, readonly string[]])[] = [
+  ['uyghur', ['uighur', 'uigur', 'uygur']],
+  ['labour', ['labor']],
+  ['centre', ['center']],
+  ['defenc', ['defens']],
+  ['programme', ['program']],
+];
+const IS_ENDING = /is(?=ation|e|ing|$)/g;
+
+/**
+ * The other spellings of a folded word that foldSpelling would bring back to it ("labour" → "labor",
+ * "organisation" → "organization", "uyghur" → "uighur", "uigur", "uygur"), so a matcher can index them
+ * instead of folding every word of every item. The word itself is not included.
+ */
+export function spellingVariants(folded: string): string[] {
+  const out = new Set<string>();
+  for (const [start, raws] of RAW_STARTS) if (folded.startsWith(start)) for (const raw of raws) out.add(raw + folded.slice(start.length));
+  if (folded.includes('is')) for (const w of [folded, ...out]) out.add(w.replace(IS_ENDING, 'iz'));
+  out.delete(folded);
+  return [...out];
+}
+
+const ACT_TITLE = /^(?:the\s+)?(.+?)\s+act\s+(\d{4})$/;
+
+/**
+ * An Act's title as the bill it was ("Procurement Act 2023" → key "procurement", the billKey of
+ * "Procurement Bill [HL]"), with its year; undefined for anything that is not an Act's own title.
+ */
+export function actKey(title: string): { key: string; year: number } | undefined {
+  const m = ACT_TITLE.exec(normalise(title).trim());
+  if (!m) return undefined;
+  const key = billKey(m[1]!);
+  return key === '' ? undefined : { key, year: Number(m[2]) };
+}

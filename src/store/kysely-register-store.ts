@@ -14,6 +14,7 @@ import {
   type RegisterManifest,
   type SourceDocument,
   type Status,
+  WatchTerms,
 } from '../domain.ts';
 import type { CommitmentsTable, Database, RecommendationsTable } from '../db/tables.ts';
 import { recordEvent } from '../events.ts';
@@ -441,7 +442,7 @@ export class KyselyRegisterStore implements RegisterStore {
       madeOn: r.made_on,
       deadline: r.deadline ? JSON.parse(r.deadline) : null,
       deadlineDate: r.deadline_date,
-      watch: JSON.parse(r.watch),
+      watch: WatchTerms.parse(JSON.parse(r.watch)),
       rules: JSON.parse(r.rules),
     }));
   }
