@@ -9,6 +9,7 @@ import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
 import { feedSchedulerService } from './feeds/scheduler.ts';
+import { webServiceStarter } from './web/server.ts';
 
 export interface Runtime {
   app: App;
@@ -40,7 +41,7 @@ export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];
-services.push(feedSchedulerService, digestServiceStarter);
+services.push(feedSchedulerService, digestServiceStarter, webServiceStarter);
 
 export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger, write } = deps;
