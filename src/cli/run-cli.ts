@@ -25,6 +25,7 @@ import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
+import { registerSiteCommand } from './site-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -239,6 +240,7 @@ function buildProgram(ctx: CliContext): Command {
   registerFeedsCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerDigestCommand(program, ctx);
+  registerSiteCommand(program, ctx);
 
   return program;
 }

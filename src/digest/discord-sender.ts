@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import { messagesAfterQuery } from '../discord/snowflake.ts';
 import { err, ok } from '../result.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
+import { chartUpload } from './chart-upload.ts';
 import { partNonce } from './render-digest.ts';
 import type { DigestSender } from './sender.ts';
 
@@ -29,10 +30,12 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
               if (!(error instanceof DiscordAPIError && error.status === 403)) throw error; // no Read Message History: rely on the nonce
             }
           }
+          const { files, ...withPicture } = found ? { files: undefined } : chartUpload(m);
           const message =
             found ??
             ((await rest.post(Routes.channelMessages(channelId), {
-              body: { ...(m.content ? { content: m.content } : {}), embeds: m.embeds, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true },
+              body: { ...(m.content ? { content: m.content } : {}), embeds: m.embeds, ...withPicture, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true },
+              ...(files ? { files } : {}),
             })) as APIMessage);
           await progress?.onSent(m.part, message.id);
           ids.push(message.id);

@@ -3,8 +3,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import { scoreboardSvg, type ChartInput } from './chart.tsx';
 
-export const CHART_FILE = 'scoreboard.png';
-
 export function scoreboardPng(input: ChartInput): Buffer {
   const resvg = new Resvg(scoreboardSvg(input), {
     fitTo: { mode: 'zoom', value: 2 },

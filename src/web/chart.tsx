@@ -10,12 +10,15 @@ export interface ChartInput {
   title: string;
 }
 
-const WIDTH = 720;
+/** The name of the chart's PNG when attached to a message. */
+export const CHART_FILE = 'scoreboard.png';
+
+const WIDTH = 560;
 const ROW = 40;
 const TOP = 60;
-const LABEL_RIGHT = 180;
+const LABEL_RIGHT = 170;
 const BAR_LEFT = LABEL_RIGHT + 12;
-const COUNT_ROOM = 64;
+const COUNT_ROOM = 56;
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 /** The counts in words: the chart's description, its alt text, and the page's sentence under it. */
@@ -51,11 +54,11 @@ export function ScoreboardChart({ counts, title, id }: ChartInput & { id: string
         const bar = counts[s] > 0 ? Math.max(3, Math.round((counts[s] / max) * room)) : 0;
         return (
           <g>
-            <text x={LABEL_RIGHT} y={y + 25} text-anchor="end" font-size="17" fill="#222222">
+            <text x={LABEL_RIGHT} y={y + 25} text-anchor="end" font-size="18" fill="#222222">
               {STATUS_STYLE[s].label}
             </text>
             <rect x={BAR_LEFT} y={y + 7} width={bar} height={ROW - 14} rx="3" fill={STATUS_STYLE[s].colour} />
-            <text x={BAR_LEFT + bar + 8} y={y + 25} font-size="17" font-weight="bold" fill="#222222">
+            <text x={BAR_LEFT + bar + 8} y={y + 25} font-size="18" font-weight="bold" fill="#222222">
               {String(counts[s])}
             </text>
           </g>

@@ -42,9 +42,9 @@ export function siteLinks({ depth, static: isStatic = false }: LinkOptions): Sit
   };
 }
 
-/** The live site's links from its root, made absolute against PUBLIC_URL (no trailing slash). */
-export function absoluteLinks(publicUrl: string): SiteLinks {
-  const relative = siteLinks({ depth: 0 });
+/** The site's links from its root, made absolute against PUBLIC_URL (no trailing slash). */
+export function absoluteLinks(publicUrl: string, isStatic = false): SiteLinks {
+  const relative = siteLinks({ depth: 0, static: isStatic });
   const base = `${publicUrl}/`;
   const absolute = (path: string) => new URL(path, base).toString();
   return {

@@ -103,6 +103,19 @@ export class Tracker {
     return { status: 404, body: renderDocument(<NotFoundPage ctx={ctx} message={message} suggestions={suggestions} />) };
   }
 
+  /** For the static export: what there is to write. */
+  async listTotal(): Promise<{ total: number }> {
+    return { total: (await this.deps.queries.list({ pageSize: 1 })).total };
+  }
+
+  commitmentIds(): Promise<string[]> {
+    return this.deps.store.commitmentIds();
+  }
+
+  async recommendationKeys(): Promise<{ registerId: string; number: number }[]> {
+    return (await this.deps.queries.recommendations()).map((r) => ({ registerId: r.registerId, number: r.number }));
+  }
+
   atom(links: SiteLinks, now: Date): Promise<string> {
     return atomFeed(this.deps.store, links, now);
   }

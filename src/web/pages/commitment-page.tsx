@@ -51,7 +51,7 @@ export function CommitmentPage({ ctx, c, recommendations, history, evidence, mad
           <dl class="facts">
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={c.status} /> ({statusLabel(c.status).toLowerCase()})
+              <StatusBadge status={c.status} />
             </dd>
             {many ? (
               <>
