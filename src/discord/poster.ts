@@ -34,6 +34,7 @@ import { packEmbeds } from './embed-limits.ts';
 import { eventEmbed, eventMarker } from './render.ts';
 import { messagesAfterQuery } from './snowflake.ts';
 import { NO_MENTIONS } from './respond.ts';
+import { commitmentPageUrl } from '../web/links.ts';
 
 export const PROPOSAL_PREFIX = 'proposal';
 const CURSOR_KEY = 'poster_cursor';
@@ -108,7 +109,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   }
 
   function body(event: StoredEvent) {
-    const [embeds = []] = packEmbeds([eventEmbed(event)]);
+    const pageUrl = event.commitmentId ? commitmentPageUrl(app.config.publicUrl, event.commitmentId) : undefined;
+    const [embeds = []] = packEmbeds([eventEmbed(event, undefined, pageUrl)]);
     const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
       event.type === 'status-proposal'
         ? [
