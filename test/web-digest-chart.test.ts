@@ -92,5 +92,14 @@ describe('PUBLIC_URL', () => {
     const embed = r.embeds![0]!;
     expect(embed.url).toBe('https://tracker.example.org/watch/commitments/modern-slavery-penalties');
     expect(embed.fields).toContainEqual(expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/modern-slavery-penalties>' }));
+
+    // An alert links to the page of the commitment it is about.
+    await fake!
+      .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(fake!.channelId('general')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
+    await app!.store.changeStatus({ commitmentId: 'trade-envoy-training', to: 'in-progress', reason: 'Course drafted', evidence: [], actor: 'cli:test' }, '2024-06-08T08:01:00Z');
+    await bot!.poster.flush();
+    const alert = fake!.messagesIn(fake!.channelId('general')).find((m) => m.embeds[0]?.title?.startsWith('Status changed'));
+    expect(alert!.embeds[0]!.fields).toContainEqual(expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/trade-envoy-training>' }));
   });
 });
