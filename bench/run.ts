@@ -2,7 +2,9 @@
 import { benchFeeds, printFeeds } from './feeds.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
+import { benchWeb, printWeb } from './web.ts';
 
 printQueries(await benchQueries());
+printWeb(await benchWeb());
 printMatching(await benchMatching());
 printFeeds(await benchFeeds());

@@ -57,7 +57,7 @@ export interface ListPage {
 
 export const MAX_PAGE_SIZE = 100;
 /** How many search hits a filtered search list considers. */
-export const MAX_SEARCH_HITS = 500;
+export const MAX_SEARCH_HITS = 200;
 
 export class RegisterQueries {
   constructor(

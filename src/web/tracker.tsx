@@ -41,7 +41,8 @@ export class Tracker {
     const [facets, page, boards] = await Promise.all([
       ctx.isStatic ? { departments: [], themes: [] } : store.facets(),
       queries.list(listOptions(query)),
-      Promise.all(ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(r.id) }))),
+      // One register: count them all (the status index answers alone); several: a scoreboard each.
+      Promise.all(ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) }))),
     ]);
     return { status: 200, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
   }
