@@ -16,7 +16,7 @@ header{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-be
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 h1{font-size:1.6rem;line-height:1.25;margin:1.25rem 0 .5rem}h2{font-size:1.3rem;margin:1.75rem 0 .5rem}h3{font-size:1.05rem;margin:0 0 .25rem}
 figure{margin:0}svg{max-width:100%;height:auto;display:block}
-.counts{padding-left:1.2rem}
+.counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
 .status{display:inline-block;color:#fff;border-radius:.3rem;padding:0 .45rem;font-size:.9rem;font-weight:600;white-space:nowrap}
 ${statusRules}
 .overdue{color:#b91c1c;font-weight:700}

@@ -142,8 +142,8 @@ export function CommitmentPage({ ctx, c, recommendations, history, evidence, mad
 }
 
 function Deadline({ c }: { c: CommitmentSummary }) {
-  const open = !c.deadlineDate && c.openDays !== null ? `No date given; open for ${openForText(c.openDays)}.` : '';
-  if (!c.deadline) return <>{open || 'None given.'}</>;
+  const open = !c.deadlineDate && c.openDays !== null ? `no date given; open for ${openForText(c.openDays)}` : '';
+  if (!c.deadline) return <>{open ? `None: ${open}.` : 'None given.'}</>;
   const revised = c.deadline.revised;
   return (
     <>
@@ -152,7 +152,7 @@ function Deadline({ c }: { c: CommitmentSummary }) {
       {c.deadlineDate ? <time datetime={c.deadlineDate}>{c.deadlineDate}</time> : null}
       {revised.length ? ` (revised ${revised.length} time${revised.length === 1 ? '' : 's'})` : ''}
       {c.overdue ? <strong class="overdue"> — overdue</strong> : null}
-      {open ? ` ${open}` : ''}
+      {open ? `: ${open}.` : ''}
     </>
   );
 }
