@@ -1,6 +1,7 @@
 // The frame of every page: landmarks (banner, navigation, main, contentinfo), a skip link, the
 // stylesheet and the Atom feed's discovery link. Hono's JSX escapes every text and attribute value.
 import type { Child } from 'hono/jsx';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Status } from '../domain.ts';
 import type { SiteLinks } from './links.ts';
 import { STATUS_STYLE } from './status.ts';
@@ -89,7 +90,8 @@ export function OutsideLink({ href, children }: { href: string; children?: Child
   );
 }
 
-/** A whole HTML document. */
-export function renderDocument(page: Child): string {
-  return `<!doctype html>\n${String(page)}`;
+/** A whole HTML document. Pages are synchronous components, so rendering never waits. */
+export function renderDocument(page: HtmlEscapedString | Promise<HtmlEscapedString>): string {
+  if (page instanceof Promise) throw new Error('a page rendered asynchronously');
+  return `<!doctype html>\n${page}`;
 }
