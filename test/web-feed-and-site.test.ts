@@ -56,6 +56,13 @@ describe('/feed.atom', () => {
     expect(rss.items[2]!.title?.trim()).toContain(HOSTILE_TITLE);
     expect(rss.items.every((i) => i.id && i.link)).toBe(true);
 
+    // A reader polling an unchanged feed gets 304 Not Modified; any site's script may read it.
+    const tag = r.headers.get('etag');
+    expect(tag).toBeTruthy();
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    const unchanged = await t.get('/feed.atom', { headers: { 'If-None-Match': tag! } });
+    expect(unchanged.status).toBe(304);
+
     // The same data in another store gives the same ids: a feed reader never sees an entry twice.
     const again = await tracker();
     const ids = (parseAtomFeed(await (await again.get('/feed.atom')).text()).entries ?? []).map((e) => e.id);

@@ -1,6 +1,8 @@
 // The live tracker over HTTP (Hono). Read-only: GET and HEAD only, anything else is 405. Every response
 // carries a strict Content-Security-Policy (no script at all; styles and images from the site only).
 import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
@@ -24,6 +26,11 @@ export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Lo
     return c.text('This tracker is read-only: only GET and HEAD are allowed.\n', 405, { Allow: 'GET, HEAD' });
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' }));
+  // Feed readers and scripts poll: an unchanged feed or list costs them a 304; any site may read the data.
+  for (const path of ['/feed.atom', '/api/*']) {
+    app.use(path, etag());
+    app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD'] }));
+  }
 
   // Links are relative to the page, so the site works at any path behind a proxy.
   const at = (depth: number) => tracker.context(siteLinks({ depth }));
