@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { startTrackerServer, webServiceStarter } from '../src/web/server.ts';
 import { cli, tempDir } from './support/register.ts';
-import { HOSTILE_TITLE, removeDir, startTracker, type TrackerFixture } from './support/tracker.ts';
+import { HOSTILE_TITLE, removeDir, startTracker, twoRegisterSeeds, type TrackerFixture } from './support/tracker.ts';
 
 let fixtures: TrackerFixture[] = [];
 const dirs: string[] = [];
@@ -80,23 +80,23 @@ describe('commitment-watch site --out DIR', () => {
     for (const f of ['index.html', 'commitments/modern-slavery-penalties.html', 'recommendations/2.html', 'feeds.html', 'feed.atom', 'style.css', 'api/commitments.json', 'api/commitments/trade-envoy-training.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
-    const html = files(out).filter((f) => f.endsWith('.html'));
-    let checked = 0;
-    for (const file of html) {
-      for (const [, raw] of readFileSync(file, 'utf8').matchAll(/(?:href|action)="([^"]*)"/g)) {
-        const href = raw!.replaceAll('&amp;', '&');
-        if (/^(https?:|#)/.test(href)) continue;
-        expect(href, `${relative(out, file)} → ${href}`).not.toMatch(/^\//);
-        const target = resolve(dirname(file), href.replace(/[#?].*$/, ''));
-        expect(existsSync(target) && statSync(target).isFile(), `${relative(out, file)} → ${href}`).toBe(true);
-        checked++;
-      }
-    }
-    expect(checked).toBeGreaterThan(50);
+    expect(brokenLinks(out)).toEqual({ broken: [], checked: expect.any(Number) });
+    expect(brokenLinks(out).checked).toBeGreaterThan(50);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toContain('<form');
     const list = JSON.parse(readFileSync(join(out, 'api/commitments.json'), 'utf8')) as unknown;
     expect(list).toEqual((await cli(['list', '--json'])).json());
     expect(parseAtomFeed(readFileSync(join(out, 'feed.atom'), 'utf8')).entries?.[0]?.links?.[0]?.href).toBe('commitments/modern-slavery-penalties.html#timeline');
+  });
+
+  it('with two registers: a recommendation page per register, and the short address says which', async () => {
+    const out = tempDir('cw-site-');
+    const seeds = twoRegisterSeeds();
+    dirs.push(out, seeds);
+    expect((await cli(['site', '--out', out], { seedsDir: seeds })).code).toBe(0);
+    expect(brokenLinks(out).broken).toEqual([]);
+    expect(readFileSync(join(out, 'registers/other/recommendations/1.html'), 'utf8')).toContain('We will publish a plan.');
+    expect(readFileSync(join(out, 'recommendations/1.html'), 'utf8')).toContain('<a href="../registers/mini/recommendations/1.html">');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Scoreboard: Another Report');
   });
 
   it('needs --out', async () => {
@@ -105,6 +105,22 @@ describe('commitment-watch site --out DIR', () => {
     expect(r.stderr).toContain("required option '--out <dir>' not specified");
   });
 });
+
+/** Every relative href and action of every page that does not lead to a file of the export. */
+function brokenLinks(out: string): { broken: string[]; checked: number } {
+  const broken: string[] = [];
+  let checked = 0;
+  for (const file of files(out).filter((f) => f.endsWith('.html'))) {
+    for (const [, raw] of readFileSync(file, 'utf8').matchAll(/(?:href|action)="([^"]*)"/g)) {
+      const href = raw!.replaceAll('&amp;', '&');
+      if (/^(https?:|#)/.test(href)) continue;
+      const target = resolve(dirname(file), href.replace(/[#?].*$/, ''));
+      if (href.startsWith('/') || !existsSync(target) || !statSync(target).isFile()) broken.push(`${relative(out, file)} → ${href}`);
+      checked++;
+    }
+  }
+  return { broken, checked };
+}
 
 const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
 
