@@ -68,6 +68,14 @@ describe('/feed.atom', () => {
     const ids = (parseAtomFeed(await (await again.get('/feed.atom')).text()).entries ?? []).map((e) => e.id);
     expect(ids).toEqual(entries.map((e) => e.id));
   });
+
+  it('links to the pages by PUBLIC_URL when it is set', async () => {
+    const t = await startTracker({ hostile: true, publicUrl: 'https://tracker.example.org/watch' });
+    fixtures.push(t);
+    const atom = parseAtomFeed(await (await t.get('/feed.atom')).text());
+    expect(atom.links?.find((l) => l.rel === 'self')?.href).toBe('https://tracker.example.org/watch/feed.atom');
+    expect(atom.entries?.[0]?.links?.[0]?.href).toBe('https://tracker.example.org/watch/commitments/modern-slavery-penalties#timeline');
+  });
 });
 
 describe('commitment-watch site --out DIR', () => {

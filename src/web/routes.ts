@@ -6,7 +6,7 @@ import { etag } from 'hono/etag';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import { siteLinks } from './links.ts';
+import { absoluteLinks, siteLinks } from './links.ts';
 import { STYLESHEET } from './style.ts';
 import type { Rendered, Tracker } from './tracker.tsx';
 
@@ -19,7 +19,7 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
-export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Logger }): Hono {
+export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Logger; publicUrl?: string | undefined }): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
@@ -43,7 +43,9 @@ export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Lo
     page(c, await tracker.recommendation(await at(3), c.req.param('n'), c.req.param('register'))),
   );
   app.get('/feeds', async (c) => page(c, await tracker.feeds(await at(0))));
-  app.get('/feed.atom', async (c) => c.body(await tracker.atom(siteLinks({ depth: 0 }), deps.clock.now()), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }));
+  // A feed's links are absolute where the site's address is known (PUBLIC_URL); else relative to the feed.
+  const feedLinks = deps.publicUrl ? absoluteLinks(deps.publicUrl) : siteLinks({ depth: 0 });
+  app.get('/feed.atom', async (c) => c.body(await tracker.atom(feedLinks, deps.clock.now()), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }));
   app.get('/api/commitments.json', async (c) => {
     const r = await tracker.apiList(c.req.query());
     return c.json(r.body, r.status);

@@ -22,7 +22,7 @@ export function trackerFor(app: Pick<App, 'queries' | 'store' | 'db'>): Tracker 
 
 export async function startTrackerServer(
   app: Pick<App, 'queries' | 'store' | 'db'>,
-  options: { port: number; host: string; clock: Clock; logger: Logger },
+  options: { port: number; host: string; clock: Clock; logger: Logger; publicUrl?: string | undefined },
 ): Promise<TrackerServer> {
   const routes = trackerRoutes(trackerFor(app), options);
   const server = createAdaptorServer({ fetch: routes.fetch });
@@ -50,7 +50,7 @@ export const webServiceStarter: ServiceStarter = async (app, deps): Promise<Serv
   const web = app.config.web;
   if (!web) return { name: 'tracker page (off)', stop: () => undefined };
   try {
-    const server = await startTrackerServer(app, { ...web, clock: deps.clock, logger: deps.logger });
+    const server = await startTrackerServer(app, { ...web, clock: deps.clock, logger: deps.logger, publicUrl: app.config.publicUrl });
     deps.logger.info({ url: server.url, publicUrl: app.config.publicUrl }, 'tracker page listening');
     if (!app.config.discord) deps.write(`Tracker page: ${server.url}${app.config.publicUrl ? ` (published at ${app.config.publicUrl})` : ''}`);
     return { name: 'tracker page', stop: () => server.stop() };

@@ -21,11 +21,11 @@ export interface TrackerFixture {
   close(): Promise<void>;
 }
 
-export async function startTracker(options: { seedsDir?: string; hostile?: boolean } = {}): Promise<TrackerFixture> {
+export async function startTracker(options: { seedsDir?: string; hostile?: boolean; publicUrl?: string } = {}): Promise<TrackerFixture> {
   const clock = manualClock('2024-06-01T12:00:00Z');
   const app = Object.assign(await openApp(testConfig(), clock, { seedsDir: options.seedsDir ?? MINI_SEEDS }), { clock });
   if (options.hostile) await plantHostileText(app);
-  const server = await startTrackerServer(app, { port: 0, host: '127.0.0.1', clock: app.clock, logger: silentLogger });
+  const server = await startTrackerServer(app, { port: 0, host: '127.0.0.1', clock: app.clock, logger: silentLogger, publicUrl: options.publicUrl });
   return {
     app,
     server,
