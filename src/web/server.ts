@@ -26,6 +26,12 @@ export async function startTrackerServer(
 ): Promise<TrackerServer> {
   const routes = trackerRoutes(trackerFor(app), options);
   const server = createAdaptorServer({ fetch: routes.fetch });
+  // Idle connections outlive a reverse proxy's (nginx keeps upstream connections 60 s), so a proxy or a
+  // client never reuses a connection the server is closing at that moment (ECONNRESET, a 502).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -1,5 +1,6 @@
 // What each page of the tracker shows, read through the query core and the stores, rendered to HTML.
 // Used by the live server (routes.ts) and by the static export (site.ts) alike; knows nothing of HTTP.
+import { performance } from 'node:perf_hooks';
 import { commitmentJson } from '../cli/format.ts';
 import type { FeedState } from '../feeds/feed-store.ts';
 import type { ListOptions, RegisterQueries } from '../queries.ts';
@@ -25,8 +26,23 @@ export interface Rendered {
 
 const HEALTH_ORDER: Record<string, number> = { failing: 0, disabled: 1, healthy: 2 };
 
+/** How long the filter form's choices are reused: they change only when seeds are applied. */
+const FACETS_TTL_MS = 60_000;
+
 export class Tracker {
+  private facetsCache: { at: number; value: Promise<{ departments: string[]; themes: string[] }> } | undefined;
+
   constructor(private readonly deps: TrackerDeps) {}
+
+  private facets(): Promise<{ departments: string[]; themes: string[] }> {
+    const now = performance.now();
+    if (!this.facetsCache || now - this.facetsCache.at > FACETS_TTL_MS) {
+      const value = this.deps.store.facets();
+      this.facetsCache = { at: now, value };
+      void value.catch(() => (this.facetsCache = undefined));
+    }
+    return this.facetsCache.value;
+  }
 
   async context(links: SiteLinks, isStatic = false): Promise<PageContext> {
     return { links, isStatic, registers: await this.deps.store.registers(), today: this.deps.queries.today() };
@@ -39,7 +55,7 @@ export class Tracker {
     const query: ListQuery = parsed.value;
     const { store, queries } = this.deps;
     const [facets, page, boards] = await Promise.all([
-      ctx.isStatic ? { departments: [], themes: [] } : store.facets(),
+      ctx.isStatic ? { departments: [], themes: [] } : this.facets(),
       queries.list(listOptions(query)),
       // One register: count them all (the status index answers alone); several: a scoreboard each.
       Promise.all(ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) }))),
