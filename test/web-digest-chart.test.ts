@@ -1,6 +1,7 @@
 // The weekly digest carries the tracker's scoreboard chart as a PNG, through the real discord.js REST
 // client to the local fake Discord: the multipart upload holds a valid PNG, the embed shows it, the text
 // stays. With PUBLIC_URL set, the digest and /commitment show link to the tracker's pages.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,18 +22,22 @@ import { tempDir } from './support/register.ts';
 let fake: FakeDiscord | undefined;
 let app: App | undefined;
 let bot: DiscordFrontEnd | undefined;
+let dir: string | undefined;
 
 afterEach(async () => {
   await bot?.stop();
   await app?.close();
   await fake?.close();
   fake = app = bot = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
 });
 
 async function start(env: NodeJS.ProcessEnv = {}) {
   fake = await startFakeDiscord();
   const clock = manualClock('2024-06-01T12:00:00Z');
-  const config = discordTestConfig(fake, join(tempDir('cw-chart-'), 'cw.sqlite'), env);
+  dir = tempDir('cw-chart-');
+  const config = discordTestConfig(fake, join(dir, 'cw.sqlite'), env);
   await deployCommands(config, () => undefined);
   ({ app, bot } = await openDiscordApp(config, clock));
   return { fake, app, bot, clock };
