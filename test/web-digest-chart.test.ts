@@ -50,12 +50,13 @@ async function postDigest(env: NodeJS.ProcessEnv = {}) {
     .slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
     .settled();
   clock.set('2024-06-08T08:00:20Z');
+  const preview = await fake.slashCommand({ name: 'digest', subcommand: 'preview', options: { channel: opt.channel(alerts) }, user: 'carol' }).settled();
   const subscriptions = new KyselySubscriptionStore(app.db);
   const report = await new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock }).tick(clock.now());
   expect(report.failed).toEqual([]);
   const [message] = fake.messagesIn(alerts);
   const [upload] = fake.requests({ method: 'POST', path: new RegExp(`/channels/${alerts}/messages$`) });
-  return { message: message!, upload: upload! };
+  return { message: message!, upload: upload!, preview };
 }
 
 describe('the weekly digest’s picture', () => {
@@ -75,6 +76,15 @@ describe('the weekly digest’s picture', () => {
     expect(embed.description).toContain('**Scoreboard**');
     expect(embed.description).toMatch(/1\s+stalled/);
     expect(embed.url).toBeUndefined();
+  });
+
+  it('comes with /digest preview too: what is previewed is what is posted, picture included', async () => {
+    const { preview } = await postDigest();
+    expect(preview.ephemeral).toBe(true);
+    expect(preview.embeds![0]!.image).toMatchObject({ url: 'attachment://scoreboard.png' });
+    expect(preview.files).toHaveLength(1);
+    expect(preview.files[0]!.filename).toBe('scoreboard.png');
+    readPng(preview.files[0]!.data);
   });
 
   it('draws its words: the chart with text differs from the chart without it (a font was found)', () => {

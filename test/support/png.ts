@@ -5,7 +5,8 @@ import { crc32, inflateSync } from 'node:zlib';
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-export function readPng(data: Buffer): { width: number; height: number; chunks: string[] } {
+export function readPng(bytes: Uint8Array): { width: number; height: number; chunks: string[] } {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!data.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG: bad signature');
   const chunks: string[] = [];
   const idat: Buffer[] = [];
