@@ -4,8 +4,10 @@ import { benchMatchQuality, printMatchQuality } from './match-quality.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
+import { benchWeb, printWeb } from './web.ts';
 
 printQueries(await benchQueries());
+printWeb(await benchWeb());
 printMatching(await benchMatching());
 printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());

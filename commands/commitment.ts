@@ -19,6 +19,7 @@ import type { CommandContext } from '../src/discord/command.ts';
 import { ID_SEP } from '../src/discord/command.ts';
 import { truncate } from '../src/discord/embed-limits.ts';
 import { commitmentEmbed, evidenceEmbed, historyEmbed, historyLine, listEmbed, searchEmbed, STATUS_COLOUR } from '../src/discord/render.ts';
+import { commitmentPageUrl } from '../src/web/links.ts';
 import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
 import { registerOption, respondWithRegisters } from './register.ts';
 
@@ -133,7 +134,8 @@ async function aboutCommitment<T>(raw: string, find: (id: string) => Promise<Res
   return { embeds: [embed(found.value)] };
 }
 
-const show = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.show(id), commitmentEmbed);
+const show = (raw: string, ctx: CommandContext) =>
+  aboutCommitment(raw, (id) => ctx.app.queries.show(id), (c) => commitmentEmbed(c, commitmentPageUrl(ctx.app.config.publicUrl, c.id)));
 const history = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.history(id), (v) => historyEmbed(v.commitment, v.history));
 const evidence = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.evidence(id), (v) => evidenceEmbed(v.commitment, v.evidence));
 

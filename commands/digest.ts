@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { accessNote, postableChannel } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { answer, canManageServer, NOT_MANAGER, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
+import { chartReply } from '../src/digest/chart-upload.ts';
 import { previewDigest } from '../src/digest/digest-service.ts';
 import { currentWindow, digestSchedule, latestSlot, nextSlot } from '../src/digest/schedule.ts';
 
@@ -124,7 +125,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
           return {
             ephemeral: true,
             content: `${note}, window <t:${Math.floor(window.start.getTime() / 1000)}:f> → <t:${Math.floor(window.end.getTime() / 1000)}:f>${more.length ? ` — ${more.length} more message${more.length === 1 ? '' : 's'} follow when posted` : ''}.`,
-            embeds: first?.embeds ?? [],
+            // With the picture the posted digest carries (see chart-upload.ts).
+            ...(first ? chartReply(first) : { embeds: [] }),
           };
         },
         true,

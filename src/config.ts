@@ -40,6 +40,11 @@ const EnvSchema = z.object({
   // Where the change notes of updated GOV.UK pages are read; `off` reports updates without them.
   GOVUK_CONTENT_API_URL: optional(
     z.string().trim().refine((v) => v === 'off' || (/^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v)), 'expected an http(s) URL of GOV.UK’s content API (such as https://www.gov.uk/api/content), or off'),
+  ),  // The public tracker page (src/web/): where it listens, and the address people know it by.
+  WEB_PORT: optional(z.string().trim().regex(/^(off|\d{1,5})$/, 'expected a port number from 0 to 65535, or off').refine((v) => v === 'off' || Number(v) <= 65_535, 'expected a port number from 0 to 65535, or off')),
+  WEB_HOST: optional(z.string().trim().regex(/^[\w.:[\]-]+$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')),
+  PUBLIC_URL: optional(
+    z.string().trim().refine((v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !/[?#]/.test(v), 'expected the http(s) address the tracker page is published at, such as https://tracker.example.org (no query or fragment)'),
   ),
 });
 
@@ -60,7 +65,13 @@ export interface Config {
   seedsDir?: string | undefined;
   /** GOVUK_CONTENT_API_URL: the content API base for change notes; null when `off`. */
   govukContentApiUrl: string | null;
+  /** WEB_PORT and WEB_HOST: where the tracker page listens; null when WEB_PORT is `off`. */
+  web: { port: number; host: string } | null;
+  /** PUBLIC_URL without a trailing slash: links in alerts, digests and /commitment show point there. */
+  publicUrl?: string | undefined;
 }
+
+export const DEFAULT_WEB_PORT = 8080;
 
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
 
@@ -91,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowPrivateFeedAddresses: e.ALLOW_PRIVATE_FEED_ADDRESSES ?? false,
     seedsDir: e.SEEDS_DIR,
     govukContentApiUrl: e.GOVUK_CONTENT_API_URL === 'off' ? null : (e.GOVUK_CONTENT_API_URL ?? GOVUK_CONTENT_API),
+    web: e.WEB_PORT === 'off' ? null : { port: Number(e.WEB_PORT ?? DEFAULT_WEB_PORT), host: e.WEB_HOST ?? '127.0.0.1' },
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   });
 }
 

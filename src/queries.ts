@@ -41,6 +41,8 @@ export interface ListOptions {
   theme?: string | undefined;
   overdue?: boolean | undefined;
   register?: string | undefined;
+  /** Words to search for: only commitments they find, best match first. */
+  text?: string | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
 }
@@ -54,6 +56,8 @@ export interface ListPage {
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** How many search hits a filtered search list considers. */
+export const MAX_SEARCH_HITS = 200;
 
 /** A register with what it holds: what /register list and the CLI show. */
 export interface RegisterSummary {
@@ -102,8 +106,20 @@ export class RegisterQueries {
       register: options.register,
       overdueOn: options.overdue ? this.today() : undefined,
     };
+    if (options.text?.trim()) return this.searchList(options.text, filter, page, pageSize);
     const { total, items } = await this.store.listCommitments(filter, { offset: (page - 1) * pageSize, limit: pageSize });
     return { items: items.map((r) => this.summarise(r)), total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+  }
+
+  /** A filtered list of what a search finds, in the search's order (best first). */
+  private async searchList(text: string, filter: ListFilter, page: number, pageSize: number): Promise<ListPage> {
+    const hits = await this.store.search(text, MAX_SEARCH_HITS);
+    const ids = [...new Set(hits.filter((h) => h.kind === 'commitment').map((h) => h.id))];
+    const { items } = await this.store.listCommitments({ ...filter, ids }, { offset: 0, limit: ids.length });
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    items.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    const shown = items.slice((page - 1) * pageSize, page * pageSize).map((r) => this.summarise(r));
+    return { items: shown, total: items.length, page, pageSize, pages: Math.max(1, Math.ceil(items.length / pageSize)) };
   }
 
   search(text: string, limit = 10): Promise<SearchHit[]> {

@@ -12,6 +12,7 @@ import { startDiscord } from './discord/client.ts';
 import type { OnFatal } from './discord/fatal.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
 import { configuredFeeds, feedSchedulerService } from './feeds/scheduler.ts';
+import { webServiceStarter } from './web/server.ts';
 
 /** How long a stop waits, in all, for the work in flight (a post, a digest part) to finish and be recorded. */
 export const STOP_TIMEOUT_MS = 10_000;
@@ -51,7 +52,7 @@ export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];
-services.push(feedSchedulerService, digestServiceStarter);
+services.push(feedSchedulerService, digestServiceStarter, webServiceStarter);
 
 export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger, write } = deps;

@@ -15,7 +15,7 @@ it('npm start without a token runs in console mode and stops cleanly on SIGINT, 
   writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, FEEDS_FILE: feeds, GOVUK_CONTENT_API_URL: 'off', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, FEEDS_FILE: feeds, GOVUK_CONTENT_API_URL: 'off', LOG_LEVEL: 'info', WEB_PORT: '0' },
   });
   let stdout = '';
   let stderr = '';
@@ -23,13 +23,17 @@ it('npm start without a token runs in console mode and stops cleanly on SIGINT, 
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => {
       stdout += d;
-      if (stdout.includes('Ctrl+C stops')) resolve();
+      if (/Tracker page: \S+\n/.test(stdout)) resolve();
     });
     child.on('close', () => reject(new Error(`exited early:\n${stdout}\n${stderr}`)));
   });
   expect(stdout).toContain('CONSOLE MODE');
   expect(stdout).toContain('DISCORD_TOKEN');
   expect(stdout).toMatch(/Register loaded: mini \(3 recommendations, 3 commitments\)/);
+  // Console mode serves the tracker page too, and says where.
+  const address = /Tracker page: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout)?.[1];
+  expect(address).toBeDefined();
+  expect(await (await fetch(new URL('healthz', address))).json()).toEqual({ status: 'ok', registers: 1 });
   const code = await new Promise<number | null>((resolve) => {
     child.removeAllListeners('close');
     child.on('close', resolve);

@@ -26,6 +26,7 @@ import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
 import { registerImportCommand } from './import-command.ts';
+import { registerSiteCommand } from './site-command.ts';
 
 export interface Io {
   out(text: string): void;
@@ -254,6 +255,7 @@ function buildProgram(ctx: CliContext): Command {
   registerExportCommand(program, ctx);
   registerDigestCommand(program, ctx);
   registerImportCommand(program, ctx);
+  registerSiteCommand(program, ctx);
 
   return program;
 }

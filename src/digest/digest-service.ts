@@ -50,7 +50,7 @@ export async function composeDigest(
   options: { late?: boolean; nonceBase?: string; timeZone?: string } = {},
 ): Promise<{ digest: Digest; messages: RenderedMessage[]; text: string }> {
   const digest = await buildDigest(digestDeps(app), filters, window, now, { late: options.late ?? false });
-  const render = { timeZone: options.timeZone ?? app.config.timeZone };
+  const render = { timeZone: options.timeZone ?? app.config.timeZone, publicUrl: app.config.publicUrl };
   return { digest, messages: renderDigestMessages(digest, render, options.nonceBase), text: renderDigestText(digest, render) };
 }
 

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.ts';
 import { findSentMessage } from '../discord/find-sent.ts';
 import { err, ok } from '../result.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
+import { chartUpload } from './chart-upload.ts';
 import { partNonce } from './render-digest.ts';
 import type { DigestSender } from './sender.ts';
 
@@ -28,10 +29,12 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
             const since = progress.since ?? clock.now().toISOString();
             found = (await findSentMessage(rest, channelId, since, (r) => r.nonce === nonce || r.embeds.some((e) => e.footer?.text.endsWith(nonce)))).found;
           }
+          const { files, ...withPicture } = found ? { files: undefined } : chartUpload(m);
           const message =
             found ??
             ((await rest.post(Routes.channelMessages(channelId), {
-              body: { ...(m.content ? { content: m.content } : {}), embeds: m.embeds, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true },
+              body: { ...(m.content ? { content: m.content } : {}), embeds: m.embeds, ...withPicture, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true },
+              ...(files ? { files } : {}),
             })) as APIMessage);
           await progress?.onSent(m.part, message.id);
           ids.push(message.id);

@@ -9,10 +9,14 @@ import { STATUSES, type Status } from '../domain.ts';
 import { EMBED_LIMITS, escapeText, packEmbeds, truncate } from '../discord/embed-limits.ts';
 import { link, STATUS_COLOUR, statusText } from '../discord/render.ts';
 import type { Digest } from './build-digest.ts';
+import { CHART_FILE, countsInWords } from '../web/chart.tsx';
+import { trackerHomeUrl } from '../web/links.ts';
 
 export interface RenderedMessage {
   content?: string;
   embeds: APIEmbed[];
+  /** The scoreboard chart to attach as a PNG (chart-upload.ts); an embed shows it as attachment://scoreboard.png. */
+  chart?: DigestChart;
 }
 
 export interface RenderOptions {
@@ -20,6 +24,8 @@ export interface RenderOptions {
   timeZone: string;
   /** "Weekly digest" by default. */
   heading?: string;
+  /** PUBLIC_URL: the digest's title links to the tracker page. */
+  publicUrl?: string | undefined;
 }
 
 const NEUTRAL = 0x5865f2;
@@ -121,7 +127,16 @@ export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
   const board = boards(d)
     .map(([heading, counts]) => `**${escapeText(heading)}**\n${scoreboardLines(counts, statusText).map((l) => `\`${l}\``).join('\n')}`)
     .join('\n\n');
-  const embeds: APIEmbed[] = [{ title: digestTitle(d, options.heading), description: truncate(`${windowText(d, options.timeZone)}${summary}\n\n${board}`, 4096), color: NEUTRAL }];
+  const embeds: APIEmbed[] = [
+    {
+      title: digestTitle(d, options.heading),
+      url: trackerHomeUrl(options.publicUrl),
+      description: truncate(`${windowText(d, options.timeZone)}${summary}\n\n${board}`, 4096),
+      color: NEUTRAL,
+      // The same chart as the tracker page; the lines above say it in words for those who cannot see it.
+      image: { url: `attachment://${CHART_FILE}` },
+    },
+  ];
   if (d.quiet) return embeds;
 
   const changeLines = d.statusChanges.map((c) => {
@@ -173,5 +188,15 @@ export function packMessages(embeds: APIEmbed[], nonceBase?: string): RenderedMe
 
 /** The digest as Discord messages. */
 export function renderDigestMessages(d: Digest, options: RenderOptions, nonceBase?: string): RenderedMessage[] {
-  return packMessages(digestEmbeds(d, options), nonceBase);
+  const messages = packMessages(digestEmbeds(d, options), nonceBase);
+  const total = STATUSES.reduce((n, s) => n + d.scoreboard[s], 0);
+  if (messages[0]) messages[0].chart = { counts: d.scoreboard, title: `${total} commitments by status`, alt: countsInWords(d.scoreboard) };
+  return messages;
+}
+
+export interface DigestChart {
+  counts: Record<Status, number>;
+  title: string;
+  /** The chart in words: the attachment's description (alt text). */
+  alt: string;
 }

@@ -37,6 +37,7 @@ import { DiscordRefused, isAuthFailure, tokenRejected, type OnFatal } from './fa
 import { findSentMessage } from './find-sent.ts';
 import { eventEmbed, eventMarker } from './render.ts';
 import { NO_MENTIONS } from './respond.ts';
+import { commitmentPageUrl } from '../web/links.ts';
 
 export const PROPOSAL_PREFIX = 'proposal';
 const CURSOR_KEY = 'poster_cursor';
@@ -112,7 +113,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     db.updateTable('discord_deliveries').set({ ...values, updated_at: now() }).where('event_id', '=', eventId).where('channel_id', '=', channelId).execute();
 
   function body(event: StoredEvent) {
-    const [embeds = []] = packEmbeds([eventEmbed(event)]);
+    const pageUrl = event.commitmentId ? commitmentPageUrl(app.config.publicUrl, event.commitmentId) : undefined;
+    const [embeds = []] = packEmbeds([eventEmbed(event, undefined, pageUrl)]);
     const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
       event.type === 'status-proposal'
         ? [

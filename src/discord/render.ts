@@ -37,7 +37,8 @@ export function deadlineLine(c: CommitmentSummary): string {
   return `${parts.join(' — ') || 'none given'}${revised}${c.overdue ? ' — **OVERDUE**' : ''}${open}`;
 }
 
-export function commitmentEmbed(c: CommitmentDetail): APIEmbed {
+/** `pageUrl`: the commitment's page on the tracker (PUBLIC_URL), linked from the title and a field. */
+export function commitmentEmbed(c: CommitmentDetail, pageUrl?: string): APIEmbed {
   const fields = [
     { name: 'Status', value: statusText(c.status), inline: true },
     { name: 'Department', value: escapeText(c.department) + (c.originalDepartment ? ` (made by ${escapeText(c.originalDepartment)})` : ''), inline: true },
@@ -55,8 +56,10 @@ export function commitmentEmbed(c: CommitmentDetail): APIEmbed {
     const h = c.lastChange;
     fields.push({ name: 'Last change', value: historyLine(h), inline: false });
   }
+  if (pageUrl) fields.push({ name: 'On the tracker', value: link(pageUrl), inline: false });
   return {
     title: truncate(`${c.title}`, 256),
+    url: pageUrl,
     description: `> ${escapeText(c.quote).replace(/\n+/g, '\n> ')}`,
     color: STATUS_COLOUR[c.status],
     fields,
@@ -160,7 +163,7 @@ interface ItemPayload {
   changeNoteAt?: string;
 }
 
-export function eventEmbed(event: StoredEvent, commitmentTitle?: string): APIEmbed {
+export function eventEmbed(event: StoredEvent, commitmentTitle?: string, pageUrl?: string): APIEmbed {
   const p = event.payload as Record<string, unknown> & { item?: ItemPayload; evidence?: string[] };
   const title = commitmentTitle ?? (typeof p.commitmentTitle === 'string' ? p.commitmentTitle : undefined);
   const about = event.commitmentId ? `\`${event.commitmentId}\`${title ? ` — ${escapeText(title)}` : ''}` : undefined;
@@ -206,6 +209,7 @@ export function eventEmbed(event: StoredEvent, commitmentTitle?: string): APIEmb
   }
   const sources = event.type === 'status-change' ? (p.evidence ?? []) : itemLink && !p.item?.title ? [itemLink] : [];
   if (sources.length) fields.push({ name: 'Source', value: sources.map((u) => link(u)).join('\n') });
+  if (pageUrl) fields.push({ name: 'On the tracker', value: link(pageUrl) });
   return {
     title: truncate(`${heading}${event.commitmentId ? `: ${event.commitmentId}` : ''}`, 256),
     description: about,

@@ -5,6 +5,7 @@ import {
   type APIEmbed,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
+  type AttachmentPayload,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type RepliableInteraction,
@@ -26,6 +27,8 @@ export interface Answer {
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
   ephemeral?: boolean;
+  /** Files to attach (the digest preview's chart). */
+  files?: AttachmentPayload[];
 }
 
 function payload(a: Answer) {
@@ -33,6 +36,7 @@ function payload(a: Answer) {
     content: a.content !== undefined ? truncate(a.content, 2000) : undefined,
     embeds: a.embeds?.slice(0, 10).map(fitEmbed),
     components: a.components,
+    ...(a.files ? { files: a.files } : {}),
     allowedMentions: NO_MENTIONS,
   };
 }

@@ -1,7 +1,7 @@
 // The register store over Kysely. Plain query-builder SQL throughout, so a PostgreSQL dialect can
 // run it; only the full-text index (search-index.ts) is SQLite-specific.
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   effectiveDeadline,
   POSITIONS,
@@ -16,7 +16,7 @@ import {
   type Status,
   WatchTerms,
 } from '../domain.ts';
-import type { CommitmentsTable, Database, RecommendationsTable } from '../db/tables.ts';
+import type { CommitmentsTable, Database, EvidenceTable, HistoryTable, RecommendationsTable } from '../db/tables.ts';
 import { recordEvent } from '../events.ts';
 import { DomainError } from './errors.ts';
 import type {
@@ -292,6 +292,7 @@ export class KyselyRegisterStore implements RegisterStore {
     let query = this.db.selectFrom('commitments');
     if (filter.register) query = query.where('register_id', '=', filter.register);
     if (filter.status?.length) query = query.where('status', 'in', filter.status);
+    if (filter.ids) query = filter.ids.length ? query.where('id', 'in', filter.ids) : query.where(sql<boolean>`0 = 1`);
     if (filter.department) {
       const like = `%${filter.department.toLowerCase()}%`;
       query = query.where((eb) =>
@@ -333,16 +334,7 @@ export class KyselyRegisterStore implements RegisterStore {
       .orderBy('at')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      from: r.from_status as Status | null,
-      to: r.to_status as Status,
-      reason: r.reason,
-      evidence: JSON.parse(r.evidence) as string[],
-      actor: r.actor,
-      recordedAt: r.recorded_at,
-    }));
+    return rows.map(historyView);
   }
 
   async evidence(commitmentId: string, limit?: number): Promise<EvidenceView[]> {
@@ -354,16 +346,40 @@ export class KyselyRegisterStore implements RegisterStore {
       .orderBy('id', 'desc');
     if (limit !== undefined) query = query.limit(limit);
     const rows = await query.execute();
-    return rows.map((r) => ({
-      url: r.url,
-      title: r.title,
-      published: r.published,
-      source: r.source,
-      score: r.score,
-      matched: JSON.parse(r.matched) as string[],
-      note: r.note,
-      foundAt: r.found_at,
-    }));
+    return rows.map(evidenceView);
+  }
+
+  async recentChanges(limit: number): Promise<(HistoryView & { commitmentId: string })[]> {
+    const rows = await this.db
+      .selectFrom('history')
+      .selectAll()
+      .where('from_status', 'is not', null)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...historyView(r), commitmentId: r.commitment_id }));
+  }
+
+  async recentEvidence(limit: number): Promise<(EvidenceView & { commitmentId: string; id: number })[]> {
+    const rows = await this.db.selectFrom('evidence').selectAll().orderBy('found_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ ...evidenceView(r), commitmentId: r.commitment_id, id: r.id }));
+  }
+
+  async statusCounts(registerId?: string): Promise<Record<Status, number>> {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+    let query = this.db.selectFrom('commitments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]);
+    if (registerId) query = query.where('register_id', '=', registerId);
+    for (const r of await query.groupBy('status').execute()) counts[r.status as Status] = Number(r.n);
+    return counts;
+  }
+
+  async facets(): Promise<{ departments: string[]; themes: string[] }> {
+    const [departments, themes] = await Promise.all([
+      this.db.selectFrom('commitments').select('department').distinct().orderBy('department').execute(),
+      this.db.selectFrom('recommendations').select('theme').distinct().orderBy('theme').execute(),
+    ]);
+    return { departments: departments.map((d) => d.department), themes: themes.map((t) => t.theme) };
   }
 
   async getRecommendation(number: number, registerId?: string): Promise<RecommendationRow | undefined> {
@@ -469,6 +485,32 @@ export class KyselyRegisterStore implements RegisterStore {
       commitments: links.filter((l) => l.register_id === r.register_id && l.number === r.number).map((l) => l.commitment_id),
     }));
   }
+}
+
+function historyView(r: Selectable<HistoryTable>): HistoryView {
+  return {
+    id: r.id,
+    at: r.at,
+    from: r.from_status as Status | null,
+    to: r.to_status as Status,
+    reason: r.reason,
+    evidence: JSON.parse(r.evidence) as string[],
+    actor: r.actor,
+    recordedAt: r.recorded_at,
+  };
+}
+
+function evidenceView(r: Selectable<EvidenceTable>): EvidenceView {
+  return {
+    url: r.url,
+    title: r.title,
+    published: r.published,
+    source: r.source,
+    score: r.score,
+    matched: JSON.parse(r.matched) as string[],
+    note: r.note,
+    foundAt: r.found_at,
+  };
 }
 
 /** A commitment's status is the "to" of its latest history entry; kept in its row for filtering. */

@@ -78,6 +78,8 @@ export interface ListFilter {
   /** Only commitments whose effective deadline is before this date and that are not settled. */
   overdueOn?: string | undefined;
   register?: string | undefined;
+  /** Only these commitments (what a search found). */
+  ids?: string[] | undefined;
 }
 
 export interface PageRequest {
@@ -127,6 +129,14 @@ export interface RegisterStore {
   history(commitmentId: string): Promise<HistoryView[]>;
   /** Evidence of a commitment, newest first; all of it without `limit`. */
   evidence(commitmentId: string, limit?: number): Promise<EvidenceView[]>;
+  /** The latest status changes across every commitment (initial statuses left out), latest first. */
+  recentChanges(limit: number): Promise<(HistoryView & { commitmentId: string })[]>;
+  /** The latest evidence across every commitment, most recently found first. */
+  recentEvidence(limit: number): Promise<(EvidenceView & { commitmentId: string; id: number })[]>;
+  /** How many commitments stand at each status, in one register or in all. */
+  statusCounts(registerId?: string): Promise<Record<Status, number>>;
+  /** What a list can be filtered by: today's department names and the recommendations' themes, sorted. */
+  facets(): Promise<{ departments: string[]; themes: string[] }>;
   getRecommendation(number: number, registerId?: string): Promise<RecommendationRow | undefined>;
   listRecommendations(registerId?: string): Promise<RecommendationRow[]>;
   documents(registerId: string): Promise<SourceDocument[]>;

@@ -12,7 +12,8 @@ export const MINI_SEEDS = fileURLToPath(new URL('../fixtures/seeds-mini/', impor
 
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
   // No change-note lookups unless a test points them at its local server: tests reach 127.0.0.1 only.
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', ...env });
+  // No tracker page unless a test asks for one (WEB_PORT: '0', an ephemeral port): never port 8080 in tests.
+  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', WEB_PORT: 'off', ...env });
   if (!config.ok) throw new Error(config.error.join('; '));
   return config.value;
 }

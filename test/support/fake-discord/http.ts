@@ -6,6 +6,8 @@ export interface UploadedFile {
   filename: string;
   size: number;
   contentType: string;
+  /** The file's bytes, so a test can check what was uploaded. */
+  data: Buffer;
 }
 
 export interface RecordedRequest {
@@ -62,7 +64,7 @@ export async function parseBody(contentType: string, raw: Buffer): Promise<{ bod
       if (typeof value === 'string') {
         if (field === 'payload_json') body = parseJson(value);
       } else {
-        files.push({ field, filename: value.name, size: value.size, contentType: value.type });
+        files.push({ field, filename: value.name, size: value.size, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { body, files };
