@@ -1,10 +1,9 @@
 // The running bot: the register, the schedulers, and one front end (Discord, or the console
 // when there is no token). Stops cleanly in reverse order: schedulers, then the front end, then the store.
 import { openApp, type App } from './app.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
 import { startConsolePoster } from './console/console-poster.ts';
 import type { REST } from 'discord.js';
+import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
@@ -15,28 +14,6 @@ export interface Runtime {
   mode: 'console' | 'discord';
   stop(): Promise<void>;
 }
-
-export interface RuntimeDeps {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  /** Where console mode prints what it would post. */
-  write: (line: string) => void;
-  seedsDir?: string | undefined;
-}
-
-/** What a service gets: the runtime's deps and, in Discord mode, the bot's own REST client. */
-export interface ServiceDeps extends RuntimeDeps {
-  discordRest?: REST | undefined;
-}
-
-/** Something started alongside the front end (a feed scheduler, a digest scheduler). */
-export interface Service {
-  name: string;
-  stop(): Promise<void> | void;
-}
-
-export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];

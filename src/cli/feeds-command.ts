@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { enableFeed } from '../feeds/enable-feed.ts';
 import { KyselyFeedStore, type FeedState } from '../feeds/feed-store.ts';
 import type { Colours } from './colours.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 const ORDER: Record<string, number> = { failing: 0, disabled: 1, healthy: 2 };
 

@@ -19,19 +19,13 @@ import {
   renderStats,
   searchHitJson,
 } from './format.ts';
-import { coloursFor, type Colours } from './colours.ts';
+import { coloursFor } from './colours.ts';
+import type { CliContext, Io } from './context.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
 import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether `out` is a terminal (colour is for terminals only). */
-  isTTY?: boolean;
-}
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -44,18 +38,6 @@ export interface CliDeps {
   clock?: Clock;
   seedsDir?: string;
   io?: Io;
-}
-
-/** A command the CLI offers; later features register theirs in cli-commands.ts. */
-export interface CliContext {
-  io: Io;
-  /** The palette for readable output: plain unless `out` is a terminal or FORCE_COLOR asks. */
-  pc: Colours;
-  /** Opens the register (store migrated, seeds applied) once, on first use. */
-  app(): Promise<App>;
-  config: Config;
-  clock: Clock;
-  fail(message: string): never;
 }
 
 class UsageFailure extends Error {}

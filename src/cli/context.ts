@@ -1,0 +1,25 @@
+// What every CLI command module gets from run-cli.ts; its own module so the command modules and
+// run-cli.ts do not import each other.
+import type { App } from '../app.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Colours } from './colours.ts';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether `out` is a terminal (colour is for terminals only). */
+  isTTY?: boolean;
+}
+
+/** A command the CLI offers; later features register theirs in cli-commands.ts. */
+export interface CliContext {
+  io: Io;
+  /** The palette for readable output: plain unless `out` is a terminal or FORCE_COLOR asks. */
+  pc: Colours;
+  /** Opens the register (store migrated, seeds applied) once, on first use. */
+  app(): Promise<App>;
+  config: Config;
+  clock: Clock;
+  fail(message: string): never;
+}
