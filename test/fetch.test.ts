@@ -4,11 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFetcher, refusedAddressReason, type FetchOptions, type FetchOutcome, type LookupFunction } from '../src/feeds/fetch.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const UA = 'commitment-watch/0.1.0 (+mailto:ops@example.org)';
 const ATOM = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>';
@@ -151,7 +151,7 @@ describe('ordinary fetching', () => {
   });
 
   it('serves files through the test server with Last-Modified revalidation', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'feed-server-'));
+    const dir = tempDir('feed-server-');
     const file = join(dir, 'feed.atom');
     writeFileSync(file, ATOM);
     server.serveFile('/file.atom', file, { 'last-modified': 'Tue, 01 Apr 2025 08:00:00 GMT' });
@@ -161,7 +161,6 @@ describe('ordinary fetching', () => {
     expect(first.body).toBe(ATOM);
     const second = await f.fetch(server.url('/file.atom'), { lastModified: first.validators.lastModified });
     expect(second.kind).toBe('not-modified');
-    rmSync(dir, { recursive: true });
   });
 
   it('turns a bad URL into a failure, not an exception', async () => {
@@ -203,11 +202,11 @@ describe('size and time limits', () => {
     bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 }); // 50 MB of zeros in ~50 KB
   });
 
-  it('stops a gzip bomb at the cap measured on decoded bytes, quickly', async () => {
+  it('stops a gzip bomb at the cap measured on decoded bytes', async () => {
     server.route('/bomb', (_req, res) => void res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': bomb.length }).end(bomb));
-    const started = Date.now();
+    // ~50 KB on the wire is under the cap: only counting decoded bytes catches it.
+    expect(bomb.length).toBeLessThan(1024 * 1024);
     const outcome = expectFailed(await fetcher({ maxBytes: 1024 * 1024 }).fetch(server.url('/bomb')), 'too-large');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(outcome.message).toContain('1048576');
     expect(outcome.message).toContain(server.url('/bomb'));
   });
@@ -237,9 +236,8 @@ describe('size and time limits', () => {
       res.write('<?xml version="1.0"?>'); // then never anything more
       res.on('close', () => (closed = true));
     });
-    const started = Date.now();
+    // The body never ends: had the fetcher waited for it, the outcome would be a timeout, not too-large.
     const outcome = expectFailed(await fetcher({ maxBytes: 1024 * 1024, timeoutMs: 5000 }).fetch(server.url('/declared-huge')), 'too-large');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(outcome.message).toContain('Content-Length');
     await vi.waitFor(() => expect(closed).toBe(true));
   });
@@ -261,11 +259,8 @@ describe('size and time limits', () => {
       timers.push(timer);
       res.on('close', () => clearInterval(timer));
     });
-    const started = Date.now();
+    // A byte every 20 ms never trips an idle timeout: only a deadline over the whole request ends this.
     const outcome = expectFailed(await fetcher({ timeoutMs: 300 }).fetch(server.url('/trickle')), 'timeout');
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(1000);
     expect(outcome.message).toContain('300 ms');
     timers.forEach(clearInterval);
   });
