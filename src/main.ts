@@ -3,12 +3,12 @@ import { config as loadDotenv } from 'dotenv';
 import { SeedError } from './app.ts';
 import { systemClock } from './clock.ts';
 import { configOrExit } from './config.ts';
-import { createLogger } from './log.ts';
+import { chooseLogFormat, createLogger } from './log.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 loadDotenv({ quiet: true });
 const config = configOrExit();
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, process.stderr, chooseLogFormat(config.logFormat, process.stderr.isTTY));
 
 // Signals are handled from the first moment: a stop asked for during start-up waits for it.
 let runtime: Runtime | undefined;
