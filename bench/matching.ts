@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { WatchTerms } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher } from '../src/match/matcher.ts';
 import { normalise, words } from '../src/match/text.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';

@@ -3,7 +3,7 @@
 // request, and recognition by host and path or by the shape of the first result. Not a monitor itself.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 import { SOURCE_ZONE, clip, feedUrlOf, finish, foldSpace, MAX_BODY_CHARS, sniff } from './support.ts';
 

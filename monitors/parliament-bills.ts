@@ -24,7 +24,7 @@
 //   `updated` = a10:updated. Per bill: `categories` as given; `documentType` = Publication/Sitting/…;
 //   `published` = pubDate; `updated` = atom:updated.
 // - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,

@@ -24,7 +24,7 @@
 //   dateAnswerCorrected, so the correction is reported as an update of the same item.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 

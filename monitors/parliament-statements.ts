@@ -22,7 +22,7 @@
 //   boundary; `categories` = [house]; `documentType` = "Written statement"; `published` = dateMade.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 

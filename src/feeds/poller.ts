@@ -37,7 +37,7 @@ import { createFetcher, type Fetcher, type FetchOptions } from './fetch.ts';
 import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure, type FeedHealth, type HealthPolicy } from './health.ts';
 import { healthPatch, recordHealthEvent, recordWarningEvent } from './health-events.ts';
 import type { ChangeNoteSource } from './change-notes.ts';
-import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../feed-types.ts';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

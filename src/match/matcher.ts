@@ -35,7 +35,7 @@
 // starts it), and only the commitments using a term that occurred are judged, so the cost of an item
 // grows with its length and the terms it contains, not with the number of commitments.
 import type { CommitmentRow } from '../store/register-store.ts';
-import type { FeedItem } from '../feeds/types.ts';
+import type { FeedItem } from '../feed-types.ts';
 import type { FeedKind } from '../domain.ts';
 import { billKey, normalise, phraseAt, tokenise } from './text.ts';
 

@@ -18,7 +18,7 @@
 // "partly-delivered"; a rule is the editor's word and is not held back. Nothing is proposed that equals the
 // current status.
 import { isOverdue, type FeedKind, type Status } from '../domain.ts';
-import type { FeedItem } from '../feeds/types.ts';
+import type { FeedItem } from '../feed-types.ts';
 import type { CommitmentRow } from '../store/register-store.ts';
 import type { MatchResult } from './matcher.ts';
 import { billKey, sameDepartment } from './text.ts';
