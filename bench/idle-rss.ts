@@ -34,7 +34,14 @@ export function rssMb(pid: number): number {
 async function idleRss(way: Way, dir: string, run: number): Promise<number> {
   const feeds = join(dir, 'feeds.json');
   writeFileSync(feeds, '[]');
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: join(dir, `idle-${run}.sqlite`), FEEDS_FILE: feeds, GOVUK_CONTENT_API_URL: 'off', LOG_FORMAT: 'json' };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: join(dir, `idle-${run}.sqlite`),
+    FEEDS_FILE: feeds,
+    GOVUK_CONTENT_API_URL: 'off',
+    LOG_FORMAT: 'json',
+  };
   const child = spawn(process.execPath, way.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -80,6 +87,8 @@ export function printIdleRss(results: Awaited<ReturnType<typeof benchIdleRss>>):
   const baseline = results[0]!.median;
   for (const r of results) {
     const verdict = r.median < GOAL_MB ? 'ok' : 'OVER GOAL';
-    console.log(`  ${r.label.padEnd(28)} ${r.median.toFixed(1).padStart(6)} MB  (${r.runs.map((x) => x.toFixed(0)).join(', ')}; ${(r.median / baseline).toFixed(2)}× the baseline; goal < ${GOAL_MB} MB: ${verdict})`);
+    console.log(
+      `  ${r.label.padEnd(28)} ${r.median.toFixed(1).padStart(6)} MB  (${r.runs.map((x) => x.toFixed(0)).join(', ')}; ${(r.median / baseline).toFixed(2)}× the baseline; goal < ${GOAL_MB} MB: ${verdict})`,
+    );
   }
 }

@@ -10,4 +10,7 @@ export function rankIds(ids: readonly string[], input: string): { id: string; sc
 }
 
 /** The `limit` ids nearest to what was typed, best first. */
-export const closestIds = (ids: readonly string[], input: string, limit = 5): string[] => rankIds(ids, input).slice(0, limit).map((s) => s.id);
+export const closestIds = (ids: readonly string[], input: string, limit = 5): string[] =>
+  rankIds(ids, input)
+    .slice(0, limit)
+    .map((s) => s.id);
