@@ -19,6 +19,16 @@ export default tseslint.config(
     },
   },
   {
+    // Kysely's own advice: a migration types its database as `any`, since it must not depend on today's schema.
+    files: ['src/db/migrations/*.ts', 'src/db/migrate.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // vitest's asymmetric matchers (expect.any, expect.stringContaining…) are typed `any` by design.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
     // The few plain-JS scripts (bin/, scripts/, configuration) are outside the TypeScript project.
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -192,7 +192,7 @@ export interface MatchingBench {
   mismatches: number;
 }
 
-export async function benchMatching(options: { items?: number; commitments?: number; runs?: number; naiveItems?: number } = {}): Promise<MatchingBench> {
+export function benchMatching(options: { items?: number; commitments?: number; runs?: number; naiveItems?: number } = {}): MatchingBench {
   const nItems = options.items ?? 10_000;
   const nCommitments = options.commitments ?? 1_000;
   const runs = options.runs ?? 5;
@@ -261,4 +261,4 @@ export function printMatching(r: MatchingBench): void {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printMatching(await benchMatching());
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printMatching(benchMatching());

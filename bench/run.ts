@@ -5,6 +5,6 @@ import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 
 printQueries(await benchQueries());
-printMatching(await benchMatching());
+printMatching(benchMatching());
 printFeeds(await benchFeeds());
 printIdleRss(await benchIdleRss());

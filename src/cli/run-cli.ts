@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { z } from 'zod';
 import { openApp, SeedError, type App } from '../app.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { Position, POSITIONS, Status, STATUSES } from '../domain.ts';
 import {
   commitmentJson,

@@ -18,7 +18,6 @@ import {
   parseContentEncoding,
   parseMaxAge,
   parseRetryAfter,
-  type Coding,
 } from './fetch-body.ts';
 
 export type { LookupFunction } from './fetch-address.ts';
@@ -328,7 +327,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const first = await peekFirstChunk(res);
       if (first === undefined) return Buffer.alloc(0);
       // Decoders in reverse order of application; the first applied to the wire bytes is the last listed.
-      const reversed = [...codings].reverse() as Coding[];
+      const reversed = [...codings].reverse();
       for (let i = 0; i < reversed.length; i++) {
         const coding = reversed[i]!;
         const raw = coding === 'deflate' && i === 0 && !looksLikeZlib(first);
