@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const GOAL_MB = 120;
@@ -92,3 +92,5 @@ export function printIdleRss(results: Awaited<ReturnType<typeof benchIdleRss>>):
     );
   }
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printIdleRss(await benchIdleRss());
