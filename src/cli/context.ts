@@ -12,7 +12,7 @@ export interface Io {
   isTTY?: boolean;
 }
 
-/** A command the CLI offers; later features register theirs in cli-commands.ts. */
+/** What each CLI command module's register…Command(program, ctx) gets; run-cli.ts builds it and calls them. */
 export interface CliContext {
   io: Io;
   /** The palette for readable output: plain unless `out` is a terminal or FORCE_COLOR asks. */
