@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CommitmentSeed, FeedKind, WatchTerms } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';
 
 export const EVAL_SET = fileURLToPath(new URL('./fixtures/match-eval.yaml', import.meta.url));

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { WatchTerms } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher } from '../src/match/matcher.ts';
 import { foldSpelling, normalise, SHORT_WORD_MAX, words } from '../src/match/text.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';
@@ -199,7 +199,7 @@ export interface MatchingBench {
   mismatches: number;
 }
 
-export async function benchMatching(options: { items?: number; commitments?: number; runs?: number; naiveItems?: number } = {}): Promise<MatchingBench> {
+export function benchMatching(options: { items?: number; commitments?: number; runs?: number; naiveItems?: number } = {}): MatchingBench {
   const nItems = options.items ?? 10_000;
   const nCommitments = options.commitments ?? 1_000;
   const runs = options.runs ?? 5;
@@ -268,4 +268,4 @@ export function printMatching(r: MatchingBench): void {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printMatching(await benchMatching());
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printMatching(benchMatching());

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each compared with its baseline within the same run (never in tests).
 import { benchFeeds, printFeeds } from './feeds.ts';
 import { benchMatchQuality, printMatchQuality } from './match-quality.ts';
+import { benchIdleRss, printIdleRss } from './idle-rss.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
@@ -12,3 +13,4 @@ printMatching(await benchMatching());
 printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
 printImport(await benchImport());
+printIdleRss(await benchIdleRss());

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the installed command and `npm run cli` are one program.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The installed command: the compiled CLI (built into dist/ by `npm install`), the same program as `npm run cli`.
+await import('../dist/src/cli/main.js');

@@ -2,7 +2,6 @@
 // /digest preview [channel]                                              (ephemeral)
 // The preview is built and rendered by the same code the scheduler posts with (digest-service.ts), for the
 // window ending at the channel's latest due time: what it shows is what is then posted.
-import { IANAZone } from 'luxon';
 import {
   ApplicationCommandOptionType,
   ChannelType,
@@ -16,6 +15,7 @@ import { answer, canManageServer, NOT_MANAGER, parseOptions, privately, replyPri
 import { chartReply } from '../src/digest/chart-upload.ts';
 import { previewDigest } from '../src/digest/digest-service.ts';
 import { currentWindow, digestSchedule, latestSlot, nextSlot } from '../src/digest/schedule.ts';
+import { TimeZone } from '../src/time-zone.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 const channelTypes: (ChannelType.GuildText | ChannelType.GuildAnnouncement)[] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
@@ -50,11 +50,7 @@ export const definition = {
 const Schedule = z.object({
   weekday: z.number().int().min(1).max(7).optional(),
   hour: z.number().int().min(0).max(23).optional(),
-  timezone: z
-    .string()
-    .trim()
-    .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone such as Europe/London or America/New_York')
-    .optional(),
+  timezone: TimeZone.optional(),
   quiet: z.boolean().optional(),
 });
 

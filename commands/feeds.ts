@@ -15,7 +15,8 @@ import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { EMBED_LIMITS, escapeText, fitEmbed, neutraliseMentions, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
 import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, privately, replyPrivately, type Answer } from '../src/discord/respond.ts';
-import { closestFeedIds, enableFeed } from '../src/feeds/enable-feed.ts';
+import { closestIds } from '../src/closest-ids.ts';
+import { enableFeed } from '../src/feeds/enable-feed.ts';
 import { explainItem, rejectionLabel, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
 import { KyselyFeedStore, type FeedState } from '../src/feeds/feed-store.ts';
 
@@ -209,7 +210,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Co
   if (pool.length === 0) {
     // A typo: the nearest ids, nearest first, instead of nothing.
     const byId = new Map(feeds.map((f) => [f.id, f]));
-    pool = closestFeedIds([...byId.keys()], typed).map((id) => byId.get(id)!);
+    pool = closestIds([...byId.keys()], typed).map((id) => byId.get(id)!);
   }
   await interaction.respond(pool.slice(0, 25).map((f) => ({ name: truncate(`${ICON[f.health] ?? '❔'} ${f.id} — ${f.health}`, 100), value: f.id.slice(0, 100) })));
 }

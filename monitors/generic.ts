@@ -11,7 +11,7 @@
 // - `summary` = description/summary/content as plain text (cut to 1,000 characters on a word boundary);
 //   `categories` = category texts (Atom: label, else term); `published` = pubDate/dc:date/published;
 //   `updated` = Atom updated (or a prefixed a10:/atom:updated on RSS).
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,

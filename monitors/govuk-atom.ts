@@ -23,7 +23,7 @@
 // - `categories` are the entry's category labels; `summary` is the summary (HTML → plain text), else the
 //   start of the content; `published`/`updated` are the entry's dates.
 // - "This feed has ended" yields a warning and no items: the feed URL needs replacing.
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,

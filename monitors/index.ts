@@ -1,7 +1,7 @@
 // The monitors, one per source kind (FEED_KINDS), and recognition of a body's kind when a feed's kind is
 // not configured. Each module's header says how to read its source and what its items mean.
 import type { FeedKind } from '../src/domain.ts';
-import type { Monitor } from '../src/feeds/types.ts';
+import type { Monitor } from '../src/feed-types.ts';
 import { generic } from './generic.ts';
 import { govukAtom } from './govuk-atom.ts';
 import { legislation } from './legislation.ts';

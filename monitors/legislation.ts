@@ -25,7 +25,7 @@
 // - `documentType` = ukm:DocumentMainType (e.g. "UnitedKingdomPublicGeneralAct", "UnitedKingdomStatutoryInstrument",
 //   "UnitedKingdomDraftStatutoryInstrument"); `categories` = the subject terms; `summary` as plain text;
 //   `published`/`updated` = the entry's dates.
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,

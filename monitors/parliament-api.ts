@@ -4,7 +4,7 @@
 // (`{ value, links }`), where the whole text is: the list endpoints cut it at 255 characters. Not a monitor itself.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 import { SOURCE_ZONE, clip, feedUrlOf, finish, foldSpace, MAX_BODY_CHARS, sniff } from './support.ts';
 

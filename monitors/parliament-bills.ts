@@ -38,7 +38,7 @@
 // - An update (updateOf) is a known bill at another stage, or with a later `updated`.
 // - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
 import { DateTime } from 'luxon';
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 import {
   absoluteUrl,

@@ -33,7 +33,7 @@
 //   `value.id` in real captures; the id is used.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 

@@ -28,7 +28,7 @@
 //   turns it into plain text; the poller reads it for items about to be judged (src/feeds/full-text.ts).
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { FeedItem, Monitor } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
 import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
 

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import { DateTime } from 'luxon';
 import Parser from 'rss-parser';
-import type { FeedItem, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
 
 /** Bodies larger than this are refused: no feed we read comes near it (the largest sample is 0.2 MB). */

@@ -48,7 +48,7 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
       queries: new RegisterQueries(store, clock, config.timeZone),
       registers: seeds.value,
       seedSummary,
-      close: opened.close,
+      close: () => opened.close(),
     };
   } catch (error) {
     await opened.close();

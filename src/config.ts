@@ -1,12 +1,13 @@
 // Configuration from the environment (and an optional .env), validated once at start.
 // Every problem is reported together, naming the variable and what was expected; values are
 // never echoed, so a token cannot leak through an error message.
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { exitWithConfigProblems } from './config-problem.ts';
 import { parseDatabaseUrl, type StoreLocation } from './db/database.ts';
 import { GOVUK_CONTENT_API } from './feeds/change-notes.ts';
+import { LOG_FORMATS, type LogFormat } from './log.ts';
 import { err, ok, type Result } from './result.ts';
+import { TimeZone } from './time-zone.ts';
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -25,9 +26,8 @@ const EnvSchema = z.object({
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
     }),
   ),
-  TIMEZONE: optional(
-    z.string().refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone such as Europe/London'),
-  ),
+  LOG_FORMAT: optional(z.enum(LOG_FORMATS, { message: 'expected json or pretty' })),
+  TIMEZONE: optional(TimeZone),
   BOT_CONTACT: optional(
     z.string().trim().regex(/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$|^https?:\/\/\S+$/, 'expected an email address or an http(s) URL where the operator can be reached'),
   ),
@@ -56,6 +56,8 @@ export interface Config {
   discordApiUrl?: string | undefined;
   store: StoreLocation;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT: json or pretty; unset, logs are pretty on a terminal and JSON when piped. */
+  logFormat?: LogFormat | undefined;
   timeZone: string;
   botContact?: string | undefined;
   feedsFile?: string | undefined;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     discordApiUrl: apiUrl,
     store: store.value,
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: e.LOG_FORMAT,
     timeZone: e.TIMEZONE ?? 'Europe/London',
     botContact: e.BOT_CONTACT,
     feedsFile: e.FEEDS_FILE,

@@ -7,12 +7,12 @@ import { systemClock } from './clock.ts';
 import { ConfigProblem, EXIT_CONFIG, exitWithConfigProblems } from './config-problem.ts';
 import { configOrExit } from './config.ts';
 import { DiscordRefused, EXIT_DISCORD_REFUSED } from './discord/fatal.ts';
-import { createLogger } from './log.ts';
+import { chooseLogFormat, createLogger } from './log.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 loadDotenv({ quiet: true });
 const config = configOrExit();
-const logger = createLogger(config.logLevel, process.stderr, config.discord ? [config.discord.token] : []);
+const logger = createLogger(config.logLevel, process.stderr, chooseLogFormat(config.logFormat, process.stderr.isTTY), config.discord ? [config.discord.token] : []);
 
 // Signals are handled from the first moment: a stop asked for during start-up waits for it.
 let runtime: Runtime | undefined;

@@ -1,6 +1,6 @@
 // The query core: every question a user can ask of the register, answered the same way for the
 // terminal, for Discord, and for scripts. Knows nothing of either front end.
-import { distance } from 'fastest-levenshtein';
+import { rankIds } from './closest-ids.ts';
 import { isOverdue, openDays, type Position, type Status } from './domain.ts';
 import { todayIn, type Clock } from './clock.ts';
 import { err, ok, type Result } from './result.ts';
@@ -205,8 +205,7 @@ export class RegisterQueries {
   async closestIds(input: string, limit = 5): Promise<string[]> {
     const text = input.trim().toLowerCase();
     const ids = await this.store.commitmentIds();
-    const scored = ids.map((id) => ({ id, score: id.includes(text) && text.length >= 3 ? -1 : distance(text, id) / Math.max(id.length, 1) }));
-    scored.sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
+    const scored = rankIds(ids, text);
     const byWords = (await this.store.search(text.replace(/-/g, ' '), limit)).filter((h) => h.kind === 'commitment').map((h) => h.id);
     return [...new Set([...scored.filter((s) => s.score < 0.5).map((s) => s.id), ...byWords, ...scored.map((s) => s.id)])].slice(0, limit);
   }

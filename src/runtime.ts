@@ -3,10 +3,9 @@
 // schedulers, then the front end, then the store — each finishing the post in flight, within a bound.
 import { openApp, type App } from './app.ts';
 import { ConfigProblem } from './config-problem.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
 import { startConsolePoster } from './console/console-poster.ts';
 import type { REST } from 'discord.js';
+import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
 import type { OnFatal } from './discord/fatal.ts';
@@ -22,33 +21,6 @@ export interface Runtime {
   mode: 'console' | 'discord';
   stop(): Promise<void>;
 }
-
-export interface RuntimeDeps {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  /** Where console mode prints what it would post. */
-  write: (line: string) => void;
-  seedsDir?: string | undefined;
-  /** Discord refused the bot for good (token rejected, gateway closed for good): the process should end. */
-  onFatal?: OnFatal | undefined;
-  /** The bound on a stop (default STOP_TIMEOUT_MS). */
-  stopTimeoutMs?: number | undefined;
-}
-
-/** What a service gets: the runtime's deps and, in Discord mode, the bot's own REST client. */
-export interface ServiceDeps extends RuntimeDeps {
-  discordRest?: REST | undefined;
-}
-
-/** Something started alongside the front end (a feed scheduler, a digest scheduler). */
-export interface Service {
-  name: string;
-  /** Takes no new work and finishes what is in flight; `timeoutMs` is what is left of the stop's bound. */
-  stop(timeoutMs?: number): Promise<void> | void;
-}
-
-export type ServiceStarter = (app: App, deps: ServiceDeps) => Promise<Service>;
 
 /** Services started with every runtime; features add theirs here. */
 export const services: ServiceStarter[] = [];

@@ -128,7 +128,7 @@ describe('CLI answers from the seeded register', () => {
 
     const csv = await cli(['export'], { env: { DATABASE_URL: db } });
     expect(csv.code).toBe(0);
-    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv.stdout, { columns: true });
     expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
     expect(rows.map((r) => r.id)).toEqual(['report-export-controls-review', 'modern-slavery-penalties', 'trade-envoy-training']);
     expect(rows[1]).toMatchObject({ status: 'stalled', deadline_text: 'as soon as Parliamentary time allows', deadline_date: '2022-12-31', overdue: 'true', open_days: '943', positions: '3: accepted', last_change: 'not-started → stalled' });

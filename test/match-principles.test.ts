@@ -2,7 +2,7 @@
 // would recognise, and the rules behind them on made-up commitments; then the evaluation set's bar.
 import { describe, expect, it } from 'vitest';
 import type { FeedKind } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
 import { baselineMatcher } from '../bench/baseline/matcher-before-issue-9.ts';
 import { baselineWatch, evaluate, loadEvalSet, registerCommitments } from '../bench/match-eval.ts';

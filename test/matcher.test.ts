@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CommitmentSeed, type FeedKind } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
 import { billKey, departmentKey, normalise, tokenise } from '../src/match/text.ts';
 import { naiveCandidates, syntheticCommitments, syntheticItems } from '../bench/matching.ts';

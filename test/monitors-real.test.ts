@@ -3,8 +3,8 @@
 // Strings and files only: no HTTP here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
-import { textSourceOf } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
+import { textSourceOf } from '../src/feed-types.ts';
 import { generic, govukAtom, legislation, parliamentBills, parliamentQuestions, parliamentStatements, recogniseKind } from '../monitors/index.ts';
 
 const real = (path: string): string => readFileSync(new URL(`./fixtures/feeds/real/${path}`, import.meta.url), 'utf8');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import Parser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
-import type { FeedItem, Monitor, ParsedFeed } from '../src/feeds/types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import {
   MONITORS,
   generic,

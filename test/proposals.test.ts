@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProposalRule, type FeedKind, type Status } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher, type MatchResult } from '../src/match/matcher.ts';
 import { movesForward, overdueCommitments, proposeStatuses } from '../src/match/proposals.ts';
 import type { CommitmentRow } from '../src/store/register-store.ts';

@@ -71,14 +71,15 @@ function fakePoller() {
             await d.promise;
           }
           inFlight.delete(f.id);
-          return { feedId: f.id, outcome: 'parsed', parsed: true, items: 1, newItems: 1, updatedItems: 0, firstFetch: false, warnings: [], eventIds: [f.id.length] } as FeedReport;
+          const report: FeedReport = { feedId: f.id, outcome: 'parsed', parsed: true, items: 1, newItems: 1, updatedItems: 0, firstFetch: false, warnings: [], eventIds: [f.id.length] };
+          return report;
         }),
       );
     },
-    applyPendingChanges: async () => [],
-    checkDeadlines: async () => {
+    applyPendingChanges: () => Promise.resolve([]),
+    checkDeadlines: () => {
       deadlineChecks++;
-      return [];
+      return Promise.resolve([]);
     },
   };
   return { poller: poller as unknown as Poller, calls, finish: (id: string) => {
@@ -101,7 +102,7 @@ function fakeCron() {
   return { cron, scheduled };
 }
 
-const noStore = { syncFeeds: async () => undefined } as unknown as FeedStore;
+const noStore = { syncFeeds: () => Promise.resolve() } as unknown as FeedStore;
 
 describe('FeedScheduler', () => {
   it('ticks every minute in TIMEZONE, starts the feeds whose slot it is, and never overlaps a feed', async () => {

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CommitmentSeed, RecommendationSeed, RegisterManifest, type FeedKind, type WatchTerms } from '../src/domain.ts';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { Matcher } from '../src/match/matcher.ts';
 import { seedCommitmentRow } from './support/commitments.ts';
 

@@ -2,7 +2,7 @@
 // negative term blocked it — from the match traces, written here from the real Matcher's results the way
 // the poller records them (decision, score, matched terms, reason).
 import { describe, expect, it } from 'vitest';
-import type { FeedItem } from '../src/feeds/types.ts';
+import type { FeedItem } from '../src/feed-types.ts';
 import { explainItem, explanationText } from '../src/feeds/explain.ts';
 import type { FeedStore, StoredItem, Trace } from '../src/feeds/feed-store.ts';
 import { Matcher } from '../src/match/matcher.ts';

@@ -4,7 +4,7 @@
 // of reasons: checked against that commit's Matcher on the evaluation set and 2,000 synthetic items
 // (identical accepted sets) when it was written. Not used by the bot.
 import type { FeedKind, WatchTerms } from '../../src/domain.ts';
-import type { FeedItem } from '../../src/feeds/types.ts';
+import type { FeedItem } from '../../src/feed-types.ts';
 import { billKey, normalise, phraseAt, tokenise } from '../../src/match/text.ts';
 
 const TITLE = 2;

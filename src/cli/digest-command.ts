@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { previewDigest } from '../digest/digest-service.ts';
 import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 export function registerDigestCommand(program: Command, ctx: CliContext): void {
   program

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import type { CommitmentDetail } from '../queries.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 /** The CSV's columns, in order; the JSON rows have the same keys. */
 export const EXPORT_COLUMNS = [

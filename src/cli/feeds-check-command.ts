@@ -8,7 +8,7 @@ import { checkFeed, type CheckedItem, type FeedCheck } from '../feeds/check-feed
 import { feedFetcher } from '../feeds/poller.ts';
 import type { Colours } from './colours.ts';
 import { terminalSafe } from './format.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 export function registerFeedsCheckCommand(feeds: Command, ctx: CliContext): void {
   feeds

@@ -7,7 +7,7 @@ import { enableFeed } from '../feeds/enable-feed.ts';
 import { KyselyFeedStore, type FeedState } from '../feeds/feed-store.ts';
 import type { Colours } from './colours.ts';
 import { registerFeedsCheckCommand } from './feeds-check-command.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 const ORDER: Record<string, number> = { failing: 0, disabled: 1, healthy: 2 };
 

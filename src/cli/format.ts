@@ -28,7 +28,7 @@ export const statusLabel = (s: Status, pc: Colours, width = 0) => (pc[STATUS_COL
 const width = () => Math.min(process.stdout.columns || 100, 100);
 
 /** Text from outside (feeds) without control characters: an escape sequence in a title must not drive the terminal. */
-export const terminalSafe = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+export const terminalSafe = (text: string): string => text.replace(/[^\P{Cc}\t\n]/gu, '') // every C0/C1 control but tab and newline;
 
 /** Wraps text to the terminal width, keeping paragraph breaks. */
 export function wrap(text: string, indent = 2): string {

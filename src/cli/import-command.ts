@@ -9,7 +9,7 @@ import { readDocument } from '../import/read-source.ts';
 import { commitmentIdsIn } from '../import/taken-ids.ts';
 import { summarise, writeDraft, type ImportSummary } from '../import/write-draft.ts';
 import { DEFAULT_SEEDS_DIR } from '../seed/load-seeds.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 /** Documents are bigger than feeds: a long response as PDF runs to tens of megabytes. */
 const DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;

@@ -13,7 +13,7 @@ import { configuredChangeNotes } from '../feeds/change-notes.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
 import { configuredFeeds } from '../feeds/scheduler.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 export function registerPollCommand(program: Command, ctx: CliContext): void {
   program

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { z } from 'zod';
 import { openApp, SeedError, type App } from '../app.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { Position, POSITIONS, Status, STATUSES } from '../domain.ts';
 import {
   commitmentJson,
@@ -19,7 +19,8 @@ import {
   renderStats,
   searchHitJson,
 } from './format.ts';
-import { coloursFor, type Colours } from './colours.ts';
+import { coloursFor } from './colours.ts';
+import type { CliContext, Io } from './context.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerFeedsCommand } from './feeds-command.ts';
 import { registerPollCommand } from './poll-command.ts';
@@ -27,13 +28,6 @@ import { registerWhyCommand } from './why-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerSiteCommand } from './site-command.ts';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether `out` is a terminal (colour is for terminals only). */
-  isTTY?: boolean;
-}
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -46,20 +40,6 @@ export interface CliDeps {
   clock?: Clock;
   seedsDir?: string;
   io?: Io;
-}
-
-/** A command the CLI offers; later features register theirs in cli-commands.ts. */
-export interface CliContext {
-  io: Io;
-  /** The palette for readable output: plain unless `out` is a terminal or FORCE_COLOR asks. */
-  pc: Colours;
-  /** Opens the register (store migrated, seeds applied) once, on first use. */
-  app(): Promise<App>;
-  config: Config;
-  clock: Clock;
-  /** The seed folder the CLI was given (tests), when not the configured one. */
-  seedsDir?: string | undefined;
-  fail(message: string): never;
 }
 
 class UsageFailure extends Error {}

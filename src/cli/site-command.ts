@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { trackerFor } from '../web/server.ts';
 import { writeSite } from '../web/site.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 export function registerSiteCommand(program: Command, ctx: CliContext): void {
   program

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { explainItem, explanationText } from '../feeds/explain.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import { terminalSafe } from './format.ts';
-import type { CliContext } from './run-cli.ts';
+import type { CliContext } from './context.ts';
 
 export function registerWhyCommand(program: Command, ctx: CliContext): void {
   program

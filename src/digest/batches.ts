@@ -32,15 +32,6 @@ export function batchTitle(b: AlertBatch, timeZone: string): string {
   return `${b.kind === 'daily' ? 'Daily' : 'Weekly'} alerts to ${end}: ${b.events.length} update${b.events.length === 1 ? '' : 's'}${b.late ? ' (late)' : ''}`;
 }
 
-export function renderBatchText(b: AlertBatch, timeZone: string): string {
-  const lines = [batchTitle(b, timeZone)];
-  for (const e of b.events) {
-    const url = eventLink(e);
-    lines.push(`  - ${eventHeadline(e)}${url ? `\n    ${url}` : ''}`);
-  }
-  return lines.join('\n');
-}
-
 export function batchEmbeds(b: AlertBatch, timeZone: string): APIEmbed[] {
   const lines = b.events.map((e) => {
     const url = eventLink(e);

@@ -4,18 +4,18 @@
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { REST } from 'discord.js';
+import type { REST } from 'discord.js';
 import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import type { Service, ServiceStarter } from '../runtime.ts';
+import type { Service, ServiceStarter } from '../service.ts';
 import { KyselySubscriptionStore, type SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { Subscription, SubscriptionFilters } from '../subscriptions/subscription.ts';
 import { buildBatch, renderBatchMessages } from './batches.ts';
 import { buildDigest, type Digest, type DigestDeps } from './build-digest.ts';
 import { DigestRuns, runNonceBase, type DigestRun, type RunKind } from './digest-runs.ts';
-import { discordSender } from './discord-sender.ts';
 import { renderDigestMessages, renderDigestText, type RenderedMessage } from './render-digest.ts';
 import { currentWindow, dailySchedule, digestSchedule, dueWindows, type ScheduleSpec, type Window } from './schedule.ts';
 import { consoleSender, type DigestSender } from './sender.ts';
@@ -201,9 +201,7 @@ export async function startDigestService(
 ): Promise<Service & { service: DigestService }> {
   const subscriptions = new KyselySubscriptionStore(app.db);
   const discord = app.config.discord;
-  // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
-  const rest = () => deps.discordRest ?? new REST(discord?.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord!.token);
-  const sender = options.sender ?? (discord ? discordSender({ rest: rest() }, subscriptions, deps.clock) : consoleSender(deps.write));
+  const sender = options.sender ?? (discord ? await discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
   const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {
@@ -221,6 +219,14 @@ export async function startDigestService(
       await service.idle();
     },
   };
+}
+
+/** Discord mode's sender; discord.js is loaded only here, so console mode never holds it. */
+async function discordDigestSender(discord: NonNullable<Config['discord']>, deps: { clock: Clock; discordRest?: REST | undefined }, subscriptions: KyselySubscriptionStore): Promise<DigestSender> {
+  const [{ REST }, { discordSender }] = await Promise.all([import('discord.js'), import('./discord-sender.ts')]);
+  // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
+  const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
+  return discordSender({ rest }, subscriptions, deps.clock);
 }
 
 export const digestServiceStarter: ServiceStarter = (app, deps) => startDigestService(app, deps);

@@ -18,6 +18,7 @@
 // sent at 08:30, so events recorded just before 08:00 (and committed a moment later) are in it.
 // Weekly alert batches reuse the subscription's digest schedule.
 import { DateTime, IANAZone } from 'luxon';
+import { zoneOr } from '../time-zone.ts';
 
 export interface Window {
   start: Date;
@@ -57,13 +58,13 @@ const DAY = 24 * 60 * MINUTE;
 
 /** The weekly digest (and weekly alert batch): the subscription's weekday and hour, in its time zone. */
 export function digestSchedule(sub: ScheduleSubject, fallbackZone = 'Europe/London'): ScheduleSpec {
-  const timeZone = sub.timeZone && IANAZone.isValidZone(sub.timeZone) ? sub.timeZone : fallbackZone;
+  const timeZone = zoneOr(sub.timeZone, fallbackZone);
   return { period: 'weekly', weekday: sub.digestWeekday, hour: sub.digestHour, minute: 0, timeZone, sendDelayMinutes: 0 };
 }
 
 /** The daily alert batch: 08:00 → 08:00 local, sent at 08:30 (as GOV.UK does). */
 export function dailySchedule(sub: Pick<ScheduleSubject, 'timeZone'>, fallbackZone = 'Europe/London'): ScheduleSpec {
-  const timeZone = sub.timeZone && IANAZone.isValidZone(sub.timeZone) ? sub.timeZone : fallbackZone;
+  const timeZone = zoneOr(sub.timeZone, fallbackZone);
   return { period: 'daily', weekday: 1, hour: 8, minute: 0, timeZone, sendDelayMinutes: 30 };
 }
 

@@ -3,6 +3,7 @@
 //   npm run deploy-commands
 import { REST, Routes, type RESTGetAPIApplicationCommandsResult, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { pathToFileURL } from 'node:url';
+import { config as loadDotenv } from 'dotenv';
 import { configOrExit, type Config } from '../config.ts';
 import { loadCommands } from './command-loader.ts';
 
@@ -44,11 +45,12 @@ export async function deployCommands(config: Config, write: (line: string) => vo
 }
 
 async function main(): Promise<void> {
+  loadDotenv({ quiet: true }); // as `npm start` does: .env beside package.json
   const config = configOrExit();
   try {
     const result = await deployCommands(config, (l) => process.stdout.write(`${l}\n`));
     if ('missing' in result) {
-      process.stderr.write(`Cannot deploy commands: ${result.missing.join(' and ')} ${result.missing.length > 1 ? 'are' : 'is'} not set. Copy them from the Discord developer portal (see docs/discord.md and .env.example).\n`);
+      process.stderr.write(`Cannot deploy commands: ${result.missing.join(' and ')} ${result.missing.length > 1 ? 'are' : 'is'} not set. Copy them from the Discord developer portal (see the README's Discord section and .env.example).\n`);
       process.exit(2);
     }
   } catch (error) {

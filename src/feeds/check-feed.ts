@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { Fetcher } from './fetch.ts';
 import { addFullTexts, FULL_TEXT_LIMITS, missingText, type LookupLimits } from './full-text.ts';
 import type { Monitors } from './poller.ts';
-import { textSourceOf, type FeedItem, type TextSource } from './types.ts';
+import { textSourceOf, type FeedItem, type TextSource } from '../feed-types.ts';
 
 /** One item exactly as the monitor read it: the shape `feeds check --json` prints. */
 export interface CheckedItem {

@@ -1,7 +1,7 @@
 // An operator puts a disabled (or failing) feed back on its schedule: healthy, zero failures, polled at its
 // next slot, and one `feed-health` "recovered" event naming who did it. Both front ends call this.
 import { randomUUID } from 'node:crypto';
-import { distance } from 'fastest-levenshtein';
+import { closestIds } from '../closest-ids.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { FeedState, FeedStore } from './feed-store.ts';
 import { healthPatch, recordHealthEvent } from './health-events.ts';
@@ -24,7 +24,7 @@ export type EnableFailure =
 export async function enableFeed(store: FeedStore, id: string, actor: string, now: Date): Promise<Result<FeedEnabled, EnableFailure>> {
   const known = await store.getFeed(id.trim());
   if (!known) {
-    const suggestions = closestFeedIds((await store.listFeeds()).map((f) => f.id), id);
+    const suggestions = closestIds((await store.listFeeds()).map((f) => f.id), id);
     const hint = suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '';
     return err({ kind: 'unknown', message: `no feed has the id "${id.trim()}"${hint}`, suggestions });
   }
@@ -41,14 +41,4 @@ export async function enableFeed(store: FeedStore, id: string, actor: string, no
     await recordHealthEvent(tx, state, state.consecutiveFailures, update, now);
   });
   return ok({ feed: (await store.getFeed(state.id))!, previous: state.health });
-}
-
-/** Feed ids nearest to what was typed, best first: ids containing it, then by edit distance. */
-export function closestFeedIds(ids: string[], input: string, limit = 5): string[] {
-  const text = input.trim().toLowerCase();
-  return ids
-    .map((id) => ({ id, score: text.length >= 3 && id.includes(text) ? -1 : distance(text, id) / Math.max(id.length, 1) }))
-    .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
-    .slice(0, limit)
-    .map((s) => s.id);
 }

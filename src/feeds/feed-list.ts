@@ -140,9 +140,9 @@ function unionIssues(error: z.ZodError, isArray: boolean): z.core.$ZodIssue[] {
   for (const issue of error.issues) {
     if (issue.code === 'invalid_union' && issue.path.length === 0) {
       const branch = issue.errors[isArray ? 1 : 0] ?? [];
-      out.push(...branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
+      out.push(...branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
     } else out.push(issue);
   }
-  if (out.length === 0 && !isArray) return [{ code: 'custom', path: [], message: 'expected `feeds:` and a list of feeds, or a JSON array of feeds', input: undefined } as z.core.$ZodIssue];
+  if (out.length === 0 && !isArray) return [{ code: 'custom', path: [], message: 'expected `feeds:` and a list of feeds, or a JSON array of feeds', input: undefined }];
   return out;
 }

@@ -151,7 +151,7 @@ export async function resolveAllowed(
   const literal = net.isIP(bare);
   const all: ResolvedAddress[] = literal
     ? [{ address: bare, family: literal as 4 | 6 }]
-    : await lookupAll(bare, lookup ?? (dns.lookup as unknown as LookupFunction), signal);
+    : await lookupAll(bare, lookup ?? dns.lookup, signal);
   if (all.length === 0) throw Object.assign(new Error(`${hostname}: no addresses`), { code: 'ENOTFOUND' });
   if (policy === 'allow-all') return all;
   const allowed: ResolvedAddress[] = [];
@@ -175,8 +175,8 @@ function allowedByList(list: net.BlockList, a: ResolvedAddress): boolean {
 
 function lookupAll(hostname: string, lookup: LookupFunction, signal: AbortSignal): Promise<ResolvedAddress[]> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return reject(asError(signal.reason));
+    const onAbort = () => reject(asError(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       lookup(hostname, { all: true }, (error, address, family) => {
@@ -192,7 +192,7 @@ function lookupAll(hostname: string, lookup: LookupFunction, signal: AbortSignal
       });
     } catch (error) {
       signal.removeEventListener('abort', onAbort);
-      reject(error);
+      reject(asError(error));
     }
   });
 }
@@ -210,3 +210,6 @@ export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunct
     else callback(null, wanted[0]!.address, wanted[0]!.family);
   };
 }
+
+/** An abort reason or a thrown value as the Error a rejection should carry (Errors pass through unchanged). */
+const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { Writable, type Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AddressRefused, addressPolicy, pinnedLookup, resolveAllowed, type LookupFunction, type ResolvedAddress } from './fetch-address.ts';
+import { AddressRefused, addressPolicy, pinnedLookup, resolveAllowed, type ResolvedAddress } from './fetch-address.ts';
 import {
   createDecoder,
   decodeText,
@@ -18,83 +18,12 @@ import {
   parseContentEncoding,
   parseMaxAge,
   parseRetryAfter,
-  type Coding,
 } from './fetch-body.ts';
+import type { FailureReason, Fetcher, FetchOptions, FetchOutcome, Validators } from './fetch-types.ts';
 
 export type { LookupFunction } from './fetch-address.ts';
 export { refusedAddressReason } from './fetch-address.ts';
-
-export interface FetchOptions {
-  /** Sent verbatim, e.g. "commitment-watch/0.1.0 (+mailto:ops@example.org)". */
-  userAgent: string;
-  /** Whole request, every redirect hop and the entire body included. Default 15000. */
-  timeoutMs?: number;
-  /** Cap on the DECODED body (after gzip/deflate/br), enforced while streaming. Default 5 MiB. */
-  maxBytes?: number;
-  /** Redirects followed before giving up. Default 5. */
-  maxRedirects?: number;
-  /** Requests in flight overall. Default 16. */
-  concurrency?: number;
-  /** Requests in flight per host name (of the URL asked for). Default 4. */
-  perHostConcurrency?: number;
-  /** DNS resolver, same shape as dns.lookup; called with `{ all: true }`. Default dns.lookup. */
-  lookup?: LookupFunction;
-  /**
-   * Operator opt-in to non-public addresses (loopback, private, link-local, ...): true allows all of them,
-   * a list allows only those addresses / CIDR subnets (e.g. ["127.0.0.1", "10.20.0.0/16"]). Default false.
-   */
-  allowPrivateNetworks?: boolean | readonly string[];
-  /** Clock for Retry-After dates. Default Date.now. */
-  now?: () => number;
-}
-
-export interface Validators {
-  etag?: string;
-  lastModified?: string;
-  /** sha256 (hex) of the decoded body bytes. */
-  bodyHash?: string;
-}
-
-export type FailureReason =
-  | 'timeout'
-  | 'too-large'
-  | 'too-many-redirects'
-  | 'bad-redirect'
-  | 'http-status'
-  | 'network'
-  | 'refused-address'
-  | 'decode';
-
-export type FetchOutcome =
-  | {
-      kind: 'fetched';
-      status: number;
-      finalUrl: string;
-      body: string;
-      /** The decoded body's bytes, for a caller that reads a binary document (a PDF). */
-      bytes: Uint8Array;
-      contentType?: string;
-      /** The new etag/last-modified (only those this response sent) and the sha256 of the body. */
-      validators: Validators;
-      /** The body hash equals the previous one: the caller can skip parsing. */
-      unchanged: boolean;
-      maxAgeSeconds?: number;
-    }
-  | { kind: 'not-modified'; finalUrl: string; validators: Validators; maxAgeSeconds?: number }
-  | {
-      kind: 'failed';
-      reason: FailureReason;
-      /** Human readable: what happened, and to which URL. */
-      message: string;
-      status?: number;
-      retryAfterSeconds?: number;
-    };
-
-export interface Fetcher {
-  fetch(url: string, previous?: Validators): Promise<FetchOutcome>;
-  /** Closes idle keep-alive connections. Optional: idle sockets never keep the process alive. */
-  close(): void;
-}
+export type { FailureReason, Fetcher, FetchOptions, FetchOutcome, Validators } from './fetch-types.ts';
 
 export const FETCH_DEFAULTS = {
   timeoutMs: 15_000,
@@ -331,7 +260,7 @@ export function createFetcher(options: FetchOptions): Fetcher {
       const first = await peekFirstChunk(res);
       if (first === undefined) return Buffer.alloc(0);
       // Decoders in reverse order of application; the first applied to the wire bytes is the last listed.
-      const reversed = [...codings].reverse() as Coding[];
+      const reversed = [...codings].reverse();
       for (let i = 0; i < reversed.length; i++) {
         const coding = reversed[i]!;
         const raw = coding === 'deflate' && i === 0 && !looksLikeZlib(first);

@@ -6,7 +6,7 @@
 // A lookup that fails, or that the cap or the budget leaves out, is normal: the item is matched on its list
 // text, and `fullTextMissing` says why, so `why` can tell the reader.
 import type { Fetcher } from './fetch.ts';
-import type { FeedItem, Monitor } from './types.ts';
+import type { FeedItem, Monitor } from '../feed-types.ts';
 
 export interface LookupLimits {
   /** Lookups per feed per poll, at most. */

@@ -41,7 +41,7 @@ import { afterFailure, afterSuccess, DEFAULT_HEALTH_POLICY, isDue, type Failure,
 import { healthPatch, recordHealthEvent, recordWarningEvent } from './health-events.ts';
 import type { ChangeNoteSource } from './change-notes.ts';
 import { addFullTexts, boundedLookups, FULL_TEXT_LIMITS, matchView, textNote, type LookupLimits } from './full-text.ts';
-import type { FeedItem, Monitor, ParsedFeed } from './types.ts';
+import type { FeedItem, Monitor, ParsedFeed } from '../feed-types.ts';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

@@ -14,7 +14,7 @@ import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { todayIn } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import type { Service, ServiceStarter } from '../runtime.ts';
+import type { Service, ServiceStarter } from '../service.ts';
 import { DEFAULT_FEEDS_FILE, formatFeedListProblem, loadFeedList, type FeedSpec } from './feed-list.ts';
 import { configuredChangeNotes } from './change-notes.ts';
 import { KyselyFeedStore, type FeedStore } from './feed-store.ts';

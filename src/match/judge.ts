@@ -25,7 +25,7 @@
 // single-word mention in a summary (1) is not enough, and a requirement adds weight without sufficing.
 //
 import type { FeedKind } from '../domain.ts';
-import type { FeedItem } from '../feeds/types.ts';
+import type { FeedItem } from '../feed-types.ts';
 import type { MatchDecision, MatchResult } from './decision.ts';
 
 export const DEFAULT_THRESHOLD = 2;

@@ -23,7 +23,7 @@
 // starts it), and only the commitments using a term that occurred are judged, so the cost of an item
 // grows with its length and the terms it contains, not with the number of commitments.
 import type { CommitmentRow } from '../store/register-store.ts';
-import type { FeedItem } from '../feeds/types.ts';
+import type { FeedItem } from '../feed-types.ts';
 import type { FeedKind } from '../domain.ts';
 import { actKey, billKey, foldSpelling, normalise, phraseMatches, SHORT_WORD_MAX, spellingVariants, tokenise } from './text.ts';
 import type { MatchResult } from './decision.ts';

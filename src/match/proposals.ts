@@ -32,7 +32,7 @@
 // Nothing is proposed that equals the current status. The same test guards the deadline rule and queued
 // automatic changes at the moment they are applied (src/feeds/poller.ts).
 import { isOverdue, type FeedKind, type Status } from '../domain.ts';
-import type { FeedItem } from '../feeds/types.ts';
+import type { FeedItem } from '../feed-types.ts';
 import type { CommitmentRow } from '../store/register-store.ts';
 import type { MatchResult } from './matcher.ts';
 import { billKey, sameDepartment } from './text.ts';

@@ -456,10 +456,10 @@ export class KyselyRegisterStore implements RegisterStore {
       recommendations: numbers.get(r.id) ?? [],
       madeIn: r.made_in,
       madeOn: r.made_on,
-      deadline: r.deadline ? JSON.parse(r.deadline) : null,
+      deadline: r.deadline ? (JSON.parse(r.deadline) as CommitmentRow['deadline']) : null,
       deadlineDate: r.deadline_date,
       watch: WatchTerms.parse(JSON.parse(r.watch)),
-      rules: JSON.parse(r.rules),
+      rules: JSON.parse(r.rules) as CommitmentRow['rules'],
     }));
   }
 

@@ -1,8 +1,8 @@
 // A subscription: what one channel wants to be told, how often, and when its digest is due.
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { Status } from '../domain.ts';
 import type { EventType } from '../events.ts';
+import { TimeZone } from '../time-zone.ts';
 
 export const FREQUENCIES = ['immediately', 'daily', 'weekly', 'off'] as const;
 export const Frequency = z.enum(FREQUENCIES);
@@ -26,7 +26,7 @@ export const SubscriptionSettings = z.strictObject({
   digest: z.boolean().default(true),
   digestWeekday: z.number().int().min(1, 'expected 1 (Monday) to 7 (Sunday)').max(7, 'expected 1 (Monday) to 7 (Sunday)').default(1),
   digestHour: z.number().int().min(0, 'expected an hour from 0 to 23').max(23, 'expected an hour from 0 to 23').default(9),
-  timeZone: z.string().refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone such as Europe/London'),
+  timeZone: TimeZone,
   quietDigest: z.boolean().default(true),
   filters: SubscriptionFilters.default({ commitments: [], departments: [], themes: [], statuses: [] }),
   createdBy: z.string().min(1),

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import type { Logger } from '../log.ts';
-import type { Service, ServiceStarter } from '../runtime.ts';
+import type { Service, ServiceStarter } from '../service.ts';
 import { trackerRoutes } from './routes.ts';
 import { Tracker } from './tracker.tsx';
 

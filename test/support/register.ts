@@ -1,7 +1,4 @@
 // Test helpers: a migrated store with the mini register seeded, and an in-process CLI.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, type App } from '../../src/app.ts';
 import { manualClock } from '../../src/clock.ts';
@@ -24,7 +21,7 @@ export async function openMiniApp(now = '2024-06-01T12:00:00Z', env: NodeJS.Proc
   return Object.assign(app, { clock });
 }
 
-export const tempDir = (prefix = 'cw-') => mkdtempSync(join(tmpdir(), prefix));
+export { tempDir } from './temp-dir.ts';
 
 /** Runs the CLI in-process and captures what a user would see. */
 export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; seedsDir?: string; now?: string } = {}) {

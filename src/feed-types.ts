@@ -1,6 +1,7 @@
 // What every monitor turns a feed into: items with a stable identity and the meaning of their source.
-import type { FeedKind } from '../domain.ts';
-import type { Result } from '../result.ts';
+// Not in src/feeds/: the poller there imports monitors/, and monitors/ importing src/feeds/ back tied the two in a cycle.
+import type { FeedKind } from './domain.ts';
+import type { Result } from './result.ts';
 
 export interface FeedItem {
   /** Stable identity within its feed: the link's path for GOV.UK, the guid or else the link elsewhere. */

@@ -1,0 +1,28 @@
+// `npm run lint` part 2: no import cycles, type-only imports included. ESLint's import-x/no-cycle skips
+// `import type`, and the issue counts those too (a type cycle still ties two modules together), so the cycle
+// check is dependency-cruiser's, which reads type-only imports with tsPreCompilationDeps.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle, type-only imports included. Move what both sides share into a module both import.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'monitors-stay-out-of-feeds',
+      severity: 'error',
+      comment: 'src/feeds/ (the poller) imports monitors/; monitors/ importing src/feeds/ back would make the two folders a cycle.',
+      from: { path: '^monitors/' },
+      to: { path: '^src/feeds/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,25 @@
+// Tests leave nothing behind. The run gets a temporary folder of its own (TMPDIR, which os.tmpdir() reads
+// in the test workers and in every process they start); after the last test it must be empty, or the run
+// fails naming what was left. A folder of its own, not a before/after listing of the system's, so other
+// processes writing there at the same time cannot make this check flaky.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Caches of the tools the tests start (tsx's compile cache for `node --import tsx` children): not litter. */
+const TOOL_CACHES = /^tsx-\d+$/;
+
+export default function setup(): () => void {
+  const previous = process.env.TMPDIR;
+  const dir = mkdtempSync(join(tmpdir(), 'cw-test-run-'));
+  process.env.TMPDIR = dir;
+  return () => {
+    const left = readdirSync(dir).filter((name) => !TOOL_CACHES.test(name));
+    rmSync(dir, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    if (left.length > 0) {
+      throw new Error(`the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temporary directory: ${left.sort().join(', ')}`);
+    }
+  };
+}
