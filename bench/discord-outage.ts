@@ -26,14 +26,30 @@ const bot = await startDiscord(app, deps);
 const subscriptions = new KyselySubscriptionStore(app.db);
 const [healthy, failing] = [fake.channelId('alerts'), fake.channelId('general')];
 for (const channelId of [healthy, failing]) {
-  await subscriptions.upsert({ guildId: fake.guildId, channelId, frequency: 'immediately', timeZone: 'Europe/London', filters: { commitments: [], departments: [], themes: [], statuses: [] }, createdBy: 'bench' }, '2024-06-01T11:00:00.000Z');
+  await subscriptions.upsert(
+    {
+      guildId: fake.guildId,
+      channelId,
+      frequency: 'immediately',
+      timeZone: 'Europe/London',
+      filters: { commitments: [], departments: [], themes: [], statuses: [] },
+      createdBy: 'bench',
+    },
+    '2024-06-01T11:00:00.000Z',
+  );
 }
 fake.failChannel(failing, 500);
 let events = 0;
 for (let t = 0; t < 3_600_000; t += 5_000) {
   if (t % 300_000 === 0) {
     events++;
-    await recordEvent(app.db, { type: 'evidence', commitmentId: app.registers[0]!.commitments[0]!.id, payload: { item: { title: `Item ${events}`, link: `https://www.gov.uk/${events}` }, feed: 'govuk' }, dedupeKey: `bench-${events}`, createdAt: clock.now().toISOString() });
+    await recordEvent(app.db, {
+      type: 'evidence',
+      commitmentId: app.registers[0]!.commitments[0]!.id,
+      payload: { item: { title: `Item ${events}`, link: `https://www.gov.uk/${events}` }, feed: 'govuk' },
+      dedupeKey: `bench-${events}`,
+      createdAt: clock.now().toISOString(),
+    });
   }
   await bot.poster.flush().catch(() => undefined);
   clock.advance(5_000);

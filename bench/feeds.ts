@@ -104,7 +104,14 @@ export async function benchFeeds() {
     if (!config.ok) throw new Error(config.error.join('; '));
     const clock = manualClock('2024-06-01T12:00:00Z');
     const app = await openApp(config.value, clock);
-    const poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', concurrency: CONCURRENCY });
+    const poller = new Poller({
+      feedStore: new KyselyFeedStore(app.db),
+      registerStore: app.store,
+      fetcher,
+      clock,
+      timeZone: 'Europe/London',
+      concurrency: CONCURRENCY,
+    });
     return { app, clock, poller };
   };
   let last: Awaited<ReturnType<typeof openStore>> | undefined;

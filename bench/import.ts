@@ -17,10 +17,17 @@ const DOCUMENTS = [
   { name: 'Xinjiang response, text', file: 'test/fixtures/government-response.txt', register: 'seeds/registers/never-again-xinjiang' },
   { name: 'Xinjiang response, HTML', file: 'test/fixtures/import/government-response.html', register: 'seeds/registers/never-again-xinjiang' },
   { name: 'Xinjiang response, PDF', file: 'test/fixtures/import/government-response.pdf', register: 'seeds/registers/never-again-xinjiang' },
-  { name: 'Numbered bold paragraphs (HTML)', file: 'test/fixtures/import/flood-resilience-response.html', register: 'test/fixtures/registers/flood-resilience-rural-communities' },
-  { name: 'GOV.UK labelled (HTML)', file: 'test/fixtures/import/rural-connectivity-response.html', register: 'test/fixtures/registers/rural-connectivity-left-on-the-line' },
+  {
+    name: 'Numbered bold paragraphs (HTML)',
+    file: 'test/fixtures/import/flood-resilience-response.html',
+    register: 'test/fixtures/registers/flood-resilience-rural-communities',
+  },
+  {
+    name: 'GOV.UK labelled (HTML)',
+    file: 'test/fixtures/import/rural-connectivity-response.html',
+    register: 'test/fixtures/registers/rural-connectivity-left-on-the-line',
+  },
 ];
-
 
 /** The naive splitter: what a first attempt would do. */
 export function naiveDraft(blocks: Block[]): Drafted {
@@ -43,7 +50,11 @@ export function naiveDraft(blocks: Block[]): Drafted {
     } else current?.paras.push(b.text);
   }
   close();
-  const commitments = recs.flatMap((r) => sentencesOf(r.response ?? '').filter((s) => /\bwill\b/.test(s)).map((quote) => ({ quote, recommendations: [r.number] })));
+  const commitments = recs.flatMap((r) =>
+    sentencesOf(r.response ?? '')
+      .filter((s) => /\bwill\b/.test(s))
+      .map((quote) => ({ quote, recommendations: [r.number] })),
+  );
   return { recommendations: recs, commitments };
 }
 

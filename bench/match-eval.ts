@@ -133,5 +133,19 @@ export function evaluate(items: readonly EvalItem[], accept: (item: FeedItem, ki
   const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   const positives = items.filter((e) => e.expect.length > 0).length;
-  return { items: items.length, byKind, positives, nearMisses: items.length - positives, tp, fp, fn, precision, recall, f1, falsePositives, falseNegatives, perCommitment };
+  return {
+    items: items.length,
+    byKind,
+    positives,
+    nearMisses: items.length - positives,
+    tp,
+    fp,
+    fn,
+    precision,
+    recall,
+    f1,
+    falsePositives,
+    falseNegatives,
+    perCommitment,
+  };
 }

@@ -19,7 +19,11 @@ export function benchMatchQuality(): MatchQualityBench {
   const items = loadEvalSet();
   const heldOut = items.filter((e) => e.split === 'held-out');
   const matcher = new Matcher(registerCommitments());
-  const now = (i: Parameters<Matcher['match']>[0], k: Parameters<Matcher['match']>[1]) => matcher.match(i, k).filter((r) => r.accepted).map((r) => r.commitmentId);
+  const now = (i: Parameters<Matcher['match']>[0], k: Parameters<Matcher['match']>[1]) =>
+    matcher
+      .match(i, k)
+      .filter((r) => r.accepted)
+      .map((r) => r.commitmentId);
   const oldWatch = baselineWatch();
   const before = baselineMatcher(oldWatch);
   // The old register lacked a commitment; scored also on the commitments it had, for a like-for-like figure.
@@ -31,11 +35,14 @@ export function benchMatchQuality(): MatchQualityBench {
   };
 }
 
-const figures = (r: EvalResult) => `precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)}, F1 ${r.f1.toFixed(3)} (${r.tp} right, ${r.fp} false positives, ${r.fn} false negatives)`;
+const figures = (r: EvalResult) =>
+  `precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)}, F1 ${r.f1.toFixed(3)} (${r.tp} right, ${r.fp} false positives, ${r.fn} false negatives)`;
 
 export function printMatchQuality(b: MatchQualityBench): void {
   const { all } = b.now;
-  const kinds = Object.entries(all.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  const kinds = Object.entries(all.byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
   const met = all.precision >= GOAL && all.recall >= GOAL ? 'met' : 'MISSED';
   const lines = [
     `\nMatching quality — ${all.items} labelled items written in the sources' styles (${kinds}; ${all.positives} with evidence, ${all.nearMisses} near-misses; ${b.now.heldOut.items} held out):`,

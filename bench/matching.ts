@@ -16,7 +16,8 @@ import type { CommitmentRow } from '../src/store/register-store.ts';
 export const GOAL_MS = 250;
 
 // Realistic vocabulary: policy phrases as watch terms, and the filler of government news around them.
-const PHRASES = `export control|export licensing|military end-use|modern slavery|modern slavery act|transparency in supply chains|section 54|forced labour|supply chain|due diligence|
+const PHRASES =
+  `export control|export licensing|military end-use|modern slavery|modern slavery act|transparency in supply chains|section 54|forced labour|supply chain|due diligence|
 procurement bill|procurement act|public procurement|procurement policy note|exclude suppliers|debarment|trade envoy|training course|atrocity prevention|mass atrocit|
 genocide determination|human rights council|third committee|joint statement|arbitrary detention|internment camp|re-education|unfettered access|independent observers|high commissioner for human rights|
 magnitsky|asset freeze|travel ban|sanctions designation|overseas business risk|import ban|import control|goods produced using forced labour|cotton|solar panel|
@@ -27,27 +28,60 @@ single enforcement body|employment rights|labour market enforcement|gangmasters|
 sanctions regulations|financial sanctions|office of financial sanctions implementation|export control joint unit|strategic export|dual-use|end-user undertaking|arms embargo|critical minerals|
 foreign direct investment|national security and investment act|investment screening|semiconductors|telecommunications security|huawei|high risk vendors|data adequacy|cyber security|
 online safety|freedom of expression|press freedom|religious freedom|freedom of religion or belief|hong kong|national security law|british national overseas|bno visa|sino-british joint declaration`
-  .split('|')
-  .map((s) => s.trim())
-  .filter(Boolean);
-const STEMS = 'penalt|sanction|universit|deport|consult|fine|enforc|legislat|regulat|investigat|prosecut|audit|licen|complian|report|review|guidance|strateg|fund|grant'.split('|');
-const ADJECTIVES = 'national|international|regional|strategic|digital|maritime|financial|industrial|agricultural|environmental|economic|humanitarian|diplomatic|parliamentary|judicial|corporate|public|private|civil|military'.split('|');
-const NOUNS = 'resilience|partnership|framework|programme|dialogue|taskforce|charter|compact|review|inquiry|register|standard|forum|fund|initiative|assessment|mechanism|observatory|network|council|panel|roadmap|protocol|platform|index'.split('|');
-const REGIONS = 'xinjiang|uyghur|uighur|china|chinese|tibet|hong kong|beijing|russia|iran|myanmar|burma|north korea|belarus|eritrea|sudan|yemen|syria|afghanistan|ukraine'.split('|');
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const STEMS =
+  'penalt|sanction|universit|deport|consult|fine|enforc|legislat|regulat|investigat|prosecut|audit|licen|complian|report|review|guidance|strateg|fund|grant'.split(
+    '|',
+  );
+const ADJECTIVES =
+  'national|international|regional|strategic|digital|maritime|financial|industrial|agricultural|environmental|economic|humanitarian|diplomatic|parliamentary|judicial|corporate|public|private|civil|military'.split(
+    '|',
+  );
+const NOUNS =
+  'resilience|partnership|framework|programme|dialogue|taskforce|charter|compact|review|inquiry|register|standard|forum|fund|initiative|assessment|mechanism|observatory|network|council|panel|roadmap|protocol|platform|index'.split(
+    '|',
+  );
+const REGIONS =
+  'xinjiang|uyghur|uighur|china|chinese|tibet|hong kong|beijing|russia|iran|myanmar|burma|north korea|belarus|eritrea|sudan|yemen|syria|afghanistan|ukraine'.split(
+    '|',
+  );
 // Filler as news is written: mostly function words, then topic words of government news, then the long
 // tail of other words (made up here). A tiny vocabulary would put every word in a third of the items and
 // make broad terms such as "consultation" hit far more often than they do in real feeds.
 const FUNCTION_WORDS = 'the of and to a in for on with that this will be has by from as at we our it is are which have its their new'.split(' ');
-const SYLLABLES = 'ba be bi bo ca ce co da de di do fa fe fi ga ge go la le li lo ma me mi mo na ne no pa pe po ra re ri ro sa se si so ta te ti to va ve vi'.split(' ');
-const TOPIC_WORDS = `the government has today announced new measures to support businesses and communities across the country minister said that this will help ensure we continue
+const SYLLABLES = 'ba be bi bo ca ce co da de di do fa fe fi ga ge go la le li lo ma me mi mo na ne no pa pe po ra re ri ro sa se si so ta te ti to va ve vi'.split(
+  ' ',
+);
+const TOPIC_WORDS =
+  `the government has today announced new measures to support businesses and communities across the country minister said that this will help ensure we continue
 to work with partners on a range of issues including growth investment jobs skills housing health education transport energy climate security defence trade
 department officials published an update on progress made since last year and set out next steps for the programme which will be delivered over the coming months
 a consultation response and impact assessment accompany the announcement stakeholders welcomed the plans while campaigners called for further action on priorities
 secretary of state visited the region to meet local leaders employers and charities discussing opportunities for collaboration funding and long term planning`
-  .split(/\s+/)
-  .filter(Boolean);
-const DOC_TYPES = ['News story', 'Press release', 'Policy paper', 'Guidance', 'Written statement', 'Speech', 'Correspondence', 'Consultation outcome', 'Statistics', 'Transparency data'];
-const DEPARTMENTS = ['Foreign, Commonwealth and Development Office', 'Department for Business and Trade', 'Home Office', 'Cabinet Office', 'Department for Education', 'HM Treasury'];
+    .split(/\s+/)
+    .filter(Boolean);
+const DOC_TYPES = [
+  'News story',
+  'Press release',
+  'Policy paper',
+  'Guidance',
+  'Written statement',
+  'Speech',
+  'Correspondence',
+  'Consultation outcome',
+  'Statistics',
+  'Transparency data',
+];
+const DEPARTMENTS = [
+  'Foreign, Commonwealth and Development Office',
+  'Department for Business and Trade',
+  'Home Office',
+  'Cabinet Office',
+  'Department for Education',
+  'HM Treasury',
+];
 
 function rng(seed: number): () => number {
   // mulberry32: small, fast, deterministic.
@@ -161,13 +195,24 @@ function termRegex(term: string): RegExp | undefined {
 export function naiveCandidates(commitments: readonly CommitmentRow[]): (item: FeedItem) => string[] {
   const compiled = commitments.map((c) => ({
     id: c.id,
-    any: c.watch.any.flatMap((t) => t.split('|')).map(termRegex).filter((r): r is RegExp => r !== undefined),
-    all: c.watch.all.map((g) => g.split('|').map(termRegex).filter((r): r is RegExp => r !== undefined)),
+    any: c.watch.any
+      .flatMap((t) => t.split('|'))
+      .map(termRegex)
+      .filter((r): r is RegExp => r !== undefined),
+    all: c.watch.all.map((g) =>
+      g
+        .split('|')
+        .map(termRegex)
+        .filter((r): r is RegExp => r !== undefined),
+    ),
     none: c.watch.none.map(termRegex).filter((r): r is RegExp => r !== undefined),
   }));
   return (item) => {
     const fields = [item.title, item.billTitle, item.summary, ...item.categories, item.department, item.documentType];
-    const text = fields.filter((f): f is string => !!f).map(folded).join('\u0000');
+    const text = fields
+      .filter((f): f is string => !!f)
+      .map(folded)
+      .join('\u0000');
     const hits: string[] = [];
     for (const c of compiled) {
       if (!c.any.some((r) => r.test(text))) continue;
@@ -238,7 +283,11 @@ export function benchMatching(options: { items?: number; commitments?: number; r
 
   let mismatches = 0;
   for (const [i, item] of sample.entries()) {
-    const fast = matcher!.match(item, 'govuk-atom').map((r) => r.commitmentId).sort().join(',');
+    const fast = matcher!
+      .match(item, 'govuk-atom')
+      .map((r) => r.commitmentId)
+      .sort()
+      .join(',');
     if (fast !== naiveResults[i]!.sort().join(',')) mismatches++;
   }
   const ms = median(totals);

@@ -12,12 +12,27 @@ import { RegisterQueries } from '../src/queries.ts';
 import { applySeeds } from '../src/seed/apply-seeds.ts';
 import { KyselyRegisterStore } from '../src/store/kysely-register-store.ts';
 
-const WORDS = 'export control review forced labour modern slavery penalties transparency supply chains procurement guidance training envoys uyghur community unesco research sanctions xinjiang atrocity prevention strategy ilo business risk cotton solar surveillance universities'.split(' ');
-const DEPARTMENTS = ['Foreign, Commonwealth and Development Office', 'Department for Business and Trade', 'Home Office', 'Cabinet Office', 'Department for Education'];
-const THEMES = ['The Multilateral System', 'Diaspora and Culture', 'Forced labour and the private sector', 'Technology and research', "The UK's approach to atrocity prevention"];
+const WORDS =
+  'export control review forced labour modern slavery penalties transparency supply chains procurement guidance training envoys uyghur community unesco research sanctions xinjiang atrocity prevention strategy ilo business risk cotton solar surveillance universities'.split(
+    ' ',
+  );
+const DEPARTMENTS = [
+  'Foreign, Commonwealth and Development Office',
+  'Department for Business and Trade',
+  'Home Office',
+  'Cabinet Office',
+  'Department for Education',
+];
+const THEMES = [
+  'The Multilateral System',
+  'Diaspora and Culture',
+  'Forced labour and the private sector',
+  'Technology and research',
+  "The UK's approach to atrocity prevention",
+];
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -73,7 +88,18 @@ export async function benchQueries(size = 10_000) {
     const seedStart = performance.now();
     await applySeeds(
       store,
-      [{ manifest: { id: 'bench', title: 'Bench', committee: 'Bench', documents: [{ id: 'response', kind: 'government-response', title: 'R', published: '2021-11-14' }] }, recommendations, commitments }],
+      [
+        {
+          manifest: {
+            id: 'bench',
+            title: 'Bench',
+            committee: 'Bench',
+            documents: [{ id: 'response', kind: 'government-response', title: 'R', published: '2021-11-14' }],
+          },
+          recommendations,
+          commitments,
+        },
+      ],
       new Date('2026-01-01T00:00:00Z'),
     );
     const seedMs = performance.now() - seedStart;
@@ -98,7 +124,9 @@ export function printQueries(r: Awaited<ReturnType<typeof benchQueries>>) {
   console.log(`\nQuery core — ${r.size.toLocaleString('en-GB')} commitments (seeded in ${(r.seedMs / 1000).toFixed(1)} s); Discord's deadline is 3,000 ms`);
   for (const x of r.results) {
     const verdict = x.p99 < 25 ? 'ok' : 'OVER GOAL';
-    console.log(`  ${x.label.padEnd(36)} p50 ${x.p50.toFixed(2).padStart(7)} ms   p99 ${x.p99.toFixed(2).padStart(7)} ms   (${(3000 / x.p99).toFixed(0)}× inside the deadline; goal p99 < 25 ms: ${verdict})`);
+    console.log(
+      `  ${x.label.padEnd(36)} p50 ${x.p50.toFixed(2).padStart(7)} ms   p99 ${x.p99.toFixed(2).padStart(7)} ms   (${(3000 / x.p99).toFixed(0)}× inside the deadline; goal p99 < 25 ms: ${verdict})`,
+    );
   }
 }
 

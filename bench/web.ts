@@ -19,12 +19,27 @@ import { KyselyRegisterStore } from '../src/store/kysely-register-store.ts';
 import { siteLinks } from '../src/web/links.ts';
 import { startTrackerServer, trackerFor } from '../src/web/server.ts';
 
-const DEPARTMENTS = ['Foreign, Commonwealth and Development Office', 'Department for Business and Trade', 'Home Office', 'Cabinet Office', 'Department for Education'];
-const THEMES = ['The Multilateral System', 'Diaspora and Culture', 'Forced labour and the private sector', 'Technology and research', "The UK's approach to atrocity prevention"];
-const WORDS = 'export control review forced labour modern slavery penalties transparency supply chains procurement guidance training envoys uyghur community sanctions xinjiang atrocity prevention'.split(' ');
+const DEPARTMENTS = [
+  'Foreign, Commonwealth and Development Office',
+  'Department for Business and Trade',
+  'Home Office',
+  'Cabinet Office',
+  'Department for Education',
+];
+const THEMES = [
+  'The Multilateral System',
+  'Diaspora and Culture',
+  'Forced labour and the private sector',
+  'Technology and research',
+  "The UK's approach to atrocity prevention",
+];
+const WORDS =
+  'export control review forced labour modern slavery penalties transparency supply chains procurement guidance training envoys uyghur community sanctions xinjiang atrocity prevention'.split(
+    ' ',
+  );
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -76,7 +91,18 @@ export async function benchWeb(size = 10_000) {
     const store = new KyselyRegisterStore(opened.db);
     await applySeeds(
       store,
-      [{ manifest: { id: 'bench', title: 'Bench', committee: 'Bench Committee', documents: [{ id: 'response', kind: 'government-response', title: 'R', published: '2021-11-14' }] }, recommendations, commitments }],
+      [
+        {
+          manifest: {
+            id: 'bench',
+            title: 'Bench',
+            committee: 'Bench Committee',
+            documents: [{ id: 'response', kind: 'government-response', title: 'R', published: '2021-11-14' }],
+          },
+          recommendations,
+          commitments,
+        },
+      ],
       new Date('2026-01-01T00:00:00Z'),
     );
     const clock = manualClock('2026-06-01T12:00:00Z');
@@ -97,8 +123,12 @@ export async function benchWeb(size = 10_000) {
         filtered: await time('GET /?status=…&department=trade&page=3', 300, (i) => get(`?status=${STATUSES[i % STATUSES.length]}&department=trade&page=3`)),
         search: await time('GET /?q=<2 words>', 300, (i) => get(`?q=${WORDS[i % WORDS.length]}+${WORDS[(i * 3) % WORDS.length]}`)),
         commitment: await time('GET /commitments/<id>', 300, (i) => get(`commitments/commitment-${(i * 7919) % size}`)),
-        inProcess: await time('the same / rendered in-process (no HTTP)', 300, async (i) => tracker.index(await tracker.context(siteLinks({ depth: 0 })), i % 2 ? { page: String(1 + ((i * 37) % pages)) } : {})),
-        cliList: await time('baseline: CLI list path, page of 50', 300, async (i) => renderList(await queries.list({ page: 1 + ((i * 37) % pages), pageSize: 50 }), pc)),
+        inProcess: await time('the same / rendered in-process (no HTTP)', 300, async (i) =>
+          tracker.index(await tracker.context(siteLinks({ depth: 0 })), i % 2 ? { page: String(1 + ((i * 37) % pages)) } : {}),
+        ),
+        cliList: await time('baseline: CLI list path, page of 50', 300, async (i) =>
+          renderList(await queries.list({ page: 1 + ((i * 37) % pages), pageSize: 50 }), pc),
+        ),
         staticFile: await time('baseline: GET /style.css (same server)', 300, () => get('style.css')),
       };
       return { size, results };
@@ -119,7 +149,9 @@ export function printWeb(r: Awaited<ReturnType<typeof benchWeb>>) {
   }
   const verdict = page.p99 < 50 ? 'ok' : 'OVER GOAL';
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
-  console.log(`  / against the CLI list path: p50 ${ratio(page.p50, cliList.p50)}, p99 ${ratio(page.p99, cliList.p99)}; against a static file: p50 ${ratio(page.p50, staticFile.p50)}, p99 ${ratio(page.p99, staticFile.p99)}`);
+  console.log(
+    `  / against the CLI list path: p50 ${ratio(page.p50, cliList.p50)}, p99 ${ratio(page.p99, cliList.p99)}; against a static file: p50 ${ratio(page.p50, staticFile.p50)}, p99 ${ratio(page.p99, staticFile.p99)}`,
+  );
   console.log(`  / p99 ${page.p99.toFixed(1)} ms against the 50 ms goal: ${verdict}`);
 }
 

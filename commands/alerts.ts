@@ -38,11 +38,21 @@ export const definition = {
       description: 'Post alerts to a channel (subscribing again replaces its settings)',
       options: [
         channelOption,
-        { type: ApplicationCommandOptionType.String, name: 'frequency', description: 'How often (default immediately)', choices: FREQUENCIES.map((f) => ({ name: f, value: f })) },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'frequency',
+          description: 'How often (default immediately)',
+          choices: FREQUENCIES.map((f) => ({ name: f, value: f })),
+        },
         { type: ApplicationCommandOptionType.String, name: 'commitment', description: 'Only this commitment', autocomplete: true, max_length: 100 },
         { type: ApplicationCommandOptionType.String, name: 'department', description: 'Only this department (part of its name)', max_length: 100 },
         { type: ApplicationCommandOptionType.String, name: 'theme', description: 'Only this theme (part of its name)', max_length: 100 },
-        { type: ApplicationCommandOptionType.String, name: 'status', description: 'Only commitments with this status', choices: STATUSES.map((s) => ({ name: s, value: s })) },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'status',
+          description: 'Only commitments with this status',
+          choices: STATUSES.map((s) => ({ name: s, value: s })),
+        },
         { ...registerOption, description: 'Only commitments of this register (see /register list)' },
       ],
     },
@@ -53,7 +63,13 @@ export const definition = {
       options: [
         { ...channelOption, required: false, description: 'The channel' },
         // A deleted channel cannot be picked in a channel option: this one lists the subscriptions themselves.
-        { type: ApplicationCommandOptionType.String, name: 'subscription', description: "Or one of this server's subscriptions, broken ones first (a deleted channel too)", autocomplete: true, max_length: 100 },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'subscription',
+          description: "Or one of this server's subscriptions, broken ones first (a deleted channel too)",
+          autocomplete: true,
+          max_length: 100,
+        },
       ],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: "This server's subscriptions, broken ones with their reason" },
@@ -134,7 +150,12 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       // The autocompleted value is the channel id; a typed id or <#id> mention works too.
       const channelId = o.getChannel('channel')?.id ?? (typed ? /^<?#?(\d{17,20})>?$/.exec(typed.trim())?.[1] : undefined);
       if (!channelId) {
-        return replyPrivately(interaction, typed ? `\`subscription\`: pick one from the list (or give a channel id). See /alerts list.` : 'Give `channel`, or `subscription` for a channel that no longer exists. See /alerts list.');
+        return replyPrivately(
+          interaction,
+          typed
+            ? `\`subscription\`: pick one from the list (or give a channel id). See /alerts list.`
+            : 'Give `channel`, or `subscription` for a channel that no longer exists. See /alerts list.',
+        );
       }
       return answer(
         interaction,
@@ -153,7 +174,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         async () => {
           const subs = await ctx.subscriptions.list(guildId);
           const { editorRoleId } = await ctx.guildSettings.get(guildId);
-          const lines = subs.map((s) => `${s.brokenReason ? '⚠️ ' : ''}<#${s.channelId}> — ${describe(s)}${s.brokenReason ? `\n  **Broken** since ${s.brokenAt?.slice(0, 10)}: ${escapeText(s.brokenReason)} (subscribe again to retry, or remove it with /alerts unsubscribe subscription:${s.channelId})` : ''}`);
+          const lines = subs.map(
+            (s) =>
+              `${s.brokenReason ? '⚠️ ' : ''}<#${s.channelId}> — ${describe(s)}${s.brokenReason ? `\n  **Broken** since ${s.brokenAt?.slice(0, 10)}: ${escapeText(s.brokenReason)} (subscribe again to retry, or remove it with /alerts unsubscribe subscription:${s.channelId})` : ''}`,
+          );
           return {
             ephemeral: true,
             embeds: [

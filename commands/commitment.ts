@@ -58,7 +58,12 @@ export const definition = {
       options: [{ type: ApplicationCommandOptionType.String, name: 'text', description: 'Words to look for', required: true, max_length: 200 }],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: 'history', description: "A commitment's status changes", options: [commitmentOption] },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'evidence', description: 'Everything found about a commitment, newest first', options: [commitmentOption] },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'evidence',
+      description: 'Everything found about a commitment, newest first',
+      options: [commitmentOption],
+    },
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'set-status',
@@ -135,9 +140,23 @@ async function aboutCommitment<T>(raw: string, find: (id: string) => Promise<Res
 }
 
 const show = (raw: string, ctx: CommandContext) =>
-  aboutCommitment(raw, (id) => ctx.app.queries.show(id), (c) => commitmentEmbed(c, commitmentPageUrl(ctx.app.config.publicUrl, c.id)));
-const history = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.history(id), (v) => historyEmbed(v.commitment, v.history));
-const evidence = (raw: string, ctx: CommandContext) => aboutCommitment(raw, (id) => ctx.app.queries.evidence(id), (v) => evidenceEmbed(v.commitment, v.evidence));
+  aboutCommitment(
+    raw,
+    (id) => ctx.app.queries.show(id),
+    (c) => commitmentEmbed(c, commitmentPageUrl(ctx.app.config.publicUrl, c.id)),
+  );
+const history = (raw: string, ctx: CommandContext) =>
+  aboutCommitment(
+    raw,
+    (id) => ctx.app.queries.history(id),
+    (v) => historyEmbed(v.commitment, v.history),
+  );
+const evidence = (raw: string, ctx: CommandContext) =>
+  aboutCommitment(
+    raw,
+    (id) => ctx.app.queries.evidence(id),
+    (v) => evidenceEmbed(v.commitment, v.evidence),
+  );
 
 async function search(raw: string, ctx: CommandContext): Promise<Answer> {
   const text = parseOptions(z.string().trim().min(2, 'type at least two characters').max(200), raw);
@@ -152,7 +171,9 @@ function encodeList(owner: string, expires: number, page: number, f: ListFilters
   const clean = (s: string | undefined) => (s ?? '').replaceAll(ID_SEP, ' ').slice(0, 30);
   const status = f.status ? String(STATUSES.indexOf(f.status)) : '';
   const register = registerIndex >= 0 ? registerIndex.toString(36) : '';
-  return [LIST_PREFIX, owner, Math.floor(expires / 1000).toString(36), page, status, f.overdue ? '1' : '', clean(f.department), clean(f.theme), register].join(ID_SEP);
+  return [LIST_PREFIX, owner, Math.floor(expires / 1000).toString(36), page, status, f.overdue ? '1' : '', clean(f.department), clean(f.theme), register].join(
+    ID_SEP,
+  );
 }
 
 function decodeList(customId: string): { owner: string; expires: number; page: number; filters: ListFilters; registerIndex: number } | undefined {
@@ -177,7 +198,9 @@ async function listPage(filters: ListFilters, page: number, owner: string, expir
     filters.department && `department “${filters.department}”`,
     filters.theme && `theme “${filters.theme}”`,
     filters.overdue && 'overdue',
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   const embed = listEmbed(result, truncate(described, 200));
   if (result.pages <= 1) return { embeds: [embed] };
   return {
@@ -186,8 +209,20 @@ async function listPage(filters: ListFilters, page: number, owner: string, expir
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Previous', custom_id: encodeList(owner, expires, result.page - 1, filters, registerIndex), disabled: result.page <= 1 },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next', custom_id: encodeList(owner, expires, result.page + 1, filters, registerIndex), disabled: result.page >= result.pages },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Previous',
+            custom_id: encodeList(owner, expires, result.page - 1, filters, registerIndex),
+            disabled: result.page <= 1,
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Next',
+            custom_id: encodeList(owner, expires, result.page + 1, filters, registerIndex),
+            disabled: result.page >= result.pages,
+          },
         ],
       },
     ],
@@ -249,7 +284,6 @@ async function setStatus(interaction: ChatInputCommandInteraction, ctx: CommandC
     }
   });
 }
-
 
 // --- autocomplete ----------------------------------------------------------------------------------
 

@@ -2,12 +2,7 @@
 // /digest preview [channel]                                              (ephemeral)
 // The preview is built and rendered by the same code the scheduler posts with (digest-service.ts), for the
 // window ending at the channel's latest due time: what it shows is what is then posted.
-import {
-  ApplicationCommandOptionType,
-  ChannelType,
-  type ChatInputCommandInteraction,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ApplicationCommandOptionType, ChannelType, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { z } from 'zod';
 import { accessNote, postableChannel } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
@@ -32,7 +27,12 @@ export const definition = {
       description: 'When a channel’s weekly digest is posted (Manage Server)',
       options: [
         { type: ApplicationCommandOptionType.Channel, name: 'channel', description: 'The channel', required: true, channel_types: channelTypes },
-        { type: ApplicationCommandOptionType.Integer, name: 'weekday', description: 'Day of the week (default Monday)', choices: WEEKDAYS.map((name, i) => ({ name, value: i + 1 })) },
+        {
+          type: ApplicationCommandOptionType.Integer,
+          name: 'weekday',
+          description: 'Day of the week (default Monday)',
+          choices: WEEKDAYS.map((name, i) => ({ name, value: i + 1 })),
+        },
         { type: ApplicationCommandOptionType.Integer, name: 'hour', description: 'Hour, 0–23 (default 9)', min_value: 0, max_value: 23 },
         { type: ApplicationCommandOptionType.String, name: 'timezone', description: 'IANA time zone, e.g. Europe/London', max_length: 64 },
         { type: ApplicationCommandOptionType.Boolean, name: 'quiet', description: 'Post a short “nothing moved” digest on quiet weeks (default true)' },

@@ -52,7 +52,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     case 'status':
       return answerPacked(interaction, () => status(ctx));
     case 'why': {
-      const url = parseOptions(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a feed item' }), interaction.options.getString('url', true).trim());
+      const url = parseOptions(
+        z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a feed item' }),
+        interaction.options.getString('url', true).trim(),
+      );
       if (!url.ok) return replyPrivately(interaction, url.error);
       return answerPacked(interaction, () => why(ctx, url.value));
     }
@@ -195,10 +198,15 @@ async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[
 async function enable(ctx: CommandContext, id: string, userId: string): Promise<Answer> {
   const store = new KyselyFeedStore(ctx.app.db);
   const result = await enableFeed(store, id, `discord:${userId}`, ctx.app.clock.now());
-  if (!result.ok) return privately(result.error.kind === 'unknown' ? notFoundText(result.error, 'feed') : `The feed ${escapeText(id.trim())} is being polled right now: try again in a minute.`);
+  if (!result.ok)
+    return privately(
+      result.error.kind === 'unknown' ? notFoundText(result.error, 'feed') : `The feed ${escapeText(id.trim())} is being polled right now: try again in a minute.`,
+    );
   const { feed, previous } = result.value;
   if (previous === 'healthy') return privately(`\`${feed.id}\` is already healthy: nothing to do.`);
-  return privately(`\`${feed.id}\` was ${previous}; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.`);
+  return privately(
+    `\`${feed.id}\` was ${previous}; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.`,
+  );
 }
 
 /** Feed ids for what has been typed: failing and disabled first (those are the ones to enable). */

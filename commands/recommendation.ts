@@ -1,5 +1,10 @@
 // /recommendation show number:<n> [register]
-import { ApplicationCommandOptionType, type AutocompleteInteraction, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { z } from 'zod';
 import type { CommandContext } from '../src/discord/command.ts';
 import { recommendationEmbed } from '../src/discord/render.ts';
@@ -30,7 +35,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   if (!n.ok) return replyPrivately(interaction, n.error);
   return answer(interaction, async () => {
     // Numbers are per register: while several are loaded, the register must be named.
-    const register = await ctx.app.queries.resolveRegister(interaction.options.getString('register') ?? undefined, true, 'the `register` option (see /register list)');
+    const register = await ctx.app.queries.resolveRegister(
+      interaction.options.getString('register') ?? undefined,
+      true,
+      'the `register` option (see /register list)',
+    );
     if (!register.ok) return privately(`${register.error}.`);
     const rec = await ctx.app.queries.recommendation(n.value, register.value);
     if (!rec.ok) return privately(`${rec.error.message}.`);

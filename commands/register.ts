@@ -40,7 +40,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         {
           title: registers.length === 1 ? '1 register' : `${registers.length} registers`,
           color: 0x5865f2,
-          description: registers.length ? 'Name one with the `register` option of /recommendation show, /commitment list and /alerts subscribe.' : 'No register is loaded.',
+          description: registers.length
+            ? 'Name one with the `register` option of /recommendation show, /commitment list and /alerts subscribe.'
+            : 'No register is loaded.',
           fields,
         },
       ],

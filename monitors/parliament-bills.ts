@@ -99,8 +99,7 @@ function readItem(raw: RawItem, index: number, channelTitle: string, feedUrl: st
   const stageAttribute = attributeByLocalName(attributesOf(raw.xAttributes), 'stage');
   const stageElement = foldSpace(textOf(raw.xStage));
   const sourceCategories = categoriesOf(raw);
-  const perBill =
-    stageAttribute === undefined && (stageElement !== '' || sourceCategories.some((c) => PER_BILL_CATEGORIES.test(c)));
+  const perBill = stageAttribute === undefined && (stageElement !== '' || sourceCategories.some((c) => PER_BILL_CATEGORIES.test(c)));
   const sitting = perBill && SITTING.test(sourceCategories[0] ?? '');
   const day = sitting ? sittingDay(title) : undefined;
   const base = guid || link;

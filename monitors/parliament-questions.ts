@@ -106,11 +106,18 @@ export const parliamentQuestions: Monitor = {
 
   // A statement has no questionText: the two shapes are told apart by it.
   recognise: (body, contentType, url) =>
-    recogniseApi(body, contentType, url, /\/writtenquestions\//i, (first) => (first as { value?: { questionText?: unknown } }).value?.questionText !== undefined && ResultEntry.safeParse(first).success),
+    recogniseApi(
+      body,
+      contentType,
+      url,
+      /\/writtenquestions\//i,
+      (first) => (first as { value?: { questionText?: unknown } }).value?.questionText !== undefined && ResultEntry.safeParse(first).success,
+    ),
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'answeredWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body, feedUrl) => parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+  parse: async (body, feedUrl) =>
+    parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
 
   updateOf(previous, item) {
     if (item.updated === undefined) return undefined;

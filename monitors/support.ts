@@ -276,9 +276,7 @@ export function checkXmlBody(body: string): Result<{ root: string }> {
   }
   if (prolog.notXml !== undefined) {
     const looksJson = /^[[{]/.test(prolog.notXml);
-    return err(
-      `not XML: the body starts with ${JSON.stringify(prolog.notXml)}${looksJson ? ' (JSON?)' : ''}`,
-    );
+    return err(`not XML: the body starts with ${JSON.stringify(prolog.notXml)}${looksJson ? ' (JSON?)' : ''}`);
   }
   if (!prolog.root) return err('not a feed: no root element');
   if (prolog.root.toLowerCase() === 'html') {
@@ -375,8 +373,14 @@ function makeParser(): Parser<RawFeed, RawItem> {
 function describeXmlError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const [first = 'unknown error', ...rest] = message.split('\n');
-  const line = rest.find((l) => l.startsWith('Line:'))?.slice(5).trim();
-  const column = rest.find((l) => l.startsWith('Column:'))?.slice(7).trim();
+  const line = rest
+    .find((l) => l.startsWith('Line:'))
+    ?.slice(5)
+    .trim();
+  const column = rest
+    .find((l) => l.startsWith('Column:'))
+    ?.slice(7)
+    .trim();
   const where = line !== undefined && column !== undefined ? ` at line ${Number(line) + 1}, column ${Number(column) + 1}` : '';
   if (/Unclosed root tag|Unexpected end/i.test(first)) return `malformed XML (truncated?): ${first}${where}`;
   return `malformed XML: ${first}${where}`;
@@ -436,9 +440,7 @@ export function linksOf(item: RawItem): { href: string; rel?: string; type?: str
 /** The human page of an item: an HTML (or untyped) alternate link, else the first link. */
 export function pageLinkOf(item: RawItem): string | undefined {
   const links = linksOf(item);
-  const alternate = links.find(
-    (l) => (l.rel === undefined || l.rel === 'alternate') && (l.type === undefined || /html/i.test(l.type)),
-  );
+  const alternate = links.find((l) => (l.rel === undefined || l.rel === 'alternate') && (l.type === undefined || /html/i.test(l.type)));
   return (alternate ?? links.find((l) => l.rel === undefined || l.rel === 'alternate') ?? links[0])?.href;
 }
 

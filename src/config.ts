@@ -9,17 +9,17 @@ import { LOG_FORMATS, type LogFormat } from './log.ts';
 import { err, ok, type Result } from './result.ts';
 import { TimeZone } from './time-zone.ts';
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
-const snowflake = z.string().trim().regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
 
 const EnvSchema = z.object({
   DISCORD_TOKEN: optional(z.string().trim().min(20, 'expected a bot token from the Discord developer portal')),
   DISCORD_APPLICATION_ID: optional(snowflake),
   DISCORD_GUILD_ID: optional(snowflake),
-  DISCORD_API_URL: optional(
-    z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a Discord REST API, such as https://discord.com/api' }),
-  ),
+  DISCORD_API_URL: optional(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a Discord REST API, such as https://discord.com/api' })),
   DATABASE_URL: optional(z.string()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -29,7 +29,10 @@ const EnvSchema = z.object({
   LOG_FORMAT: optional(z.enum(LOG_FORMATS, { message: 'expected json or pretty' })),
   TIMEZONE: optional(TimeZone),
   BOT_CONTACT: optional(
-    z.string().trim().regex(/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$|^https?:\/\/\S+$/, 'expected an email address or an http(s) URL where the operator can be reached'),
+    z
+      .string()
+      .trim()
+      .regex(/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$|^https?:\/\/\S+$/, 'expected an email address or an http(s) URL where the operator can be reached'),
   ),
   FEEDS_FILE: optional(z.string()),
   // Lets feeds be fetched from loopback, private and link-local addresses (127.0.0.1, 10.x, 192.168.x, ::1…).
@@ -39,12 +42,35 @@ const EnvSchema = z.object({
   SEEDS_DIR: optional(z.string()),
   // Where the change notes of updated GOV.UK pages are read; `off` reports updates without them.
   GOVUK_CONTENT_API_URL: optional(
-    z.string().trim().refine((v) => v === 'off' || (/^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v)), 'expected an http(s) URL of GOV.UK’s content API (such as https://www.gov.uk/api/content), or off'),
-  ),  // The public tracker page (src/web/): where it listens, and the address people know it by.
-  WEB_PORT: optional(z.string().trim().regex(/^(off|\d{1,5})$/, 'expected a port number from 0 to 65535, or off').refine((v) => v === 'off' || Number(v) <= 65_535, 'expected a port number from 0 to 65535, or off')),
-  WEB_HOST: optional(z.string().trim().regex(/^[\w.:[\]-]+$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')),
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => v === 'off' || (/^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v)),
+        'expected an http(s) URL of GOV.UK’s content API (such as https://www.gov.uk/api/content), or off',
+      ),
+  ), // The public tracker page (src/web/): where it listens, and the address people know it by.
+  WEB_PORT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(off|\d{1,5})$/, 'expected a port number from 0 to 65535, or off')
+      .refine((v) => v === 'off' || Number(v) <= 65_535, 'expected a port number from 0 to 65535, or off'),
+  ),
+  WEB_HOST: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[\w.:[\]-]+$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0'),
+  ),
   PUBLIC_URL: optional(
-    z.string().trim().refine((v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !/[?#]/.test(v), 'expected the http(s) address the tracker page is published at, such as https://tracker.example.org (no query or fragment)'),
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !/[?#]/.test(v),
+        'expected the http(s) address the tracker page is published at, such as https://tracker.example.org (no query or fragment)',
+      ),
   ),
 });
 
@@ -90,9 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // Discord's API base without a trailing slash: discord.js appends /v10/... to it.
   const apiUrl = e.DISCORD_API_URL?.replace(/\/+$/, '');
   return ok({
-    discord: e.DISCORD_TOKEN
-      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl }
-      : undefined,
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl } : undefined,
     discordApplicationId: e.DISCORD_APPLICATION_ID,
     discordGuildId: e.DISCORD_GUILD_ID,
     discordApiUrl: apiUrl,

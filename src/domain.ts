@@ -8,15 +8,7 @@ export const Position = z.enum(POSITIONS);
 export type Position = z.infer<typeof Position>;
 
 /** How far a commitment has been delivered. Ratings move both ways; every change is dated and sourced. */
-export const STATUSES = [
-  'not-started',
-  'in-progress',
-  'stalled',
-  'delivered',
-  'partly-delivered',
-  'abandoned',
-  'unclear',
-] as const;
+export const STATUSES = ['not-started', 'in-progress', 'stalled', 'delivered', 'partly-delivered', 'abandoned', 'unclear'] as const;
 export const Status = z.enum(STATUSES);
 export type Status = z.infer<typeof Status>;
 
@@ -28,9 +20,7 @@ export const FEED_KINDS = ['govuk-atom', 'parliament-bills', 'parliament-stateme
 export const FeedKind = z.enum(FEED_KINDS);
 export type FeedKind = z.infer<typeof FeedKind>;
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and single hyphens');
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and single hyphens');
 export const IsoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
 /** A date, or a date and time with an offset; history entries may be precise to the second. */
 export const IsoInstant = z.union([IsoDate, z.iso.datetime({ offset: true })], {
@@ -170,7 +160,7 @@ export type CommitmentSeed = z.infer<typeof CommitmentSeed>;
 export const Actor = z.union([
   z.literal('seed'),
   z.string().regex(/^rule:[a-z-]+$/, 'a rule actor is written rule:<name>'),
-  z.string().regex(/^discord:\d{5,25}$/, "an editor actor is written discord:<user id>"),
+  z.string().regex(/^discord:\d{5,25}$/, 'an editor actor is written discord:<user id>'),
   z.string().regex(/^cli:[\w.-]+$/, 'a terminal actor is written cli:<name>'),
 ]);
 export type Actor = z.infer<typeof Actor>;

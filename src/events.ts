@@ -3,14 +3,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, EventsTable } from './db/tables.ts';
 
-export const EVENT_TYPES = [
-  'evidence',
-  'status-proposal',
-  'status-change',
-  'item-updated',
-  'feed-health',
-  'overdue',
-] as const;
+export const EVENT_TYPES = ['evidence', 'status-proposal', 'status-change', 'item-updated', 'feed-health', 'overdue'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface NewEvent {

@@ -25,7 +25,12 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** LOG_FORMAT when set; otherwise readable on a terminal and JSON when piped. */
 export const chooseLogFormat = (setting: LogFormat | undefined, isTTY: boolean | undefined): LogFormat => setting ?? (isTTY === true ? 'pretty' : 'json');
 
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr, format: LogFormat = 'json', secrets: readonly string[] = []): Logger {
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stderr,
+  format: LogFormat = 'json',
+  secrets: readonly string[] = [],
+): Logger {
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'commitment-watch' } };
   // Every line is scrubbed on its way out, pretty or not.
   const scrubbed = { write: (line: string) => destination.write(scrubSecrets(line, secrets)) };

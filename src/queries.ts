@@ -4,16 +4,7 @@ import { rankIds } from './closest-ids.ts';
 import { isOverdue, openDays, type Position, type Status } from './domain.ts';
 import { todayIn, type Clock } from './clock.ts';
 import { err, ok, type Result } from './result.ts';
-import type {
-  CommitmentRow,
-  EvidenceView,
-  HistoryView,
-  ListFilter,
-  RecommendationRow,
-  RegisterStore,
-  Scoreboard,
-  SearchHit,
-} from './store/register-store.ts';
+import type { CommitmentRow, EvidenceView, HistoryView, ListFilter, RecommendationRow, RegisterStore, Scoreboard, SearchHit } from './store/register-store.ts';
 
 export interface CommitmentSummary extends CommitmentRow {
   overdue: boolean;
@@ -146,10 +137,7 @@ export class RegisterQueries {
   async registers(): Promise<RegisterSummary[]> {
     const out: RegisterSummary[] = [];
     for (const r of await this.store.registers()) {
-      const [recs, commitments] = await Promise.all([
-        this.store.listRecommendations(r.id),
-        this.store.listCommitments({ register: r.id }, { offset: 0, limit: 1 }),
-      ]);
+      const [recs, commitments] = await Promise.all([this.store.listRecommendations(r.id), this.store.listCommitments({ register: r.id }, { offset: 0, limit: 1 })]);
       out.push({ ...r, recommendations: recs.length, commitments: commitments.total });
     }
     return out;

@@ -20,7 +20,17 @@ afterEach(async () => {
 
 interface Checked {
   kind: string;
-  items: { key: string; title: string; link: string; published: string | null; updated: string | null; stage: string | null; department: string | null; textChars: number; textSource: string }[];
+  items: {
+    key: string;
+    title: string;
+    link: string;
+    published: string | null;
+    updated: string | null;
+    stage: string | null;
+    department: string | null;
+    textChars: number;
+    textSource: string;
+  }[];
   warnings: string[];
 }
 const check = async (args: string[]) => cli(['feeds', 'check', ...args], { env: LOCAL });
@@ -64,7 +74,12 @@ describe('feeds check', () => {
     expect(out.kind).toBe('parliament-questions');
     expect(out.items.map((i) => [i.title, i.department, i.stage, i.textSource])).toEqual([
       ['Incinerators (written answer, Department for Environment, Food and Rural Affairs)', 'Department for Environment, Food and Rural Affairs', null, 'detail'],
-      ['River Tame: Pollution (written answer, Department for Environment, Food and Rural Affairs)', 'Department for Environment, Food and Rural Affairs', null, 'list'],
+      [
+        'River Tame: Pollution (written answer, Department for Environment, Food and Rural Affairs)',
+        'Department for Environment, Food and Rural Affairs',
+        null,
+        'list',
+      ],
     ]);
     expect(out.items[0]!.textChars).toBeGreaterThan(1000);
     expect(out.items[1]!.textChars).toBeLessThan(600);
@@ -81,18 +96,25 @@ describe('feeds check', () => {
     expect(out.items).toHaveLength(20);
     expect(server.requests().filter((r) => r.path.startsWith('/api/writtenquestions/questions/'))).toHaveLength(10);
     expect(out.warnings.filter((w) => /the full-text lookup failed \(.*404/.test(w))).toHaveLength(10);
-    expect(out.warnings.filter((w) => /the full-text lookup was not made \(not looked up: at most 10 whole texts are read per feed per poll\)/.test(w))).toHaveLength(10);
+    expect(
+      out.warnings.filter((w) => /the full-text lookup was not made \(not looked up: at most 10 whole texts are read per feed per poll\)/.test(w)),
+    ).toHaveLength(10);
   });
 
   it('prints readable text by default, with feed text made safe for the terminal', async () => {
-    const body = real('parliament-bills/pages-bills-3437.rss').replace('Publication: Bill 275 2022-23 (as introduced)', 'Publication: Bill 275\u001b[2J\u001b]0;owned\u0007 (as introduced)');
+    const body = real('parliament-bills/pages-bills-3437.rss').replace(
+      'Publication: Bill 275 2022-23 (as introduced)',
+      'Publication: Bill 275\u001b[2J\u001b]0;owned\u0007 (as introduced)',
+    );
     server.serveBody('/bills/3437.rss', body, { 'content-type': 'application/rss+xml' });
     const r = await check([server.url('/bills/3437.rss')]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.stdout).toContain(`parliament-bills (recognised) · 2 items · ${server.url('/bills/3437.rss')}`);
     expect(r.stdout).toContain('“Elections Bill”');
-    expect(r.stdout).toMatch(/ {2}2\. Sitting: 1st reading - Tuesday, 21 March 2023\n {5}https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st%20reading\n {5}published 2023-03-21T00:00:00\.000Z · stage 1st reading · text 44 characters from the feed\n {5}key https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st reading/);
+    expect(r.stdout).toMatch(
+      / {2}2\. Sitting: 1st reading - Tuesday, 21 March 2023\n {5}https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st%20reading\n {5}published 2023-03-21T00:00:00\.000Z · stage 1st reading · text 44 characters from the feed\n {5}key https:\/\/bills\.parliament\.uk\/bills\/3437#sitting:2023-03-21:1st reading/,
+    );
     expect(r.stdout).toContain('Nothing was stored.');
   });
 
@@ -102,7 +124,13 @@ describe('feeds check', () => {
     expect(out.kind).toBe('legislation');
     expect(out.warnings).toEqual([]);
     expect(out.items).toHaveLength(20);
-    expect(out.items[0]).toMatchObject({ title: 'Harbours (Scotland) Act 2015', link: 'http://www.legislation.gov.uk/asp/2015/13/enacted', stage: null, department: null, textSource: 'feed' });
+    expect(out.items[0]).toMatchObject({
+      title: 'Harbours (Scotland) Act 2015',
+      link: 'http://www.legislation.gov.uk/asp/2015/13/enacted',
+      stage: null,
+      department: null,
+      textSource: 'feed',
+    });
   });
 
   it('fails in one line, non-zero, for a bad URL, an unknown kind, an unreadable body, or an address it may not fetch', async () => {
@@ -110,11 +138,15 @@ describe('feeds check', () => {
     expect([bad.code, bad.stderr]).toEqual([1, 'commitment-watch: not an http(s) URL: "not a url"\n']);
     const kind = await check([server.url('/x'), '--kind', 'tweets']);
     expect(kind.code).toBe(1);
-    expect(kind.stderr).toBe('commitment-watch: unknown kind "tweets": expected one of govuk-atom, parliament-bills, parliament-statements, parliament-questions, legislation, generic\n');
+    expect(kind.stderr).toBe(
+      'commitment-watch: unknown kind "tweets": expected one of govuk-atom, parliament-bills, parliament-statements, parliament-questions, legislation, generic\n',
+    );
     server.serveBody('/page', '<!doctype html><html><body>Hello</body></html>', { 'content-type': 'text/html' });
     const page = await check([server.url('/page')]);
     expect(page.code).toBe(1);
-    expect(page.stderr).toMatch(/^commitment-watch: cannot tell what kind of feed http:\/\/127\.0\.0\.1:\d+\/page is \(received an HTML page, not a feed .*\); give --kind \(one of .*\)\n$/);
+    expect(page.stderr).toMatch(
+      /^commitment-watch: cannot tell what kind of feed http:\/\/127\.0\.0\.1:\d+\/page is \(received an HTML page, not a feed .*\); give --kind \(one of .*\)\n$/,
+    );
     const missing = await check([server.url('/nowhere')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.split('\n')).toHaveLength(2);

@@ -42,7 +42,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
     clock,
     io: { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) },
   });
-  const lines = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = () =>
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { code, stdout, stderr, lines };
 }
 
@@ -53,7 +57,10 @@ function feedsFile(feeds: unknown[]): string {
 }
 
 const withNewItem = (title: string) =>
-  committeeNews.replace('<item>', `<item><title>${title}</title><link>https://committees.example.org/news/new-1</link><guid>new-1</guid><description>Evidence session.</description><pubDate>Sat, 01 Jun 2024 11:00:00 GMT</pubDate></item><item>`);
+  committeeNews.replace(
+    '<item>',
+    `<item><title>${title}</title><link>https://committees.example.org/news/new-1</link><guid>new-1</guid><description>Evidence session.</description><pubDate>Sat, 01 Jun 2024 11:00:00 GMT</pubDate></item><item>`,
+  );
 
 describe('poll --once', () => {
   it('prints one JSON line per event; a second run prints only what is new; why explains an item', async () => {
@@ -94,9 +101,17 @@ describe('poll --once', () => {
     // What was found is the commitment's evidence, with where it came from.
     const evidence = await cli(['evidence', 'trade-envoy-training', '--json']);
     expect(JSON.parse(evidence.stdout)).toEqual([
-      expect.objectContaining({ url: 'https://committees.example.org/news/new-1', title: 'Trade envoy course on forced labour launched', source: 'committee', matched: ['trade envoy'], published: '2024-06-01T11:00:00.000Z' }),
+      expect.objectContaining({
+        url: 'https://committees.example.org/news/new-1',
+        title: 'Trade envoy course on forced labour launched',
+        source: 'committee',
+        matched: ['trade envoy'],
+        published: '2024-06-01T11:00:00.000Z',
+      }),
     ]);
-    expect((await cli(['evidence', 'trade-envoy-training'])).stdout).toMatch(/2024-06-01 {2}Trade envoy course on forced labour launched\n +https:\/\/committees\.example\.org\/news\/new-1\n +via committee, score [\d.]+ \[trade envoy\]/);
+    expect((await cli(['evidence', 'trade-envoy-training'])).stdout).toMatch(
+      /2024-06-01 {2}Trade envoy course on forced labour launched\n +https:\/\/committees\.example\.org\/news\/new-1\n +via committee, score [\d.]+ \[trade envoy\]/,
+    );
 
     const why = await cli(['why', 'https://committees.example.org/news/new-1']);
     expect(why.code).toBe(0);
@@ -106,7 +121,10 @@ describe('poll --once', () => {
     expect(whyJson).toMatchObject({ posted: true, sightings: [{ feed: 'committee', identity: [{ decision: 'new' }] }] });
 
     // An item of the first fetch: seen, not posted, and why.
-    const old = await cli(['why', 'http://www.parliament.uk/business/committees/committees-a-z/commons-select/administration-committee/news-parliament-2017/single-use-plastics-in-parliament/']);
+    const old = await cli([
+      'why',
+      'http://www.parliament.uk/business/committees/committees-a-z/commons-select/administration-committee/news-parliament-2017/single-use-plastics-in-parliament/',
+    ]);
     expect(old.code).toBe(0);
     expect(old.stdout).toMatch(/Not posted: it was already in the feed when the bot first read it/);
 
@@ -142,7 +160,10 @@ describe('poll --once', () => {
     const status = await cli(['feeds', 'status', '--json']);
     expect(status.code).toBe(0);
     const rows = JSON.parse(status.stdout) as { id: string; health: string; consecutiveFailures: number; reason: string | null }[];
-    expect(rows.map((f) => [f.id, f.health, f.consecutiveFailures])).toEqual([['broken', 'failing', 1], ['ok', 'healthy', 0]]);
+    expect(rows.map((f) => [f.id, f.health, f.consecutiveFailures])).toEqual([
+      ['broken', 'failing', 1],
+      ['ok', 'healthy', 0],
+    ]);
     expect(rows[0]!.reason).toMatch(/HTML page/);
     expect((await cli(['feeds', 'status'])).stdout).toMatch(/^failing +broken +http:\/\/127\.0\.0\.1:\d+\/broken\.rss\n +.*HTML page/);
 
@@ -162,7 +183,7 @@ describe('poll --once', () => {
     expect(typo.stderr).toBe('commitment-watch: no feed has the id "brokn"; did you mean broken, ok?\n');
   });
 
-  it('a minister\'s written answer restating a commitment is evidence for it (recognised from the body), and proposes nothing', async () => {
+  it("a minister's written answer restating a commitment is evidence for it (recognised from the body), and proposes nothing", async () => {
     const full = JSON.parse(readFileSync(join(FIXTURES, 'synthetic-written-questions.json'), 'utf8')) as { results: { value: { uin: string } }[] };
     const only = (uins: string[]) => JSON.stringify({ ...full, results: full.results.filter((r) => uins.includes(r.value.uin)) });
     server.serveBody('/answers.json', only(['HL4120']), { 'content-type': 'application/json' });
@@ -177,14 +198,19 @@ describe('poll --once', () => {
         type: 'evidence',
         commitment: 'modern-slavery-penalties',
         feed: 'answers',
-        item: expect.objectContaining({ title: 'Modern Slavery: Supply Chains (written answer, Home Office)', link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-05-08/25301' }),
+        item: expect.objectContaining({
+          title: 'Modern Slavery: Supply Chains (written answer, Home Office)',
+          link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-05-08/25301',
+        }),
       }),
     ]);
     expect(server.requests('/answers.json')[1]!.url).toMatch(/answeredWhenFrom=\d{4}-\d{2}-\d{2}/);
   });
 
-  it('why prints feed text and what an item\'s own endpoint answered without control characters', async () => {
-    const list = JSON.parse(readFileSync(join(FIXTURES, 'real', 'parliament-questions', 'aws-samples-2024-list-questions.json'), 'utf8')) as { results: { value: { id: number; heading: string } }[] };
+  it("why prints feed text and what an item's own endpoint answered without control characters", async () => {
+    const list = JSON.parse(readFileSync(join(FIXTURES, 'real', 'parliament-questions', 'aws-samples-2024-list-questions.json'), 'utf8')) as {
+      results: { value: { id: number; heading: string } }[];
+    };
     const [first, ...rest] = list.results;
     server.serveBody('/answers.json', JSON.stringify({ totalResults: rest.length, results: rest }), { 'content-type': 'application/json' });
     const file = feedsFile([{ id: 'answers', url: server.url('/answers.json'), kind: 'parliament-questions' }]);

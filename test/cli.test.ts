@@ -93,7 +93,11 @@ describe('CLI answers from the seeded register', () => {
 
   it('recommendations --json and recommendation <n> give the Committee’s words and the shared answer', async () => {
     const all = (await cli(['recommendations', '--json'])).json() as { number: number; position: string }[];
-    expect(all.map((r) => [r.number, r.position])).toEqual([[1, 'accepted'], [2, 'not-accepted'], [3, 'accepted']]);
+    expect(all.map((r) => [r.number, r.position])).toEqual([
+      [1, 'accepted'],
+      [2, 'not-accepted'],
+      [3, 'accepted'],
+    ]);
     const two = (await cli(['recommendation', '2', '--json'])).json();
     expect(two).toMatchObject({ number: 2, theme: 'Trade', responseSameAs: 1, response: expect.stringContaining('report back to Parliament') });
     const none = await cli(['recommendation', '40']);
@@ -115,7 +119,10 @@ describe('CLI answers from the seeded register', () => {
 
   it('history --json lists the timeline oldest first', async () => {
     const h = (await cli(['history', 'modern-slavery-penalties', '--json'])).json() as { from: string | null; to: string }[];
-    expect(h.map((e) => [e.from, e.to])).toEqual([[null, 'not-started'], ['not-started', 'stalled']]);
+    expect(h.map((e) => [e.from, e.to])).toEqual([
+      [null, 'not-started'],
+      ['not-started', 'stalled'],
+    ]);
   });
 
   it('export writes the register as CSV a spreadsheet reads safely, and as JSON with the same keys', async () => {
@@ -123,7 +130,10 @@ describe('CLI answers from the seeded register', () => {
     const db = join(dir, 'db.sqlite');
     const app = await openApp(testConfig({ DATABASE_URL: db }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
     // A reason that a spreadsheet would run as a formula if it were written as it is.
-    await app.store.changeStatus({ commitmentId: 'trade-envoy-training', to: 'in-progress', reason: '=HYPERLINK("https://evil.example","click")', actor: 'cli:test' }, '2024-05-01T10:00:00.000Z');
+    await app.store.changeStatus(
+      { commitmentId: 'trade-envoy-training', to: 'in-progress', reason: '=HYPERLINK("https://evil.example","click")', actor: 'cli:test' },
+      '2024-05-01T10:00:00.000Z',
+    );
     await app.close();
 
     const csv = await cli(['export'], { env: { DATABASE_URL: db } });
@@ -131,7 +141,15 @@ describe('CLI answers from the seeded register', () => {
     const rows = parse<Record<string, string>>(csv.stdout, { columns: true });
     expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
     expect(rows.map((r) => r.id)).toEqual(['report-export-controls-review', 'modern-slavery-penalties', 'trade-envoy-training']);
-    expect(rows[1]).toMatchObject({ status: 'stalled', deadline_text: 'as soon as Parliamentary time allows', deadline_date: '2022-12-31', overdue: 'true', open_days: '943', positions: '3: accepted', last_change: 'not-started → stalled' });
+    expect(rows[1]).toMatchObject({
+      status: 'stalled',
+      deadline_text: 'as soon as Parliamentary time allows',
+      deadline_date: '2022-12-31',
+      overdue: 'true',
+      open_days: '943',
+      positions: '3: accepted',
+      last_change: 'not-started → stalled',
+    });
     expect(rows[2]!.last_change_reason).toBe(`'=HYPERLINK("https://evil.example","click")`);
 
     const out = join(dir, 'register.json');
@@ -157,7 +175,12 @@ describe('bad input is named, with what was expected', () => {
     const seeds = tempDir();
     cpSync(MINI_SEEDS, seeds, { recursive: true });
     const file = join(seeds, 'registers/mini/commitments.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('status: stalled', 'status: stalled').replace('    status: not-started\n    statusReason: The course', '    status: finished\n    statusReason: The course'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('status: stalled', 'status: stalled')
+        .replace('    status: not-started\n    statusReason: The course', '    status: finished\n    statusReason: The course'),
+    );
     const db = join(tempDir(), 'db.sqlite');
     const r = await cli(['seed'], { seedsDir: seeds, env: { DATABASE_URL: db } });
     expect(r.code).toBe(2);
@@ -176,7 +199,13 @@ describe('bad input is named, with what was expected', () => {
   });
 
   it('configuration problems are all reported together, naming each variable', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://db.example/cw', TIMEZONE: 'Mars/Olympus', LOG_LEVEL: 'loud', DISCORD_GUILD_ID: 'abc', GOVUK_CONTENT_API_URL: 'gov.uk' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db.example/cw',
+      TIMEZONE: 'Mars/Olympus',
+      LOG_LEVEL: 'loud',
+      DISCORD_GUILD_ID: 'abc',
+      GOVUK_CONTENT_API_URL: 'gov.uk',
+    });
     expect(config.ok).toBe(false);
     if (config.ok) return;
     expect(config.error).toEqual(

@@ -15,7 +15,16 @@ it('npm start without a token runs in console mode and stops cleanly on SIGINT, 
   writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db, SEEDS_DIR: MINI_SEEDS, FEEDS_FILE: feeds, GOVUK_CONTENT_API_URL: 'off', LOG_LEVEL: 'info', WEB_PORT: '0' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: db,
+      SEEDS_DIR: MINI_SEEDS,
+      FEEDS_FILE: feeds,
+      GOVUK_CONTENT_API_URL: 'off',
+      LOG_LEVEL: 'info',
+      WEB_PORT: '0',
+    },
   });
   let stdout = '';
   let stderr = '';

@@ -53,7 +53,9 @@ const posts = (channelId: string) => fake.messagesIn(channelId).filter((m) => m.
 const footers = (channelId: string) => posts(channelId).map((m) => m.embeds[0]!.footer!.text.replace(/.*(event #\d+)$/, '$1'));
 
 async function subscribe(channelId: string) {
-  const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channelId) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+  const r = await fake
+    .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channelId) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+    .settled();
   expect(r.content).toMatch(/^Subscribed/);
 }
 
@@ -123,7 +125,10 @@ describe('each channel fails alone', () => {
     const list = await fake.slashCommand({ name: 'alerts', subcommand: 'list', ...manager }).settled();
     expect(list.embeds![0]!.description).toContain(`/alerts unsubscribe subscription:${deleted}`);
     const choices = await fake.autocomplete({ name: 'alerts', subcommand: 'unsubscribe', options: { subscription: '' }, focused: 'subscription', ...manager });
-    expect(choices[0]).toEqual({ name: expect.stringMatching(new RegExp(`^deleted channel ${deleted} — immediately — broken: Discord answered 404`)), value: deleted });
+    expect(choices[0]).toEqual({
+      name: expect.stringMatching(new RegExp(`^deleted channel ${deleted} — immediately — broken: Discord answered 404`)),
+      value: deleted,
+    });
     expect(choices.map((c) => c.name)).toContain('#alerts — immediately');
     const un = await fake.slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { subscription: deleted }, ...manager }).settled();
     expect(un.content).toMatch(/^Unsubscribed/);
@@ -203,7 +208,8 @@ describe('a rejected token is fatal', () => {
   });
 
   it('every close discord.js gives up on is fatal, each naming its cause; the closes it recovers from are not', () => {
-    for (const code of [4004, 4010, 4011, 4012, 4013, 4014]) expect(gatewayCloseProblem(code)?.message, String(code)).toMatch(new RegExp(code === 4004 ? 'rejected the bot token' : `for good \\(${code}\\): \\w+`));
+    for (const code of [4004, 4010, 4011, 4012, 4013, 4014])
+      expect(gatewayCloseProblem(code)?.message, String(code)).toMatch(new RegExp(code === 4004 ? 'rejected the bot token' : `for good \\(${code}\\): \\w+`));
     for (const code of [1000, 4000, 4001, 4002, 4003, 4005, 4007, 4008, 4009]) expect(gatewayCloseProblem(code), String(code)).toBeUndefined();
   });
 });
@@ -237,7 +243,13 @@ describe('a write lock held by another process', () => {
   it('a command that writes is deferred within Discord’s 3 seconds, then answered once the lock is released', async () => {
     const other = new SQLite(app.config.store.filename);
     other.exec('begin immediate');
-    const cmd = fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(alerts()) }, user: 'carol', permissions: PERMS.MANAGE_GUILD });
+    const cmd = fake.slashCommand({
+      name: 'alerts',
+      subcommand: 'subscribe',
+      options: { channel: opt.channel(alerts()) },
+      user: 'carol',
+      permissions: PERMS.MANAGE_GUILD,
+    });
     try {
       expect((await cmd.reply()).type).toBe(5); // deferred: Discord shows "thinking…"
     } finally {
@@ -262,7 +274,13 @@ describe('what reaches the logs and the channels', () => {
     await recordEvent(app.db, {
       type: 'status-change',
       commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', reason: 'Bill\u202E txet desrever\u2066 \u200Bhidden\uFEFF', actor: 'seed' },
+      payload: {
+        commitment: 'modern-slavery-penalties',
+        from: 'stalled',
+        to: 'in-progress',
+        reason: 'Bill\u202E txet desrever\u2066 \u200Bhidden\uFEFF',
+        actor: 'seed',
+      },
       dedupeKey: 'bidi',
       createdAt: clock.now().toISOString(),
     });

@@ -38,7 +38,9 @@ const withoutFooter = (embeds: { footer?: unknown; type?: unknown }[] | undefine
 
 describe('/digest', () => {
   it('schedule needs Manage Server', async () => {
-    const r = await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(fake.channelId('alerts')) }, user: 'carol' }).settled();
+    const r = await fake
+      .slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(fake.channelId('alerts')) }, user: 'carol' })
+      .settled();
     expect(r.ephemeral).toBe(true);
     expect(r.content).toContain('Manage Server');
     expect(fake.commands(fake.guildId).find((c) => c.name === 'digest')?.default_member_permissions).toBe('32');
@@ -47,13 +49,23 @@ describe('/digest', () => {
   it('preview shows what is then posted', async () => {
     const alerts = fake.channelId('alerts');
     const s = await fake
-      .slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9), timezone: opt.string('Europe/London') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .slashCommand({
+        name: 'digest',
+        subcommand: 'schedule',
+        options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9), timezone: opt.string('Europe/London') },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
       .settled();
     expect(s.content).toMatch(/Saturdays at 09:00 Europe\/London/);
     await recordEvent(app.db, {
       type: 'evidence',
       commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', feed: 'govuk', item: { title: 'Penalties consultation @everyone **bold**', link: 'https://example.org/penalties' } },
+      payload: {
+        commitment: 'modern-slavery-penalties',
+        feed: 'govuk',
+        item: { title: 'Penalties consultation @everyone **bold**', link: 'https://example.org/penalties' },
+      },
       dedupeKey: 'evidence:1',
       createdAt: '2024-06-03T10:00:00.000Z',
     });
@@ -78,7 +90,15 @@ describe('/digest', () => {
 
   it('a digest part sent just before a crash is found after the restart, however many messages came after it', async () => {
     const alerts = fake.channelId('alerts');
-    await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    await fake
+      .slashCommand({
+        name: 'digest',
+        subcommand: 'schedule',
+        options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
     clock.set('2024-06-08T08:00:20Z');
     const subscriptions = new KyselySubscriptionStore(app.db);
     const service = () => new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
@@ -90,7 +110,12 @@ describe('/digest', () => {
     clock.set('2024-06-08T08:10:00Z');
     const report = await service().tick(clock.now());
     expect(report.failed).toEqual([]);
-    expect(fake.messagesIn(alerts).filter((m) => m.embeds.length > 0).map((m) => m.id)).toEqual([original!.id]);
+    expect(
+      fake
+        .messagesIn(alerts)
+        .filter((m) => m.embeds.length > 0)
+        .map((m) => m.id),
+    ).toEqual([original!.id]);
     const run = await app.db.selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
     expect(run).toMatchObject({ state: 'posted', message_ids: JSON.stringify([original!.id]) });
   });
@@ -103,7 +128,11 @@ describe('/digest', () => {
     const recorded: Array<[number, string]> = [];
     fake.faults.slowAnswers(alerts, 300, 1);
     fake.faults.onMessage(() => (stopping = true)); // the stop comes while Discord is answering part 0
-    const result = await sender.send(alerts, [part(0), part(1)], 'cw-g-1-stop', { resumed: false, stopping: () => stopping, onSent: async (p, id) => void recorded.push([p, id]) });
+    const result = await sender.send(alerts, [part(0), part(1)], 'cw-g-1-stop', {
+      resumed: false,
+      stopping: () => stopping,
+      onSent: async (p, id) => void recorded.push([p, id]),
+    });
     expect(result.ok).toBe(false);
     expect(fake.messagesIn(alerts).map((m) => m.content)).toEqual(['part 0']);
     expect(recorded).toEqual([[0, fake.messagesIn(alerts)[0]!.id]]);

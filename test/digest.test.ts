@@ -21,18 +21,49 @@ const WEEK = { start: new Date('2022-12-05T09:00:00Z'), end: new Date('2022-12-1
 
 async function seedWeek(a: App) {
   await a.store.changeStatus(
-    { commitmentId: 'trade-envoy-training', to: 'in-progress', reason: 'The course ran for the first time @everyone', evidence: ['https://example.org/course'], actor: 'cli:test' },
+    {
+      commitmentId: 'trade-envoy-training',
+      to: 'in-progress',
+      reason: 'The course ran for the first time @everyone',
+      evidence: ['https://example.org/course'],
+      actor: 'cli:test',
+    },
     '2022-12-07T10:00:00.000Z',
   );
   const evidence = (commitment: string, link: string, title: string, at: string) =>
-    recordEvent(a.db, { type: 'evidence', commitmentId: commitment, feedId: 'govuk', payload: { type: 'evidence', commitment, feed: 'govuk', item: { title, link, published: at } }, dedupeKey: `evidence:${commitment}:${link}`, createdAt: at });
+    recordEvent(a.db, {
+      type: 'evidence',
+      commitmentId: commitment,
+      feedId: 'govuk',
+      payload: { type: 'evidence', commitment, feed: 'govuk', item: { title, link, published: at } },
+      dedupeKey: `evidence:${commitment}:${link}`,
+      createdAt: at,
+    });
   await evidence('report-export-controls-review', 'https://example.org/a', 'Export controls **review** published', '2022-12-06T08:00:00.000Z');
   await evidence('report-export-controls-review', 'https://example.org/b', 'Minister answers on export controls', '2022-12-08T08:00:00.000Z');
   await evidence('modern-slavery-penalties', 'https://example.org/c', 'Modern Slavery Act penalties consultation', '2022-12-09T08:00:00.000Z');
   await evidence('modern-slavery-penalties', 'https://example.org/outside', 'Outside the window', '2022-12-12T09:00:00.000Z');
-  await recordEvent(a.db, { type: 'feed-health', feedId: 'bills', payload: { type: 'feed-health', feed: 'bills', url: 'https://example.org/bills.rss', health: 'failing', reason: 'HTTP 503' }, dedupeKey: 'fh:bills:1', createdAt: '2022-12-10T00:00:00.000Z' });
-  await recordEvent(a.db, { type: 'feed-health', feedId: 'ok', payload: { type: 'feed-health', feed: 'ok', health: 'failing', reason: 'x' }, dedupeKey: 'fh:ok:1', createdAt: '2022-12-09T00:00:00.000Z' });
-  await recordEvent(a.db, { type: 'feed-health', feedId: 'ok', payload: { type: 'feed-health', feed: 'ok', health: 'healthy', change: 'recovered', reason: 'back' }, dedupeKey: 'fh:ok:2', createdAt: '2022-12-10T00:00:00.000Z' });
+  await recordEvent(a.db, {
+    type: 'feed-health',
+    feedId: 'bills',
+    payload: { type: 'feed-health', feed: 'bills', url: 'https://example.org/bills.rss', health: 'failing', reason: 'HTTP 503' },
+    dedupeKey: 'fh:bills:1',
+    createdAt: '2022-12-10T00:00:00.000Z',
+  });
+  await recordEvent(a.db, {
+    type: 'feed-health',
+    feedId: 'ok',
+    payload: { type: 'feed-health', feed: 'ok', health: 'failing', reason: 'x' },
+    dedupeKey: 'fh:ok:1',
+    createdAt: '2022-12-09T00:00:00.000Z',
+  });
+  await recordEvent(a.db, {
+    type: 'feed-health',
+    feedId: 'ok',
+    payload: { type: 'feed-health', feed: 'ok', health: 'healthy', change: 'recovered', reason: 'back' },
+    dedupeKey: 'fh:ok:2',
+    createdAt: '2022-12-10T00:00:00.000Z',
+  });
 }
 
 describe('digest content', () => {
@@ -44,7 +75,13 @@ describe('digest content', () => {
     expect(d.window).toEqual({ start: '2022-12-05T09:00:00.000Z', end: '2022-12-12T09:00:00.000Z' });
     expect(d.scoreboard).toMatchObject({ 'in-progress': 2, stalled: 1, 'not-started': 0, delivered: 0 });
     expect(d.statusChanges).toEqual([
-      expect.objectContaining({ commitment: 'trade-envoy-training', from: 'not-started', to: 'in-progress', reason: 'The course ran for the first time @everyone', sources: ['https://example.org/course'] }),
+      expect.objectContaining({
+        commitment: 'trade-envoy-training',
+        from: 'not-started',
+        to: 'in-progress',
+        reason: 'The course ran for the first time @everyone',
+        sources: ['https://example.org/course'],
+      }),
     ]);
     expect(d.evidence.map((g) => [g.commitment, g.items.map((i) => i.link)])).toEqual([
       ['report-export-controls-review', ['https://example.org/a', 'https://example.org/b']],
@@ -73,7 +110,15 @@ describe('digest content', () => {
         type: 'item-updated',
         commitmentId: 'report-export-controls-review',
         feedId: 'fcdo',
-        payload: { feed: 'fcdo', item: { title: 'Export controls review', link: 'https://www.gov.uk/government/news/review', published: null, ...(note ? { changeNote: note, changeNoteAt: at } : {}) } },
+        payload: {
+          feed: 'fcdo',
+          item: {
+            title: 'Export controls review',
+            link: 'https://www.gov.uk/government/news/review',
+            published: null,
+            ...(note ? { changeNote: note, changeNoteAt: at } : {}),
+          },
+        },
         dedupeKey: key,
         createdAt: at,
       });
@@ -81,7 +126,10 @@ describe('digest content', () => {
     await updated('Added the findings @everyone.', '2022-12-08T08:00:00.000Z', 'u2');
     const d = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
     expect(d.evidence).toEqual([
-      expect.objectContaining({ commitment: 'report-export-controls-review', items: [expect.objectContaining({ updated: true, changeNote: 'Added the findings @everyone.' })] }),
+      expect.objectContaining({
+        commitment: 'report-export-controls-review',
+        items: [expect.objectContaining({ updated: true, changeNote: 'Added the findings @everyone.' })],
+      }),
     ]);
     // A later update whose note could not be had: the page shows no note, never the earlier one.
     await updated(undefined, '2022-12-09T08:00:00.000Z', 'u3');
@@ -104,7 +152,12 @@ describe('digest content', () => {
 
   it('a quiet week is marked quiet and rendered as a short "nothing moved" summary', async () => {
     app = await openMiniApp('2024-06-03T09:00:00Z');
-    const d = await buildDigest({ db: app.db, store: app.store, timeZone: TZ }, NO_FILTERS, { start: new Date('2024-05-27T08:00:00Z'), end: new Date('2024-06-03T08:00:00Z') }, app.clock.now());
+    const d = await buildDigest(
+      { db: app.db, store: app.store, timeZone: TZ },
+      NO_FILTERS,
+      { start: new Date('2024-05-27T08:00:00Z'), end: new Date('2024-06-03T08:00:00Z') },
+      app.clock.now(),
+    );
     expect(d.quiet).toBe(true);
     const messages = renderDigestMessages(d, { timeZone: TZ });
     expect(messages).toHaveLength(1);
@@ -119,7 +172,12 @@ describe('digest content', () => {
     expect(d.statusChanges).toEqual([]);
     expect(d.evidence.map((g) => g.commitment)).toEqual(['modern-slavery-penalties']);
     expect(Object.values(d.scoreboard).reduce((a, b) => a + b, 0)).toBe(1);
-    const byCommitment = await buildDigest({ db: app.db, store: app.store, timeZone: TZ }, { ...NO_FILTERS, commitments: ['trade-envoy-training'] }, WEEK, app.clock.now());
+    const byCommitment = await buildDigest(
+      { db: app.db, store: app.store, timeZone: TZ },
+      { ...NO_FILTERS, commitments: ['trade-envoy-training'] },
+      WEEK,
+      app.clock.now(),
+    );
     expect(byCommitment.failingFeeds).toEqual([]); // feed health goes to subscriptions without commitment filters only
     expect(byCommitment.statusChanges).toHaveLength(1);
   });
@@ -148,7 +206,10 @@ function fakeSender(options: { crashAfterParts?: number } = {}) {
 
 async function subscribe(a: App, at: string, settings: Partial<Parameters<KyselySubscriptionStore['upsert']>[0]> = {}) {
   const subs = new KyselySubscriptionStore(a.db);
-  await subs.upsert({ guildId: '100000000000000001', channelId: '200000000000000001', timeZone: TZ, createdBy: 'discord:123456', frequency: 'immediately', ...settings }, at);
+  await subs.upsert(
+    { guildId: '100000000000000001', channelId: '200000000000000001', timeZone: TZ, createdBy: 'discord:123456', frequency: 'immediately', ...settings },
+    at,
+  );
   return subs;
 }
 
@@ -160,7 +221,13 @@ describe('exactly once', () => {
     // Enough long evidence for the digest to need more than one message.
     for (let i = 0; i < 22; i++) {
       const link = `https://example.org/long/${i}`;
-      await recordEvent(app.db, { type: 'evidence', commitmentId: 'report-export-controls-review', payload: { item: { title: `Item ${i} ${'about export controls and more '.repeat(7)}`, link } }, dedupeKey: `ev:${i}`, createdAt: '2022-12-07T00:00:00.000Z' });
+      await recordEvent(app.db, {
+        type: 'evidence',
+        commitmentId: 'report-export-controls-review',
+        payload: { item: { title: `Item ${i} ${'about export controls and more '.repeat(7)}`, link } },
+        dedupeKey: `ev:${i}`,
+        createdAt: '2022-12-07T00:00:00.000Z',
+      });
     }
     const first = fakeSender({ crashAfterParts: 1 });
     const now = new Date('2022-12-12T09:00:30Z');
@@ -215,7 +282,10 @@ describe('exactly once', () => {
     expect(b.posted).toEqual([]);
 
     // A process that died holding a lease: the run waits for the lease to end, then is sent once.
-    await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null, lease_owner: 'dead:1:x', lease_until: '2022-12-12T09:08:00.000Z' }).execute();
+    await app.db
+      .updateTable('digest_runs')
+      .set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null, lease_owner: 'dead:1:x', lease_until: '2022-12-12T09:08:00.000Z' })
+      .execute();
     await serviceB.tick(new Date('2022-12-12T09:05:00Z'));
     expect(b.posted).toEqual([]);
     await serviceB.tick(new Date('2022-12-12T09:08:00Z'));
@@ -232,7 +302,10 @@ describe('exactly once', () => {
     const runs = service.runs;
     const stale = (await runs.pending())[0]!;
     // Meanwhile another sender got part 0 out and stopped.
-    await app.db.updateTable('digest_runs').set({ parts_sent: 1, message_ids: '["m0"]', attempts: 2, updated_at: '2022-12-12T09:01:00.000Z', parts_total: 2 }).execute();
+    await app.db
+      .updateTable('digest_runs')
+      .set({ parts_sent: 1, message_ids: '["m0"]', attempts: 2, updated_at: '2022-12-12T09:01:00.000Z', parts_total: 2 })
+      .execute();
     const t = new Date('2022-12-12T09:02:00Z');
     const claimed = await runs.claim(stale.id, 'b', t, new Date('2022-12-12T09:07:00Z'));
     expect(claimed).toMatchObject({ partsSent: 1, attempts: 2, updatedAt: '2022-12-12T09:01:00.000Z' });

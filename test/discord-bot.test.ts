@@ -47,14 +47,24 @@ afterEach(async () => {
 afterAll(() => {
   const sorted = [...times].sort((a, b) => a - b);
   const p99 = sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)];
-  console.info(`[discord] interaction response time over ${sorted.length} interactions: p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${p99?.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`);
+  console.info(
+    `[discord] interaction response time over ${sorted.length} interactions: p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${p99?.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`,
+  );
 });
 
 const alerts = () => fake.channelId('alerts');
 const general = () => fake.channelId('general');
 
 async function subscribe(channelId: string, extra: Record<string, string> = {}) {
-  const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channelId), ...extra }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+  const r = await fake
+    .slashCommand({
+      name: 'alerts',
+      subcommand: 'subscribe',
+      options: { channel: opt.channel(channelId), ...extra },
+      user: 'carol',
+      permissions: PERMS.MANAGE_GUILD,
+    })
+    .settled();
   expect(r.content).toMatch(/^Subscribed/);
 }
 
@@ -70,7 +80,12 @@ async function evidenceEvent(commitmentId: string, link: string, title = 'Penalt
 
 describe('deploy', () => {
   it('registered every command to the guild', () => {
-    expect(fake.commands(fake.guildId).map((c) => c.name).sort()).toEqual(['alerts', 'commitment', 'digest', 'feeds', 'help', 'recommendation', 'register']);
+    expect(
+      fake
+        .commands(fake.guildId)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['alerts', 'commitment', 'digest', 'feeds', 'help', 'recommendation', 'register']);
     expect(fake.commands(fake.guildId).find((c) => c.name === 'alerts')?.default_member_permissions).toBe('32');
   });
   it('reports unchanged on a second deploy', async () => {
@@ -167,7 +182,9 @@ describe('/commitment evidence', () => {
     const lines = e.description!.split('\n');
     expect(lines[0]).toMatch(/^• 2024-05-28 \[Export controls item \d+ \\\*\\\*@\u200beveryone/);
     expect(lines.every((l, i) => i === 0 || l.slice(2, 12) <= lines[i - 1]!.slice(2, 12))).toBe(true);
-    expect(e.footer!.text).toBe(`report-export-controls-review · ${lines.length} of 60 shown (newest first; commitment-watch evidence report-export-controls-review lists all)`);
+    expect(e.footer!.text).toBe(
+      `report-export-controls-review · ${lines.length} of 60 shown (newest first; commitment-watch evidence report-export-controls-review lists all)`,
+    );
     const unknown = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'export-review' } }).settled();
     expect(unknown).toMatchObject({ ephemeral: true });
     expect(unknown.content).toContain('report-export-controls-review');
@@ -205,15 +222,37 @@ describe('/commitment list paging', () => {
 
 describe('/commitment set-status', () => {
   it('refuses a non-editor privately and records nothing', async () => {
-    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'bob', options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May' } }).settled();
+    const r = await fake
+      .slashCommand({
+        name: 'commitment',
+        subcommand: 'set-status',
+        user: 'bob',
+        options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May' },
+      })
+      .settled();
     expect(r.ephemeral).toBe(true);
     expect(r.content).toMatch(/Only editors/);
     expect((await app.queries.history('trade-envoy-training')).ok && (await app.store.history('trade-envoy-training')).length).toBe(1);
   });
 
   it('records a change by an editor (the editor role or Manage Server) with actor discord:<id>', async () => {
-    await fake.slashCommand({ name: 'alerts', subcommand: 'editor-role', options: { role: opt.role(fake.roleId('Editors')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
-    const r = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'alice', options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May', source: 'https://www.gov.uk/x' } }).settled();
+    await fake
+      .slashCommand({
+        name: 'alerts',
+        subcommand: 'editor-role',
+        options: { role: opt.role(fake.roleId('Editors')) },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
+    const r = await fake
+      .slashCommand({
+        name: 'commitment',
+        subcommand: 'set-status',
+        user: 'alice',
+        options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran in May', source: 'https://www.gov.uk/x' },
+      })
+      .settled();
     expect(r.ephemeral).toBe(false);
     expect(r.embeds![0]!.description).toContain('not started → delivered');
     const last = (await app.store.history('trade-envoy-training')).at(-1)!;
@@ -221,10 +260,26 @@ describe('/commitment set-status', () => {
   });
 
   it('explains a bad source URL and an unknown commitment', async () => {
-    const bad = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'carol', permissions: PERMS.MANAGE_GUILD, options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran', source: 'ftp://x' } }).settled();
+    const bad = await fake
+      .slashCommand({
+        name: 'commitment',
+        subcommand: 'set-status',
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+        options: { commitment: 'trade-envoy-training', status: 'delivered', reason: 'Course ran', source: 'ftp://x' },
+      })
+      .settled();
     expect(bad).toMatchObject({ ephemeral: true });
     expect(bad.content).toMatch(/expected an http\(s\) URL/);
-    const unknown = await fake.slashCommand({ name: 'commitment', subcommand: 'set-status', user: 'carol', permissions: PERMS.MANAGE_GUILD, options: { commitment: 'trade-envoy', status: 'delivered', reason: 'Course ran' } }).settled();
+    const unknown = await fake
+      .slashCommand({
+        name: 'commitment',
+        subcommand: 'set-status',
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+        options: { commitment: 'trade-envoy', status: 'delivered', reason: 'Course ran' },
+      })
+      .settled();
     expect(unknown.content).toContain('trade-envoy-training');
     expect(await app.store.history('trade-envoy-training')).toHaveLength(1);
   });
@@ -234,22 +289,44 @@ describe('/alerts', () => {
   const subscriptions = () => new KyselySubscriptionStore(app.db);
 
   it('refuses a channel the bot cannot post in, naming what is missing, and saves nothing', async () => {
-    const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(fake.channelId('locked')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake
+      .slashCommand({
+        name: 'alerts',
+        subcommand: 'subscribe',
+        options: { channel: opt.channel(fake.channelId('locked')) },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
     expect(r.ephemeral).toBe(true);
-    expect(r.content).toBe(`I cannot post in <#${fake.channelId('locked')}>: I am missing Send Messages there. Give my role (or me) those permissions in that channel, then run this again. Nothing was saved.`);
+    expect(r.content).toBe(
+      `I cannot post in <#${fake.channelId('locked')}>: I am missing Send Messages there. Give my role (or me) those permissions in that channel, then run this again. Nothing was saved.`,
+    );
     expect(await subscriptions().list()).toEqual([]);
-    const digest = await fake.slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(fake.channelId('locked')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const digest = await fake
+      .slashCommand({
+        name: 'digest',
+        subcommand: 'schedule',
+        options: { channel: opt.channel(fake.channelId('locked')) },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
     expect(digest.content).toMatch(/^I cannot post in .*: I am missing Send Messages there/);
     expect(await subscriptions().list()).toEqual([]);
 
     // Able to post but not to read back: subscribed, with a note on what that costs.
     const noHistory = fake.addChannel({ name: 'no-history', denyBot: PERMS.READ_MESSAGE_HISTORY | PERMS.EMBED_LINKS });
     await fake.waitFor(() => (bot.client.channels.cache.has(noHistory.id) ? true : undefined), 2_000, 'the new channel in the cache');
-    const noEmbeds = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(noHistory.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const noEmbeds = await fake
+      .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(noHistory.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(noEmbeds.content).toMatch(/I am missing Embed Links there/);
     const partly = fake.addChannel({ name: 'partly', denyBot: PERMS.READ_MESSAGE_HISTORY });
     await fake.waitFor(() => (bot.client.channels.cache.has(partly.id) ? true : undefined), 2_000, 'the new channel in the cache');
-    const ok = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(partly.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const ok = await fake
+      .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(partly.id) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(ok.content).toMatch(/^Subscribed <#\d+>: immediately, everything\. Note: without Read Message History there I cannot check after a crash/);
     expect((await subscriptions().list()).map((s) => s.channelId)).toEqual([partly.id]);
   });
@@ -262,7 +339,9 @@ describe('/alerts', () => {
     expect(list.ephemeral).toBe(true);
     expect(list.embeds![0]!.description).toContain(`<#${alerts()}>`);
     expect(list.embeds![0]!.description).toContain('Home Office');
-    const un = await fake.slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { channel: opt.channel(alerts()) }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const un = await fake
+      .slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { channel: opt.channel(alerts()) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(un.content).toMatch(/^Unsubscribed/);
     expect(await bot.poster.flush()).toBe(0);
   });
@@ -287,7 +366,10 @@ describe('posting', () => {
 
   it('a status change shows from → to with the reason and source', async () => {
     await subscribe(alerts());
-    await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: 'Bill introduced', evidence: ['https://bills.parliament.uk/1'], actor: 'cli:test' }, clock.now().toISOString());
+    await app.store.changeStatus(
+      { commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: 'Bill introduced', evidence: ['https://bills.parliament.uk/1'], actor: 'cli:test' },
+      clock.now().toISOString(),
+    );
     await bot.poster.flush();
     const e = fake.messagesIn(alerts())[0]!.embeds[0]!;
     const fields = JSON.stringify(e.fields);
@@ -327,7 +409,12 @@ describe('posting', () => {
     await shutdown();
     await boot();
     expect(await bot.poster.flush()).toBe(0);
-    expect(fake.messagesIn(alerts()).filter((m) => m.embeds.length > 0).map((m) => m.id)).toEqual([original.id]);
+    expect(
+      fake
+        .messagesIn(alerts())
+        .filter((m) => m.embeds.length > 0)
+        .map((m) => m.id),
+    ).toEqual([original.id]);
     const row = await app.db.selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'sent', message_id: original.id });
     const lookups = fake.requests({ method: 'GET', path: `/channels/${alerts()}/messages` });
@@ -366,7 +453,14 @@ describe('posting', () => {
     await recordEvent(app.db, {
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Modern Slavery Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+      payload: {
+        commitment: 'modern-slavery-penalties',
+        from: 'stalled',
+        to: 'in-progress',
+        rule: 'bill-progress',
+        reason: 'Modern Slavery Bill reached 2nd reading',
+        item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' },
+      },
       dedupeKey: 'p1',
       createdAt: clock.now().toISOString(),
     });
@@ -382,7 +476,11 @@ describe('posting', () => {
     expect(ok.type).toBe(7);
     expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('in-progress');
     const last = (await app.store.history('modern-slavery-penalties')).at(-1)!;
-    expect(last).toMatchObject({ actor: `discord:${fake.userId('carol')}`, reason: 'Modern Slavery Bill reached 2nd reading', evidence: ['https://bills.parliament.uk/2'] });
+    expect(last).toMatchObject({
+      actor: `discord:${fake.userId('carol')}`,
+      reason: 'Modern Slavery Bill reached 2nd reading',
+      evidence: ['https://bills.parliament.uk/2'],
+    });
     expect(msg().components).toEqual([]);
     expect(JSON.stringify(msg().embeds)).toContain(`by <@${fake.userId('carol')}>`);
     expect(msg().pings).toEqual([]);
@@ -396,19 +494,32 @@ describe('posting', () => {
     await recordEvent(app.db, {
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Modern Slavery Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+      payload: {
+        commitment: 'modern-slavery-penalties',
+        from: 'stalled',
+        to: 'in-progress',
+        rule: 'bill-progress',
+        reason: 'Modern Slavery Bill reached 2nd reading',
+        item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' },
+      },
       dedupeKey: 'p-behind',
       createdAt: clock.now().toISOString(),
     });
     await bot.poster.flush();
     // Meanwhile an editor records the commitment delivered.
-    await app.store.changeStatus({ commitmentId: 'modern-slavery-penalties', to: 'delivered', reason: 'The penalties are in force.', evidence: [], actor: 'discord:123456789012345678' }, clock.now().toISOString());
+    await app.store.changeStatus(
+      { commitmentId: 'modern-slavery-penalties', to: 'delivered', reason: 'The penalties are in force.', evidence: [], actor: 'discord:123456789012345678' },
+      clock.now().toISOString(),
+    );
     const msg = () => fake.messagesIn(alerts()).at(-1)!;
     const confirm = msg().components[0]!.components![0]!.custom_id!;
     const pressed = await fake.button({ customId: confirm, message: msg(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
     expect(pressed.type).toBe(7);
     expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('delivered');
-    expect(msg().embeds[0]!.fields!.at(-1)).toMatchObject({ name: 'Decision', value: expect.stringMatching(/^✅ confirmed, but nothing changed: modern-slavery-penalties is now delivered; in-progress would move it back — by/) });
+    expect(msg().embeds[0]!.fields!.at(-1)).toMatchObject({
+      name: 'Decision',
+      value: expect.stringMatching(/^✅ confirmed, but nothing changed: modern-slavery-penalties is now delivered; in-progress would move it back — by/),
+    });
   });
 
   it('a proposal posted to two channels is decided once, and both messages show the decision without buttons', async () => {
@@ -418,7 +529,14 @@ describe('posting', () => {
       recordEvent(app.db, {
         type: 'status-proposal',
         commitmentId: 'modern-slavery-penalties',
-        payload: { commitment: 'modern-slavery-penalties', from: 'stalled', to: 'in-progress', rule: 'bill-progress', reason: 'Bill reached 2nd reading', item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' } },
+        payload: {
+          commitment: 'modern-slavery-penalties',
+          from: 'stalled',
+          to: 'in-progress',
+          rule: 'bill-progress',
+          reason: 'Bill reached 2nd reading',
+          item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' },
+        },
         dedupeKey: key,
         createdAt: clock.now().toISOString(),
       });
@@ -433,7 +551,10 @@ describe('posting', () => {
     await fake.waitFor(() => (inAlerts().components.length === 0 ? true : undefined), 2_000, 'the copy in #alerts to be closed');
     for (const m of [inAlerts(), inGeneral()]) {
       expect(m.components).toEqual([]);
-      expect(m.embeds[0]!.fields!.at(-1)).toMatchObject({ name: 'Decision', value: expect.stringMatching(new RegExp(`^✖️ dismissed — by <@${fake.userId('carol')}>`)) });
+      expect(m.embeds[0]!.fields!.at(-1)).toMatchObject({
+        name: 'Decision',
+        value: expect.stringMatching(new RegExp(`^✖️ dismissed — by <@${fake.userId('carol')}>`)),
+      });
       expect(m.allowed_mentions).toEqual({ parse: [] });
     }
     expect((await app.store.getCommitment('modern-slavery-penalties'))!.status).toBe('stalled');
@@ -441,14 +562,25 @@ describe('posting', () => {
     // A copy left with live buttons (the bot stopped before editing it) is closed when it is next pressed.
     const id = await proposal('p-stale');
     await bot.poster.flush();
-    await app.db.insertInto('discord_proposal_decisions').values({ event_id: id!, decision: 'confirmed', decided_by: `discord:${fake.userId('carol')}`, decided_at: clock.now().toISOString(), outcome: 'confirmed: now in-progress' }).execute();
+    await app.db
+      .insertInto('discord_proposal_decisions')
+      .values({
+        event_id: id!,
+        decision: 'confirmed',
+        decided_by: `discord:${fake.userId('carol')}`,
+        decided_at: clock.now().toISOString(),
+        outcome: 'confirmed: now in-progress',
+      })
+      .execute();
     const confirm = inAlerts().components[0]!.components![0]!.custom_id!;
     const stale = await fake.button({ customId: confirm, message: inAlerts(), user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
     expect(stale).toMatchObject({ ephemeral: true, content: expect.stringMatching(/already confirmed/) });
     await fake.waitFor(() => (inAlerts().components.length + inGeneral().components.length === 0 ? true : undefined), 2_000, 'both copies to be closed');
     for (const m of [inAlerts(), inGeneral()]) {
       expect(m.components).toEqual([]);
-      expect(m.embeds[0]!.fields!.filter((f) => f.name === 'Decision')).toEqual([{ name: 'Decision', value: expect.stringMatching(/^✅ confirmed: now in-progress — by/) }]);
+      expect(m.embeds[0]!.fields!.filter((f) => f.name === 'Decision')).toEqual([
+        { name: 'Decision', value: expect.stringMatching(/^✅ confirmed: now in-progress — by/) },
+      ]);
     }
   });
 });

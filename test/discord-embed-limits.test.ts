@@ -104,7 +104,14 @@ describe('an updated item’s change note', () => {
       feedId: 'fcdo',
       dedupeKey: 'k',
       createdAt: '2024-06-01T12:00:00.000Z',
-      payload: { item: { title: 'UK reviews export controls', link: 'https://www.gov.uk/x', changeNote: 'Added **terms** for @everyone <@123>', changeNoteAt: '2024-06-01T08:30:00.000Z' } },
+      payload: {
+        item: {
+          title: 'UK reviews export controls',
+          link: 'https://www.gov.uk/x',
+          changeNote: 'Added **terms** for @everyone <@123>',
+          changeNoteAt: '2024-06-01T08:30:00.000Z',
+        },
+      },
     });
     expect(embed.fields!.map((f) => f.name)).toEqual(['Item', 'What changed (2024-06-01)']);
     const value = embed.fields![1]!.value;
@@ -129,7 +136,10 @@ describe('the command list stays true', () => {
       // /help groups some subcommands on one line: "/alerts subscribe | unsubscribe | list".
       const [command, sub] = name.split(' ');
       const lines = HELP_TEXT.split('\n').filter((l) => l.includes(`**${command}`));
-      expect(lines.some((l) => !sub || new RegExp(`[ |]${sub}[ *|]`).test(l)), name).toBe(true);
+      expect(
+        lines.some((l) => !sub || new RegExp(`[ |]${sub}[ *|]`).test(l)),
+        name,
+      ).toBe(true);
     }
   });
 });

@@ -107,7 +107,11 @@ describe('/feeds status', () => {
 
   it('stays within embed limits with many feeds', async () => {
     const store = new KyselyFeedStore(app.db);
-    const many: FeedSpec[] = Array.from({ length: 80 }, (_, i) => ({ id: `feed-${String(i).padStart(2, '0')}-${'x'.repeat(40)}`, url: `https://example.org/${i}.rss`, everyMs: 15 * MIN }));
+    const many: FeedSpec[] = Array.from({ length: 80 }, (_, i) => ({
+      id: `feed-${String(i).padStart(2, '0')}-${'x'.repeat(40)}`,
+      url: `https://example.org/${i}.rss`,
+      everyMs: 15 * MIN,
+    }));
     await store.syncFeeds(many);
     const r = await fake.slashCommand({ name: 'feeds', subcommand: 'status' }).settled();
     expect(r.ephemeral).toBe(true);
@@ -173,14 +177,23 @@ describe('/feeds enable', () => {
 
   it('puts a disabled feed back: healthy at once, one recovered event naming the editor, polled at its next slot', async () => {
     // Disabled, with its next probe a day away: the scheduler would leave it alone until then.
-    await store().transaction((tx) => tx.updateFeed('broken', { health: 'disabled', healthReason: 'disabled after 10 failures in a row', consecutiveFailures: 10, nextAttemptAt: '2024-06-02T12:16:00.000Z' }));
+    await store().transaction((tx) =>
+      tx.updateFeed('broken', {
+        health: 'disabled',
+        healthReason: 'disabled after 10 failures in a row',
+        consecutiveFailures: 10,
+        nextAttemptAt: '2024-06-02T12:16:00.000Z',
+      }),
+    );
     const lastEvent = (await eventsAfter(app.db, 0, 1000)).at(-1)!.id;
     clock.advance(16 * MIN);
     const skipped = brokenRequests();
     await poller.pollOnce(feeds);
     expect(brokenRequests()).toBe(skipped);
 
-    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake
+      .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(r.ephemeral).toBe(true);
     expect(r.allowed_mentions).toEqual({ parse: [] });
     expect(r.content).toBe('`broken` was disabled; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.');
@@ -191,7 +204,9 @@ describe('/feeds enable', () => {
     expect(String(events[0]!.payload.reason)).toContain(`re-enabled by discord:${fake.userId('carol')} (was disabled: disabled after 10 failures in a row)`);
 
     // Pressing it again is harmless: nothing to do, no second event.
-    const again = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const again = await fake
+      .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(again.content).toBe('`broken` is already healthy: nothing to do.');
     expect((await eventsAfter(app.db, lastEvent, 1000)).filter((e) => e.type === 'feed-health')).toHaveLength(1);
 
@@ -205,14 +220,18 @@ describe('/feeds enable', () => {
     const now = clock.now().toISOString();
     expect(await store().claim('broken', 'a-poll-in-another-process', now, new Date(clock.now().getTime() + 5 * MIN).toISOString())).toBeDefined();
     const before = (await eventsAfter(app.db, 0, 1000)).length;
-    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake
+      .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(r).toMatchObject({ ephemeral: true, content: 'The feed broken is being polled right now: try again in a minute.' });
     expect((await store().getFeed('broken'))!.health).toBe('failing');
     expect(await eventsAfter(app.db, 0, 1000)).toHaveLength(before);
   });
 
   it('names the closest feed ids for an unknown one', async () => {
-    const r = await fake.slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('brokn') }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake
+      .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('brokn') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .settled();
     expect(r.ephemeral).toBe(true);
     expect(r.content).toMatch(/^no feed has the id "brokn"/);
     expect(r.content).toContain('Closest feed ids: `broken`');

@@ -379,9 +379,7 @@ describe('channel messages', () => {
     await alerts.send({
       content: 'C-12 moved',
       components: [
-        new ActionRowBuilder<ButtonBuilder>().addComponents(
-          new ButtonBuilder().setCustomId('ack:C-12').setLabel('Acknowledge').setStyle(ButtonStyle.Primary),
-        ),
+        new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('ack:C-12').setLabel('Acknowledge').setStyle(ButtonStyle.Primary)),
       ],
     });
     const handled = onNextInteraction(c, async (i) => {

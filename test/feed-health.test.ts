@@ -55,7 +55,12 @@ describe('transitions', () => {
   it('the warning before disabling says how many failures are left and when the next try is; it can be turned off', () => {
     const seventh: HealthState = { ...healthy, health: 'failing', healthReason: 'HTTP 500', consecutiveFailures: 7 };
     const u = afterFailure(seventh, { invalid: false, message: 'HTTP 500' }, t0);
-    expect(u.transition).toEqual({ from: 'failing', to: 'failing', change: 'disabling-soon', reason: 'will be disabled after 2 more failures in a row (next try in 6 h); last: HTTP 500' });
+    expect(u.transition).toEqual({
+      from: 'failing',
+      to: 'failing',
+      change: 'disabling-soon',
+      reason: 'will be disabled after 2 more failures in a row (next try in 6 h); last: HTTP 500',
+    });
     expect(u.state.health).toBe('failing');
     expect(afterFailure(seventh, { invalid: false, message: 'HTTP 500' }, t0, { ...DEFAULT_HEALTH_POLICY, warnBeforeDisable: 0 }).transition).toBeUndefined();
     expect(eventHeadline({ type: 'feed-health', feedId: 'dbt', payload: { change: 'disabling-soon', health: 'failing', reason: u.transition!.reason } })).toBe(

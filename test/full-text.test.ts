@@ -82,7 +82,11 @@ function listForm<T extends Record<string, unknown>>(result: { value: T; links: 
   return { value: value as T, links: result.links };
 }
 
-const realQuestions = () => JSON.parse(real('parliament-questions/aws-samples-2024-list-questions.json')) as { totalResults: number; results: { value: Record<string, unknown>; links: unknown }[] };
+const realQuestions = () =>
+  JSON.parse(real('parliament-questions/aws-samples-2024-list-questions.json')) as {
+    totalResults: number;
+    results: { value: Record<string, unknown>; links: unknown }[];
+  };
 const single = () => JSON.parse(real('parliament-questions/aws-samples-2024-single-question.json')) as { value: Record<string, unknown>; links: unknown };
 const withResults = (results: unknown[]) => JSON.stringify({ totalResults: results.length, results });
 
@@ -104,13 +108,28 @@ describe('written answers: the whole text from each answer’s own endpoint', ()
       const list = realQuestions();
       server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...list.results]), JSON_TYPE);
     });
-    expect(server.requests().filter((r) => r.path.startsWith(`${QUESTIONS}/`)).map((r) => r.path)).toEqual([`${QUESTIONS}/1679416`]);
+    expect(
+      server
+        .requests()
+        .filter((r) => r.path.startsWith(`${QUESTIONS}/`))
+        .map((r) => r.path),
+    ).toEqual([`${QUESTIONS}/1679416`]);
     const events = await feedEvents();
     expect(events.map((e) => [e.type, e.commitmentId])).toEqual([['evidence', 'fjaa-statistics']]);
-    expect(events[0]!.payload).toMatchObject({ item: { title: 'Apprentices: Employment Agencies (written answer, Department for Education)', link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926' } });
+    expect(events[0]!.payload).toMatchObject({
+      item: {
+        title: 'Apprentices: Employment Agencies (written answer, Department for Education)',
+        link: 'https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926',
+      },
+    });
     const why = await explainItem(feedStore, 'https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926');
     if (!why.ok) throw new Error(why.error);
-    expect(why.value.sightings[0]!.text).toEqual([expect.objectContaining({ decision: 'detail', detail: expect.stringMatching(/^matched on the whole text from http:\/\/127\.0\.0\.1:\d+\/api\/writtenquestions\/questions\/1679416 \(\d+ characters\)$/) })]);
+    expect(why.value.sightings[0]!.text).toEqual([
+      expect.objectContaining({
+        decision: 'detail',
+        detail: expect.stringMatching(/^matched on the whole text from http:\/\/127\.0\.0\.1:\d+\/api\/writtenquestions\/questions\/1679416 \(\d+ characters\)$/),
+      }),
+    ]);
   });
 
   it('when the lookup fails, matches on the list text and `why` says so', async () => {
@@ -118,13 +137,18 @@ describe('written answers: the whole text from each answer’s own endpoint', ()
     const feeds = [spec('answers', QUESTIONS, 'parliament-questions')];
     server.serveBody(QUESTIONS, JSON.stringify(realQuestions()), JSON_TYPE);
     // No route for the answer's own endpoint: the server answers 404.
-    await pollTwice(feeds, () => server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...realQuestions().results]), JSON_TYPE));
+    await pollTwice(feeds, () =>
+      server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...realQuestions().results]), JSON_TYPE),
+    );
     expect(await feedEvents()).toEqual([]);
     const why = await explainItem(feedStore, 'https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926');
     if (!why.ok) throw new Error(why.error);
-    expect(why.value.sightings[0]!.text[0]).toMatchObject({ decision: 'list', detail: expect.stringMatching(/^the full-text lookup failed \(.*404.*\): matched on the list's text instead \(\d+ characters, cut by the source\)$/) });
+    expect(why.value.sightings[0]!.text[0]).toMatchObject({
+      decision: 'list',
+      detail: expect.stringMatching(/^the full-text lookup failed \(.*404.*\): matched on the list's text instead \(\d+ characters, cut by the source\)$/),
+    });
     expect(why.value.verdict).toMatch(/It was judged on the list's cut text: the full-text lookup failed \(.*404.*\)\.$/);
-    expect(explanationText(why.value)).toContain("text: the full-text lookup failed");
+    expect(explanationText(why.value)).toContain('text: the full-text lookup failed');
   });
 
   it('reads at most the cap per feed per poll; the rest are matched on the list text, and say why', async () => {
@@ -144,7 +168,11 @@ describe('written answers: the whole text from each answer’s own endpoint', ()
     const feeds = [spec('answers', QUESTIONS, 'parliament-questions')];
     server.serveBody(QUESTIONS, JSON.stringify(realQuestions()), JSON_TYPE);
     server.route(`${QUESTIONS}/1679416`, () => undefined); // never answers (the fetcher would give up after 1.5 s)
-    await pollTwice(feeds, () => server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...realQuestions().results]), JSON_TYPE), { fullTexts: { budgetMs: 50 } });
+    await pollTwice(
+      feeds,
+      () => server.serveBody(QUESTIONS, withResults([listForm(single(), ['answerText', 'questionText']), ...realQuestions().results]), JSON_TYPE),
+      { fullTexts: { budgetMs: 50 } },
+    );
     expect(server.requests(`${QUESTIONS}/1679416`)).toHaveLength(1);
     expect(await feedEvents()).toEqual([]);
     const [note] = (await feedStore.traces('answers', '2024-01-05/7926')).filter((t) => t.stage === 'text');
@@ -178,11 +206,20 @@ describe('written statements: the whole text from each statement’s own endpoin
     const detail = readFileSync(join(FIXTURES, 'synthetic-written-statement-detail.json'), 'utf8');
     server.serveBody(`${STATEMENTS}/1731210`, detail, JSON_TYPE);
     const homeOffice = JSON.parse(real('parliament-statements/clquestions-2021-02-01-statements-home-office.json')) as { results: unknown[] };
-    await pollTwice(feeds, () => server.serveBody(STATEMENTS, withResults([listForm(JSON.parse(detail) as { value: Record<string, unknown>; links: unknown }, ['text']), ...homeOffice.results]), JSON_TYPE));
+    await pollTwice(feeds, () =>
+      server.serveBody(
+        STATEMENTS,
+        withResults([listForm(JSON.parse(detail) as { value: Record<string, unknown>; links: unknown }, ['text']), ...homeOffice.results]),
+        JSON_TYPE,
+      ),
+    );
     const events = await feedEvents();
     // modern-slavery-penalties (mini register) needs "penalt", which only the whole text has.
     // A Home Office statement on it also proposes in-progress (the commitment is stalled).
-    expect(events.map((e) => [e.type, e.commitmentId])).toEqual([['evidence', 'modern-slavery-penalties'], ['status-proposal', 'modern-slavery-penalties']]);
+    expect(events.map((e) => [e.type, e.commitmentId])).toEqual([
+      ['evidence', 'modern-slavery-penalties'],
+      ['status-proposal', 'modern-slavery-penalties'],
+    ]);
     expect(events[0]!.payload).toMatchObject({ item: { title: 'Modern Slavery Act 2015: Review of Transparency in Supply Chains' } });
     expect(events[1]!.payload).toMatchObject({ from: 'stalled', to: 'in-progress', rule: 'written-statement' });
   });
@@ -198,8 +235,20 @@ describe('per-bill feeds: every sitting is its own item', () => {
     await pollTwice(feeds, () => server.serveBody('/bills/3437.rss', first.replace('  </channel>', sitting), { 'content-type': 'application/rss+xml' }));
     const events = await feedEvents();
     expect(events.map((e) => e.type)).toEqual(['evidence', 'status-proposal']);
-    expect(events[0]!.payload).toMatchObject({ item: { title: 'Sitting: 2nd reading - Friday, 24 March 2023', link: 'https://bills.parliament.uk/bills/3437#sitting:2023-03-24:2nd%20reading', published: '2023-03-24T00:00:00.000Z' } });
-    expect(events[1]!.payload).toMatchObject({ commitment: 'elections-bill', from: 'not-started', to: 'in-progress', rule: 'bill-progress', reason: 'Elections Bill reached 2nd reading (Parliament bills feed)' });
+    expect(events[0]!.payload).toMatchObject({
+      item: {
+        title: 'Sitting: 2nd reading - Friday, 24 March 2023',
+        link: 'https://bills.parliament.uk/bills/3437#sitting:2023-03-24:2nd%20reading',
+        published: '2023-03-24T00:00:00.000Z',
+      },
+    });
+    expect(events[1]!.payload).toMatchObject({
+      commitment: 'elections-bill',
+      from: 'not-started',
+      to: 'in-progress',
+      rule: 'bill-progress',
+      reason: 'Elections Bill reached 2nd reading (Parliament bills feed)',
+    });
     const items = await feedStore.items('bill-3437');
     expect(items.map((i) => [i.key, i.stage]).sort()).toEqual([
       ['https://bills.parliament.uk/bills/3437#sitting:2023-03-21:1st reading', '1st reading'],
@@ -213,7 +262,8 @@ describe('per-bill feeds: every sitting is its own item', () => {
     const first = real('parliament-bills/pages-bills-3437.rss');
     const sitting = (title: string, stage: string) =>
       `    <item><guid isPermaLink="true">https://bills.parliament.uk/bills/3437</guid><link>https://bills.parliament.uk/bills/3437</link><category>Sitting</category><title>Sitting: ${title}</title><description>Elections Bill: House of Commons ${stage}</description><pubDate>Mon, 24 Apr 2023 12:00:00 Z</pubDate><p4:Stage>${stage}</p4:Stage></item>\n`;
-    const serve = (...sittings: string[]) => server.serveBody('/bills/3437.rss', first.replace('  </channel>', `${sittings.join('')}  </channel>`), { 'content-type': 'application/rss+xml' });
+    const serve = (...sittings: string[]) =>
+      server.serveBody('/bills/3437.rss', first.replace('  </channel>', `${sittings.join('')}  </channel>`), { 'content-type': 'application/rss+xml' });
     serve();
     const second = sitting('2nd reading - Friday, 24 March 2023', '2nd reading');
     await pollTwice(feeds, () => serve(second));

@@ -45,7 +45,9 @@ describe('splitting a response', () => {
       [3, 'Enforcement', 1],
       [4, 'Enforcement', null],
     ]);
-    expect(draft.recommendations[0]?.text).toBe('That the Department fund average speed cameras on every rural A road with a casualty rate above the national average.');
+    expect(draft.recommendations[0]?.text).toBe(
+      'That the Department fund average speed cameras on every rural A road with a casualty rate above the national average.',
+    );
     expect(draft.recommendations[0]?.response).toMatch(/^Partially accepted\./);
     // The last answer runs to the end of the document.
     expect(draft.recommendations[3]?.response).toMatch(/Note 16 on the Department’s existing road safety statistics, which are published every year\.$/);

@@ -15,7 +15,6 @@ import { cli, tempDir } from './support/register.ts';
 const fixture = (path: string) => fileURLToPath(new URL(`./fixtures/${path}`, import.meta.url));
 const XINJIANG = fileURLToPath(new URL('../seeds/registers/never-again-xinjiang/', import.meta.url));
 
-
 const noNetwork = () => {
   throw new Error('a file must not be fetched');
 };
@@ -49,8 +48,18 @@ describe('import measured against the curated Xinjiang register, in three format
       expect(sameAs).toEqual({ 3: 2, 4: 2, 17: 16, 33: 32 });
       // The last answer runs to the end of the document, and no further: the page's footer is not in it.
       expect(draft.recommendations.at(-1)?.response).toMatch(/human situation in Xinjiang\.$/);
-      expect(draft.manifest.themes?.map((t) => t.name)).toEqual(['The Multilateral System', 'Diaspora and Culture', 'Forced labour and the private sector', 'Technology and research', 'The UK’s approach to atrocity prevention']);
-      expect(draft.manifest).toMatchObject({ title: 'Never Again: The UK’s Responsibility to Act on Atrocities in Xinjiang and Beyond', committee: 'Foreign Affairs Committee', draft: true });
+      expect(draft.manifest.themes?.map((t) => t.name)).toEqual([
+        'The Multilateral System',
+        'Diaspora and Culture',
+        'Forced labour and the private sector',
+        'Technology and research',
+        'The UK’s approach to atrocity prevention',
+      ]);
+      expect(draft.manifest).toMatchObject({
+        title: 'Never Again: The UK’s Responsibility to Act on Atrocities in Xinjiang and Beyond',
+        committee: 'Foreign Affairs Committee',
+        draft: true,
+      });
       expect(draft.manifest.documents.find((d) => d.id === 'report')).toMatchObject({ paperNumber: 'HC 198', session: '2021–22', published: '2021-07-08' });
       expect(draft.manifest.documents.find((d) => d.id === 'response')).toMatchObject({ received: '2021-11-01' });
     });
@@ -61,9 +70,15 @@ describe('import measured against the curated Xinjiang register, in three format
     const r7 = draft.recommendations.find((r) => r.number === 7)!;
     expect(r7).toMatchObject({ position: 'not-accepted', confidence: 'high' });
     expect(r7.rationale).toContain('"In this instance, the alleged crimes are taking place in the territory of a non-State Party');
-    for (const r of draft.recommendations) for (const q of r.rationale.match(/"([^"]+)"/g) ?? []) expect(readFileSync(fixture('government-response.txt'), 'utf8')).toContain(q.slice(1, -1));
+    for (const r of draft.recommendations)
+      for (const q of r.rationale.match(/"([^"]+)"/g) ?? []) expect(readFileSync(fixture('government-response.txt'), 'utf8')).toContain(q.slice(1, -1));
     const dit = draft.commitments.find((c) => c.quote === 'DIT will report back to Parliament at the conclusion of its current review.');
-    expect(dit).toMatchObject({ recommendations: [19], department: 'Department for Business and Trade', originalDepartment: 'Department for International Trade', deadline: { text: 'at the conclusion of its current review' } });
+    expect(dit).toMatchObject({
+      recommendations: [19],
+      department: 'Department for Business and Trade',
+      originalDepartment: 'Department for International Trade',
+      deadline: { text: 'at the conclusion of its current review' },
+    });
     const bill = draft.commitments.find((c) => c.quote.includes('as soon as Parliamentary time allows'));
     expect(bill?.deadline?.text).toBe('as soon as Parliamentary time allows');
   });
@@ -73,18 +88,35 @@ describe('import on other layouts, measured against registers reviewed from them
   it('Parliament’s numbered paragraphs, Committee’s words in bold: subjunctive, two-paragraph and shared recommendations, signature after the last answer', async () => {
     const { draft } = await draftOf(fixture('import/flood-resilience-response.html'));
     const s = score(draft, readCurated(fixture('registers/flood-resilience-rural-communities')));
-    expect(s).toMatchObject({ recommendationsFound: 8, answersVerbatim: 8, textsVerbatim: 8, positionsAgree: 8, undertakingsFound: s.undertakingsExpected, thrownAway: 0 });
+    expect(s).toMatchObject({
+      recommendationsFound: 8,
+      answersVerbatim: 8,
+      textsVerbatim: 8,
+      positionsAgree: 8,
+      undertakingsFound: s.undertakingsExpected,
+      thrownAway: 0,
+    });
     expect(draft.recommendations[0]?.text).toMatch(/^That the Department set out/);
     expect(draft.recommendations[4]?.text.split('\n')).toHaveLength(2);
     expect(draft.recommendations[3]).toMatchObject({ responseSameAs: 3, position: 'accepted' });
     expect(draft.recommendations.at(-1)?.response).toMatch(/to hear their concerns directly\.$/);
-    expect(draft.commitments[0]).toMatchObject({ deadline: { text: 'by the end of 2024', date: '2024-12-31' }, department: 'Department for Environment, Food and Rural Affairs' });
+    expect(draft.commitments[0]).toMatchObject({
+      deadline: { text: 'by the end of 2024', date: '2024-12-31' },
+      department: 'Department for Environment, Food and Rural Affairs',
+    });
   });
 
   it('GOV.UK’s "Recommendation N: title" headings and "Government response" labels, a "see the response to" answer, an annex after the last answer', async () => {
     const { draft } = await draftOf(fixture('import/rural-connectivity-response.html'));
     const s = score(draft, readCurated(fixture('registers/rural-connectivity-left-on-the-line')));
-    expect(s).toMatchObject({ recommendationsFound: 8, answersVerbatim: 8, textsVerbatim: 8, positionsAgree: 8, undertakingsFound: s.undertakingsExpected, thrownAway: 0 });
+    expect(s).toMatchObject({
+      recommendationsFound: 8,
+      answersVerbatim: 8,
+      textsVerbatim: 8,
+      positionsAgree: 8,
+      undertakingsFound: s.undertakingsExpected,
+      thrownAway: 0,
+    });
     expect(draft.recommendations[0]?.text).toMatch(/^The Government should replace/); // the title is not the text
     expect(draft.recommendations[1]?.text.split('\n')).toHaveLength(2);
     expect(draft.recommendations[6]).toMatchObject({ responseSameAs: 6, position: 'accepted-in-part' });

@@ -33,18 +33,37 @@ it(`killed ${KILLS} times while posting ${EVENTS} events to 3 channels: 0 lost, 
   const app = await openApp(testConfig({ DATABASE_URL: dbFile }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
   const subscriptions = new KyselySubscriptionStore(app.db);
   for (const channelId of channels) {
-    await subscriptions.upsert({ guildId: fake.guildId, channelId, frequency: 'immediately', timeZone: 'Europe/London', filters: { commitments: [], departments: [], themes: [], statuses: [] }, createdBy: 'test' }, '2024-06-01T11:00:00.000Z');
+    await subscriptions.upsert(
+      {
+        guildId: fake.guildId,
+        channelId,
+        frequency: 'immediately',
+        timeZone: 'Europe/London',
+        filters: { commitments: [], departments: [], themes: [], statuses: [] },
+        createdBy: 'test',
+      },
+      '2024-06-01T11:00:00.000Z',
+    );
   }
   await app.db.insertInto('discord_state').values({ key: 'poster_cursor', value: '0' }).execute();
   for (let i = 0; i < EVENTS; i++) {
-    await recordEvent(app.db, { type: 'evidence', commitmentId: 'modern-slavery-penalties', payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' }, dedupeKey: `e${i}`, createdAt: '2024-06-01T12:00:00.000Z' });
+    await recordEvent(app.db, {
+      type: 'evidence',
+      commitmentId: 'modern-slavery-penalties',
+      payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' },
+      dedupeKey: `e${i}`,
+      createdAt: '2024-06-01T12:00:00.000Z',
+    });
   }
   await app.close();
 
   let kills = 0;
   let finished = false;
   for (let round = 0; round <= KILLS && !finished; round++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/poster-child.ts', dbFile, fake.apiUrl, DISCORD_TOKEN, MINI_SEEDS], { cwd: root, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/poster-child.ts', dbFile, fake.apiUrl, DISCORD_TOKEN, MINI_SEEDS], {
+      cwd: root,
+      stdio: 'ignore',
+    });
     let created = 0;
     const killAfter = 3 + ((round * 5) % 7); // a different moment each round
     const unhook = fake.faults.onMessage(() => {
@@ -61,7 +80,9 @@ it(`killed ${KILLS} times while posting ${EVENTS} events to 3 channels: 0 lost, 
   const expected = channels.flatMap((c) => Array.from({ length: EVENTS }, (_, i) => `${c}:${i + 1}`));
   const duplicated = deliveries.length - new Set(deliveries).size;
   const lost = expected.filter((d) => !deliveries.includes(d)).length;
-  console.info(`[kill -9] ${kills} kills, ${expected.length} deliveries: ${lost} lost, ${duplicated} duplicated, ${fake.requests({ method: 'POST' }).length} posts sent`);
+  console.info(
+    `[kill -9] ${kills} kills, ${expected.length} deliveries: ${lost} lost, ${duplicated} duplicated, ${fake.requests({ method: 'POST' }).length} posts sent`,
+  );
   expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
   expect(new Set(deliveries)).toEqual(new Set(expected));
 }, 60_000);

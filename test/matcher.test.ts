@@ -13,7 +13,14 @@ import { seedCommitmentRow, testCommitment } from './support/commitments.ts';
 const commitment = testCommitment;
 
 function item(title: string, more: Partial<FeedItem> = {}): FeedItem {
-  return { key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`, link: 'https://www.gov.uk/government/news/x', title, summary: '', categories: [], ...more };
+  return {
+    key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`,
+    link: 'https://www.gov.uk/government/news/x',
+    title,
+    summary: '',
+    categories: [],
+    ...more,
+  };
 }
 
 const exportControls = commitment('report-export-controls-review', {
@@ -32,7 +39,7 @@ const resultFor = (results: MatchResult[], id: string) => results.find((r) => r.
 
 describe('text', () => {
   it('folds case, diacritics, typographic quotes and dashes', () => {
-    expect(normalise('Exportkontrolle — Überprüfung ‘Café’ “naïve”')).toBe("exportkontrolle - uberprufung 'cafe' \"naive\"");
+    expect(normalise('Exportkontrolle — Überprüfung ‘Café’ “naïve”')).toBe('exportkontrolle - uberprufung \'cafe\' "naive"');
     expect(tokenise('Forced‑labour: the Uyghur’s case')).toEqual(['forced', 'labour', 'the', 'uyghur', 's', 'case']);
     expect(normalise('Straße Ærø')).toBe('strasse aero');
   });
@@ -74,7 +81,10 @@ describe('Matcher', () => {
 
   it('does not match an item that merely mentions China', () => {
     const results = matcher.match(
-      item('UK and China hold trade talks', { summary: 'Ministers met Chinese counterparts in Beijing to discuss trade and investment.', categories: ['News story'] }),
+      item('UK and China hold trade talks', {
+        summary: 'Ministers met Chinese counterparts in Beijing to discuss trade and investment.',
+        categories: ['News story'],
+      }),
       'govuk-atom',
     );
     expect(results).toEqual([]);
@@ -90,12 +100,20 @@ describe('Matcher', () => {
   it('rejects an item with an exclusion term and says so', () => {
     const results = matcher.match(item('Export controls on surveillance technology to China and Hong Kong'), 'govuk-atom');
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ commitmentId: 'report-export-controls-review', accepted: false, reason: "excluded by 'hong kong', a term that rules items out" });
+    expect(results[0]).toMatchObject({
+      commitmentId: 'report-export-controls-review',
+      accepted: false,
+      reason: "excluded by 'hong kong', a term that rules items out",
+    });
   });
 
   it('rejects an item missing a required group and says which', () => {
     const [r] = matcher.match(item('Export controls: annual report 2023'), 'govuk-atom');
-    expect(r).toMatchObject({ accepted: false, reason: "missing required 'xinjiang|uyghur|china': none of these appears, so the item lacks part of what the commitment is about", matched: ['export control'] });
+    expect(r).toMatchObject({
+      accepted: false,
+      reason: "missing required 'xinjiang|uyghur|china': none of these appears, so the item lacks part of what the commitment is about",
+      matched: ['export control'],
+    });
   });
 
   it('matches at word starts only, and short words only whole', () => {
@@ -146,20 +164,41 @@ describe('Matcher', () => {
     expect(accepted(m.match(item('Annual report', { summary: 'Trade envoy training resumes.' }), 'govuk-atom'))).toEqual(['t']);
     expect(accepted(m.match(item('Annual report', { summary: 'Statements under the Modern Slavery Act.' }), 'govuk-atom'))).toEqual(['t']);
     // A stricter threshold.
-    expect(accepted(new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 3 }).match(item('Training', { summary: 'forced labour' }), 'govuk-atom'))).toEqual([]);
-    expect(accepted(new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 2 }).match(item('Training', { summary: 'forced labour' }), 'govuk-atom'))).toEqual(['t']);
+    expect(
+      accepted(
+        new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 3 }).match(
+          item('Training', { summary: 'forced labour' }),
+          'govuk-atom',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      accepted(
+        new Matcher([commitment('t', { any: ['training'], all: ['forced labour'] })], { threshold: 2 }).match(
+          item('Training', { summary: 'forced labour' }),
+          'govuk-atom',
+        ),
+      ),
+    ).toEqual(['t']);
   });
 
   it('counts a term met only inside a longer term of the same commitment once', () => {
     const m = new Matcher([commitment('d', { any: ['deport', 'deportation'] })]);
-    expect(m.match(item('News', { summary: 'A deportation was halted.' }), 'govuk-atom')[0]).toMatchObject({ score: 1, accepted: false, matched: ['deport', 'deportation'] });
+    expect(m.match(item('News', { summary: 'A deportation was halted.' }), 'govuk-atom')[0]).toMatchObject({
+      score: 1,
+      accepted: false,
+      matched: ['deport', 'deportation'],
+    });
     expect(m.match(item('News', { summary: 'A deportation was halted; others were deported.' }), 'govuk-atom')[0]).toMatchObject({ score: 1 });
     expect(m.match(item('Deported', { summary: 'A deportation was halted.' }), 'govuk-atom')[0]).toMatchObject({ score: 3, accepted: true });
   });
 
   it('reads categories, department and documentType as body text', () => {
     const m = new Matcher([commitment('a', { any: ['atrocity prevention', 'foreign commonwealth'] })]);
-    const [r] = m.match(item('Written statement', { categories: ['Atrocity prevention'], department: 'Foreign, Commonwealth and Development Office' }), 'parliament-statements');
+    const [r] = m.match(
+      item('Written statement', { categories: ['Atrocity prevention'], department: 'Foreign, Commonwealth and Development Office' }),
+      'parliament-statements',
+    );
     expect(r).toMatchObject({ accepted: true, score: 3 });
   });
 
@@ -172,9 +211,20 @@ describe('Matcher', () => {
   });
 
   it('accepts a linked bill from a bills feed whatever the terms say', () => {
-    const bill = item('Procurement', { billTitle: 'Procurement', billStage: 'Royal Assent', summary: 'A Bill to make provision about procurement; and for connected purposes.', categories: ['Lords', 'Government Bill'], documentType: 'Government Bill' });
+    const bill = item('Procurement', {
+      billTitle: 'Procurement',
+      billStage: 'Royal Assent',
+      summary: 'A Bill to make provision about procurement; and for connected purposes.',
+      categories: ['Lords', 'Government Bill'],
+      documentType: 'Government Bill',
+    });
     const [r] = matcher.match(bill, 'parliament-bills');
-    expect(r).toMatchObject({ commitmentId: 'procurement-bill', accepted: true, matched: ['Procurement Bill [HL]'], reason: "linked bill 'Procurement Bill [HL]' at Royal Assent" });
+    expect(r).toMatchObject({
+      commitmentId: 'procurement-bill',
+      accepted: true,
+      matched: ['Procurement Bill [HL]'],
+      reason: "linked bill 'Procurement Bill [HL]' at Royal Assent",
+    });
     expect(r!.score).toBeGreaterThanOrEqual(10);
     // Not from another kind of feed, and not another bill.
     expect(matcher.match(bill, 'govuk-atom')).toEqual([]);
@@ -198,7 +248,10 @@ describe('Matcher', () => {
     const naive = naiveCandidates(commitments);
     let nonEmpty = 0;
     for (const it of items) {
-      const fast = m.match(it, 'govuk-atom').map((r) => r.commitmentId).sort();
+      const fast = m
+        .match(it, 'govuk-atom')
+        .map((r) => r.commitmentId)
+        .sort();
       const slow = naive(it).sort();
       if (slow.length) nonEmpty++;
       expect(fast).toEqual(slow);
@@ -232,7 +285,12 @@ describe.skipIf(!seedPresent)('Matcher on the never-again-xinjiang register (ski
   });
 
   it('matches nothing for a generic China item', () => {
-    const results = run(item('Foreign Secretary visits Beijing', { summary: 'The Foreign Secretary met Chinese counterparts to discuss trade, climate and security.', categories: ['News story'] }));
+    const results = run(
+      item('Foreign Secretary visits Beijing', {
+        summary: 'The Foreign Secretary met Chinese counterparts to discuss trade, climate and security.',
+        categories: ['News story'],
+      }),
+    );
     expect(accepted(results)).toEqual([]);
     expect(accepted(run(item('UK and China hold trade talks', { categories: ['News story'] })))).toEqual([]);
   });

@@ -55,7 +55,11 @@ describe('parliament-bills on real captures', () => {
       updated: '2025-01-31T19:59:52.000Z',
       summary: 'A Bill to make provision about finance.',
     });
-    expect(feed.items.at(-1)).toMatchObject({ title: 'Covid-19 Vaccine Damage Payments Bill', billStage: '2nd reading', documentType: "Private Members' Bill (Presentation Bill)" });
+    expect(feed.items.at(-1)).toMatchObject({
+      title: 'Covid-19 Vaccine Damage Payments Bill',
+      billStage: '2nd reading',
+      documentType: "Private Members' Bill (Presentation Bill)",
+    });
   });
 
   it('reads a per-bill feed: the <p4:Stage> element gives each item its stage, a sitting its own key and date', async () => {
@@ -92,7 +96,10 @@ describe('parliament-bills on real captures', () => {
     const body = real('parliament-bills/pages-bills-3437.rss').replace(
       '  </channel>',
       ['2nd reading - Friday, 24 March 2023', 'Committee stage - Tuesday, 18 April 2023', 'Committee stage - Thursday, 20 April 2023']
-        .map((t) => `    <item><guid isPermaLink="true">https://bills.parliament.uk/bills/3437</guid><link>https://bills.parliament.uk/bills/3437</link><category>Sitting</category><title>Sitting: ${t}</title><description>Elections Bill</description><pubDate>Mon, 24 Apr 2023 12:00:00 Z</pubDate><p4:Stage>${t.split(' - ')[0]}</p4:Stage></item>\n`)
+        .map(
+          (t) =>
+            `    <item><guid isPermaLink="true">https://bills.parliament.uk/bills/3437</guid><link>https://bills.parliament.uk/bills/3437</link><category>Sitting</category><title>Sitting: ${t}</title><description>Elections Bill</description><pubDate>Mon, 24 Apr 2023 12:00:00 Z</pubDate><p4:Stage>${t.split(' - ')[0]}</p4:Stage></item>\n`,
+        )
         .join('') + '  </channel>',
     );
     const feed = await parsed(parliamentBills, body, 'https://bills.parliament.uk/rss/bills/3437.rss');
@@ -111,7 +118,11 @@ describe('parliament-bills on real captures', () => {
   });
 
   it('reads the 2018 per-bill feed: sittings keep their own guids and get the day they sat (dd/mm/yyyy titles)', async () => {
-    const feed = await parsed(parliamentBills, fixture('parliament-services-single-bill-rss-2018.xml'), 'http://services.parliament.uk/bills/RSS/counterterrorismandbordersecurity.xml');
+    const feed = await parsed(
+      parliamentBills,
+      fixture('parliament-services-single-bill-rss-2018.xml'),
+      'http://services.parliament.uk/bills/RSS/counterterrorismandbordersecurity.xml',
+    );
     const sittings = feed.items.filter((i) => /Sitting/.test(i.documentType ?? ''));
     expect(sittings).toHaveLength(35);
     expect(new Set(sittings.map((i) => i.link)).size).toBe(1);
@@ -149,7 +160,7 @@ describe('legislation on real captures', () => {
     expect(byKey(feed.items, 'http://www.legislation.gov.uk/id/wsi/2015/1993').title).toBe(
       'The A487 Trunk Road (Llanarth to Castell Pigyn, Ceredigion) (Temporary Speed Restrictions & No Overtaking) Order 2015',
     );
-    expect(feed.items.filter((i) => i.summary.includes("Welsh title: "))).toHaveLength(5);
+    expect(feed.items.filter((i) => i.summary.includes('Welsh title: '))).toHaveLength(5);
   });
 
   it('reads a listing feed whose feed-level date is in the year 3200 without a warning', async () => {
@@ -166,7 +177,9 @@ describe('legislation on real captures', () => {
     expect(byKey(feed.items, 'http://www.legislation.gov.uk/id/ukpga/2015/34').title).toBe('Northern Ireland (Welfare Reform) Act 2015');
     // An unreadable feed date is still reported.
     const broken = real('legislation/roddicki-listing-1110-2016-page1.xml').replace('3200-01-30T00:00:00', 'not a date');
-    expect((await parsed(legislation, broken, 'https://www.legislation.gov.uk/ukpga/data.feed')).warnings).toEqual(['feed updated: invalid date "not a date" ignored']);
+    expect((await parsed(legislation, broken, 'https://www.legislation.gov.uk/ukpga/data.feed')).warnings).toEqual([
+      'feed updated: invalid date "not a date" ignored',
+    ]);
   });
 });
 
@@ -193,10 +206,16 @@ describe('parliament-statements on real captures', () => {
   });
 
   it('asks for the whole text where the feed is served (a test server, a proxy), and reads it as plain text', async () => {
-    const feed = await parsed(parliamentStatements, real('parliament-statements/clquestions-2021-02-01-statements-home-office.json'), `${LOCAL}/api/writtenstatements/statements?take=100`);
+    const feed = await parsed(
+      parliamentStatements,
+      real('parliament-statements/clquestions-2021-02-01-statements-home-office.json'),
+      `${LOCAL}/api/writtenstatements/statements?take=100`,
+    );
     expect(feed.items[0]!.detailUrl).toBe(`${LOCAL}/api/writtenstatements/statements/1282164`);
     const detail = parliamentStatements.readDetail!(fixture('synthetic-written-statement-detail.json'));
-    expect(detail.ok && detail.value).toMatch(/^My right honourable friend the Minister of State for Security has today made the following statement\. The Government has today laid/);
+    expect(detail.ok && detail.value).toMatch(
+      /^My right honourable friend the Minister of State for Security has today made the following statement\. The Government has today laid/,
+    );
     expect(detail.ok && detail.value).toContain('we will consult on the introduction of civil penalties');
     expect(parliamentStatements.readDetail!('{"value": {"uin": "HCWS1"}}')).toMatchObject({ ok: false });
     expect(parliamentStatements.readDetail!('<html>')).toMatchObject({ ok: false });
@@ -239,8 +258,12 @@ describe('parliament-questions on real captures', () => {
     const detail = parliamentQuestions.readDetail!(real('parliament-questions/aws-samples-2024-single-question.json'));
     if (!detail.ok) throw new Error(detail.error);
     expect(detail.value).toMatch(/^The department is supporting sectors with short-term project-based work through flexi-Job apprenticeship agencies \(FJAAs\)/);
-    expect(detail.value).toContain('with the latest data to be published on 25 January 2024. The department intends to publish data on achievements by FJAAs in due course.');
-    expect(detail.value).toMatch(/ — Asked: To ask the Secretary of State for Education, how many \(a\) starts and \(b\) completions of flexi-job apprenticeships .* since February 2022\.$/);
+    expect(detail.value).toContain(
+      'with the latest data to be published on 25 January 2024. The department intends to publish data on achievements by FJAAs in due course.',
+    );
+    expect(detail.value).toMatch(
+      / — Asked: To ask the Secretary of State for Education, how many \(a\) starts and \(b\) completions of flexi-job apprenticeships .* since February 2022\.$/,
+    );
     expect(detail.value).not.toMatch(/<p>|&nbsp;|target=/);
     expect(parliamentQuestions.readDetail!(real('parliament-questions/aws-samples-2024-list-questions.json'))).toMatchObject({ ok: false });
   });

@@ -80,13 +80,9 @@ describe('recognition', () => {
     expect(recogniseKind(bare, 'application/rss+xml', 'https://bills.parliament.uk/rss/allbills.rss')).toBe('parliament-bills');
     expect(recogniseKind(bare, 'application/rss+xml', LOCAL)).toBe('generic');
     const emptyStatements = '{"totalResults":0,"results":[]}';
-    expect(
-      recogniseKind(
-        emptyStatements,
-        'application/json',
-        'https://questions-statements-api.parliament.uk/api/writtenstatements/statements?take=100',
-      ),
-    ).toBe('parliament-statements');
+    expect(recogniseKind(emptyStatements, 'application/json', 'https://questions-statements-api.parliament.uk/api/writtenstatements/statements?take=100')).toBe(
+      'parliament-statements',
+    );
   });
 
   it('falls back to generic for anything else, without throwing', () => {
@@ -153,9 +149,7 @@ describe('parliament-bills', () => {
       'Royal Assent',
       'Committee stage',
     ]);
-    expect(byKey(feed.items, 'http://services.parliament.uk/bills/2017-19/highspeedrailwestmidlandscrewe.html').documentType).toBe(
-      'Hybrid Bill',
-    );
+    expect(byKey(feed.items, 'http://services.parliament.uk/bills/2017-19/highspeedrailwestmidlandscrewe.html').documentType).toBe('Hybrid Bill');
   });
 
   it('reads the per-bill sample: stage element, channel title as bill title', async () => {
@@ -197,7 +191,9 @@ describe('parliament-bills', () => {
 
   it('reads a10:updated in RFC 822 and in ISO 8601 as the same instant', async () => {
     const item = (date: string) =>
-      today(`<item p4:stage="Royal Assent"><guid>https://bills.parliament.uk/bills/1</guid><category>Lords</category><category>Government Bill</category><title>B</title><a10:updated>${date}</a10:updated></item>`);
+      today(
+        `<item p4:stage="Royal Assent"><guid>https://bills.parliament.uk/bills/1</guid><category>Lords</category><category>Government Bill</category><title>B</title><a10:updated>${date}</a10:updated></item>`,
+      );
     const rfc = await parsed(parliamentBills, item('Fri, 31 Jan 2025 19:59:52 GMT'));
     const rfcOffset = await parsed(parliamentBills, item('Thu, 25 Oct 2018 11:59:51 +0100'));
     const iso = await parsed(parliamentBills, item('2025-01-31T19:59:52Z'));
@@ -246,9 +242,7 @@ describe('govuk-atom', () => {
     expect(now.updated).toBe('2024-05-20T10:30:00.000Z');
     // What is new in the second fetch is the one new path.
     const known = new Set(before.items.map((i) => i.key));
-    expect(after.items.filter((i) => !known.has(i.key)).map((i) => i.key)).toEqual([
-      '/government/news/minister-attends-supply-chain-transparency-summit',
-    ]);
+    expect(after.items.filter((i) => !known.has(i.key)).map((i) => i.key)).toEqual(['/government/news/minister-attends-supply-chain-transparency-summit']);
   });
 
   it('moves the type prefix of org-feed titles into documentType', async () => {
@@ -363,7 +357,17 @@ describe('parliament-statements', () => {
     const body = JSON.stringify({
       totalResults: 4,
       results: [
-        { value: { uin: 'HCWS1', dateMade: '2024-05-01T00:00:00', title: 'Good', text: '<p>Fine</p>', house: 'Commons', answeringBodyName: 'Cabinet Office', extra: { any: 'thing' } } },
+        {
+          value: {
+            uin: 'HCWS1',
+            dateMade: '2024-05-01T00:00:00',
+            title: 'Good',
+            text: '<p>Fine</p>',
+            house: 'Commons',
+            answeringBodyName: 'Cabinet Office',
+            extra: { any: 'thing' },
+          },
+        },
         { value: { dateMade: '2024-05-01T00:00:00', title: 'No uin' } },
         { nothing: true },
         'not even an object',
@@ -427,17 +431,28 @@ describe('parliament-questions', () => {
     });
     expect(commons.updated).toBeUndefined();
     // The answer first (it is the Government's words), then the question; plain text.
-    expect(commons.summary).toMatch(/^The Government remains committed .* We will legislate when parliamentary time allows\. — Asked: To ask the Secretary of State/);
+    expect(commons.summary).toMatch(
+      /^The Government remains committed .* We will legislate when parliamentary time allows\. — Asked: To ask the Secretary of State/,
+    );
     expect(commons.summary).not.toMatch(/[<>]/);
     // A corrected answer carries the correction's date as `updated`: reported as an update of the same item.
     expect(lords).toMatchObject({ categories: ['Lords'], department: 'Foreign, Commonwealth and Development Office', updated: '2024-05-15T23:00:00.000Z' });
   });
 
   it('skips a broken result with a warning, and errors only on a body that is no questions response', async () => {
-    const body = JSON.stringify({ results: [{ value: { uin: '1', dateTabled: 'soon', dateAnswered: '2024-05-01T00:00:00', answerText: 'Yes.' } }, { value: { dateTabled: '2024-05-01T00:00:00' } }] });
+    const body = JSON.stringify({
+      results: [
+        { value: { uin: '1', dateTabled: 'soon', dateAnswered: '2024-05-01T00:00:00', answerText: 'Yes.' } },
+        { value: { dateTabled: '2024-05-01T00:00:00' } },
+      ],
+    });
     const feed = await parsed(parliamentQuestions, body);
     expect(feed.items).toEqual([]);
-    expect(feed.warnings).toEqual([expect.stringMatching(/invalid date "soon"/), expect.stringMatching(/question 1 skipped/), expect.stringMatching(/result 2 skipped, its shape is broken: value\.uin/)]);
+    expect(feed.warnings).toEqual([
+      expect.stringMatching(/invalid date "soon"/),
+      expect.stringMatching(/question 1 skipped/),
+      expect.stringMatching(/result 2 skipped, its shape is broken: value\.uin/),
+    ]);
     expect(await failure(parliamentQuestions, '<html>Error</html>')).toMatch(/invalid JSON \(an HTML or XML page\?\)/);
     expect(await failure(parliamentQuestions, '{"error": "Bad request"}')).toMatch(/not a written questions response: results/);
   });
@@ -602,9 +617,9 @@ describe('hostile input', () => {
   });
 
   it.each(xmlMonitors.map((m) => [m.kind, m] as const))('%s returns readable errors for non-feeds', async (_kind, monitor) => {
-    expect(await failure(monitor, '<!DOCTYPE html>\n<html lang="en"><head><title>Just a moment...</title></head><body><p>Checking your browser<br></body></html>')).toMatch(
-      /HTML page, not a feed/,
-    );
+    expect(
+      await failure(monitor, '<!DOCTYPE html>\n<html lang="en"><head><title>Just a moment...</title></head><body><p>Checking your browser<br></body></html>'),
+    ).toMatch(/HTML page, not a feed/);
     expect(await failure(monitor, '<html><body>Service unavailable</body></html>')).toMatch(/HTML page, not a feed/);
     expect(await failure(monitor, '')).toMatch(/empty body/);
     expect(await failure(monitor, '   \n ')).toMatch(/empty body/);
@@ -750,9 +765,7 @@ describe('support', () => {
   });
 
   it('turns HTML into folded plain text and cuts on word boundaries', () => {
-    expect(htmlToPlain('<h2>Heading</h2><p>One &amp; <a href="https://x">two</a>&nbsp;three</p><img src="x.png" alt="pic">')).toBe(
-      'Heading One & two three',
-    );
+    expect(htmlToPlain('<h2>Heading</h2><p>One &amp; <a href="https://x">two</a>&nbsp;three</p><img src="x.png" alt="pic">')).toBe('Heading One & two three');
     expect(htmlToPlain('A < B and C > D')).toBe('A < B and C > D');
     expect(truncateWords('alpha beta gamma delta', 15)).toBe('alpha beta…');
     expect(truncateWords('short', 15)).toBe('short');

@@ -82,7 +82,10 @@ ${entries
 function committeeNewsWith(...items: { guid: string; title: string; description?: string; date: string }[]): string {
   const body = fixture('parliament-committee-news-rss-2018.xml');
   const xml = items
-    .map((i) => `<item><title>${i.title}</title><link>https://committees.example.org/news/${i.guid}</link><guid>${i.guid}</guid><description>${i.description ?? ''}</description><pubDate>${i.date}</pubDate><category>News</category></item>`)
+    .map(
+      (i) =>
+        `<item><title>${i.title}</title><link>https://committees.example.org/news/${i.guid}</link><guid>${i.guid}</guid><description>${i.description ?? ''}</description><pubDate>${i.date}</pubDate><category>News</category></item>`,
+    )
     .join('');
   return body.replace('<item>', `${xml}<item>`);
 }
@@ -94,7 +97,12 @@ describe('first fetch, then only what is new', () => {
     server.serveFile('/bills.rss', join(FIXTURES, 'parliament-services-public-bills-rss-2018.xml'));
     server.serveFile('/legislation.feed', join(FIXTURES, 'legislation-gov-uk-new-data-feed-2015.xml'));
     server.serveFile('/questions.rss', join(FIXTURES, 'parliament-generic-questions-archive-rss-2019.xml'));
-    const feeds = [spec('committee', '/committee.rss'), spec('bills', '/bills.rss', 'parliament-bills'), spec('legislation', '/legislation.feed', 'legislation'), spec('questions', '/questions.rss')];
+    const feeds = [
+      spec('committee', '/committee.rss'),
+      spec('bills', '/bills.rss', 'parliament-bills'),
+      spec('legislation', '/legislation.feed', 'legislation'),
+      spec('questions', '/questions.rss'),
+    ];
     const p = poller();
 
     const first = await p.pollOnce(feeds);
@@ -127,13 +135,19 @@ describe('first fetch, then only what is new', () => {
         type: 'evidence',
         commitment: 'report-export-controls-review',
         feed: 'committee',
-        item: { title: 'Committee presses Government on export controls and Xinjiang', link: 'https://committees.example.org/news/new-1', published: '2024-06-01T11:00:00.000Z' },
+        item: {
+          title: 'Committee presses Government on export controls and Xinjiang',
+          link: 'https://committees.example.org/news/new-1',
+          published: '2024-06-01T11:00:00.000Z',
+        },
       },
     });
     expect(events[0]!.payload.matched).toEqual(expect.arrayContaining(['export control', 'xinjiang']));
     expect(second.eventIds).toContain(events[0]!.id);
     const evidence = await app.store.evidence('report-export-controls-review', 10);
-    expect(evidence).toContainEqual(expect.objectContaining({ url: 'https://committees.example.org/news/new-1', source: 'committee', matched: expect.arrayContaining(['export control']) }));
+    expect(evidence).toContainEqual(
+      expect.objectContaining({ url: 'https://committees.example.org/news/new-1', source: 'committee', matched: expect.arrayContaining(['export control']) }),
+    );
     // A third poll of the same bodies finds nothing new.
     clock.advance(16 * MIN);
     const third = await p.pollOnce(feeds);
@@ -143,7 +157,11 @@ describe('first fetch, then only what is new', () => {
 
   it('GOV.UK: a re-timestamped entry is one item-updated; re-ordering, dropping out and coming back, and a changed id are nothing', async () => {
     await open();
-    const a = { path: '/government/news/uk-reviews-export-controls-xinjiang', title: 'UK reviews export controls for Xinjiang', updated: '2024-05-30T10:00:00+01:00' };
+    const a = {
+      path: '/government/news/uk-reviews-export-controls-xinjiang',
+      title: 'UK reviews export controls for Xinjiang',
+      updated: '2024-05-30T10:00:00+01:00',
+    };
     const b = { path: '/government/news/minister-visits-kenya', title: 'Minister visits Kenya', updated: '2024-05-29T10:00:00+01:00' };
     const c = { path: '/government/publications/annual-report', title: 'Annual report', updated: '2024-05-28T10:00:00+01:00', type: 'Corporate report' };
     const serve = (...entries: (typeof a)[]) => server.serveBody('/fcdo.atom', govukFeed(entries), { 'content-type': 'application/atom+xml' });
@@ -178,7 +196,9 @@ describe('first fetch, then only what is new', () => {
     serve(a2, b, c); // and comes back
     expect((await step()).feeds[0]).toMatchObject({ newItems: 0, updatedItems: 0 });
     // The finder form of the same page's id: still the same item (GOV.UK items are keyed by path).
-    server.serveBody('/fcdo.atom', govukFeed([a2, b, c]).replace(`https://www.gov.uk${b.path}#${b.updated}`, `tag:www.gov.uk,2005:${b.path}`), { 'content-type': 'application/atom+xml' });
+    server.serveBody('/fcdo.atom', govukFeed([a2, b, c]).replace(`https://www.gov.uk${b.path}#${b.updated}`, `tag:www.gov.uk,2005:${b.path}`), {
+      'content-type': 'application/atom+xml',
+    });
     expect((await step()).feeds[0]).toMatchObject({ newItems: 0, updatedItems: 0 });
     // The same re-timestamp seen again (e.g. after a restart with a lost body hash) is not a second update.
     serve(a2, b, c);
@@ -204,7 +224,10 @@ describe('first fetch, then only what is new', () => {
     const first = await p.pollOnce(feeds);
     expect(first.feeds[0]!.items).toBeGreaterThan(3);
 
-    const withGuid = body.replace('<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link>', '<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link><guid>futoral190121</guid>');
+    const withGuid = body.replace(
+      '<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link>',
+      '<link>https://publications.parliament.uk/pa/cm201719/cmfutoral/futoral190121.pdf</link><guid>futoral190121</guid>',
+    );
     expect(withGuid).not.toBe(body);
     server.serveBody('/q.rss', withGuid, { 'content-type': 'application/rss+xml' });
     clock.advance(16 * MIN);
@@ -243,12 +266,23 @@ describe('GOV.UK change notes', () => {
     serve({ ...a, updated: '2024-06-01T09:30:00+01:00' }, { ...b, updated: '2024-06-01T09:00:00+01:00' });
     clock.advance(16 * MIN);
     await p.pollOnce(feeds);
-    expect(server.requests().filter((r) => r.path.startsWith('/api/content')).map((r) => r.path)).toEqual([contentPath(a.path)]);
+    expect(
+      server
+        .requests()
+        .filter((r) => r.path.startsWith('/api/content'))
+        .map((r) => r.path),
+    ).toEqual([contentPath(a.path)]);
     const [event] = await feedEvents();
     expect(event).toMatchObject({
       type: 'item-updated',
       commitmentId: 'report-export-controls-review',
-      payload: { item: { link: `https://www.gov.uk${a.path}`, changeNote: 'Added the terms of reference of the export controls review.', changeNoteAt: '2024-06-01T08:30:00.000Z' } },
+      payload: {
+        item: {
+          link: `https://www.gov.uk${a.path}`,
+          changeNote: 'Added the terms of reference of the export controls review.',
+          changeNoteAt: '2024-06-01T08:30:00.000Z',
+        },
+      },
     });
     expect(server.requests(contentPath(a.path))[0]!.headers['user-agent']).toBe('commitment-watch-test');
   });
@@ -256,7 +290,11 @@ describe('GOV.UK change notes', () => {
   it('a note that cannot be had (an error, not JSON, "First published.") leaves the event without one and the feed healthy', async () => {
     await open();
     const c = { path: '/government/news/export-controls-xinjiang-update', title: 'Export controls: Xinjiang update', updated: '2024-06-01T10:00:00+01:00' };
-    const d = { path: '/government/news/new-export-controls-xinjiang-guidance', title: 'New export controls guidance on Xinjiang', updated: '2024-06-01T11:00:00+01:00' };
+    const d = {
+      path: '/government/news/new-export-controls-xinjiang-guidance',
+      title: 'New export controls guidance on Xinjiang',
+      updated: '2024-06-01T11:00:00+01:00',
+    };
     const e = { path: '/government/news/export-controls-xinjiang-statement', title: 'Export controls statement on Xinjiang', updated: '2024-06-01T11:30:00+01:00' };
     server.route(contentPath(c.path), (_req, res) => void res.writeHead(500).end('down'));
     server.serveBody(contentPath(d.path), '<html>not json</html>', { 'content-type': 'text/html' });
@@ -294,8 +332,15 @@ describe('GOV.UK change notes', () => {
 
   it('looks up at most maxChangeNotes per feed and poll, the newest first', async () => {
     await open();
-    const pages = Array.from({ length: 4 }, (_, i) => ({ path: `/government/news/export-controls-xinjiang-${i}`, title: `Export controls on Xinjiang, part ${i}`, updated: `2024-06-01T1${i}:00:00+01:00` }));
-    for (const page of pages) server.serveBody(contentPath(page.path), contentItem([{ public_timestamp: page.updated, note: `Changed part ${page.path.at(-1)}.` }]), { 'content-type': 'application/json' });
+    const pages = Array.from({ length: 4 }, (_, i) => ({
+      path: `/government/news/export-controls-xinjiang-${i}`,
+      title: `Export controls on Xinjiang, part ${i}`,
+      updated: `2024-06-01T1${i}:00:00+01:00`,
+    }));
+    for (const page of pages)
+      server.serveBody(contentPath(page.path), contentItem([{ public_timestamp: page.updated, note: `Changed part ${page.path.at(-1)}.` }]), {
+        'content-type': 'application/json',
+      });
     const p = poller({ changeNotes: govukChangeNotes(fetcher, server.url('/api/content')), maxChangeNotes: 2 });
     const feeds = [spec('fcdo', '/fcdo.atom', 'govuk-atom')];
     server.serveBody('/fcdo.atom', govukFeed([b]), { 'content-type': 'application/atom+xml' });
@@ -309,7 +354,9 @@ describe('GOV.UK change notes', () => {
 });
 
 describe('pickChangeNote, on a real content item', () => {
-  const item = JSON.parse(fixture('govuk-content-api-publication-policy-paper-example.json')) as { details: { change_history: { public_timestamp: string; note: string }[] } };
+  const item = JSON.parse(fixture('govuk-content-api-publication-policy-paper-example.json')) as {
+    details: { change_history: { public_timestamp: string; note: string }[] };
+  };
   const history = item.details.change_history;
 
   it('takes the note of the update at the feed’s timestamp, and none when the history has no such update', () => {
@@ -325,10 +372,15 @@ describe('pickChangeNote, on a real content item', () => {
   it('reads the real captures in real/govuk-content-api/: a +01:00 timestamp is the same update in UTC', () => {
     const changes = (name: string) => (JSON.parse(fixture(`real/govuk-content-api/${name}`)) as typeof item).details.change_history;
     const guidance = changes('publication-frontend-best-practice-statutory-guidance.json');
-    expect(pickChangeNote(guidance, '2015-08-19T08:30:03Z')?.note).toMatch(/^Updated document to directed revisions concerning the publication of a register of governors/);
+    expect(pickChangeNote(guidance, '2015-08-19T08:30:03Z')?.note).toMatch(
+      /^Updated document to directed revisions concerning the publication of a register of governors/,
+    );
     expect(pickChangeNote(guidance, '2015-12-17T12:06:08Z')?.note).toMatch(/^Updated to include admissions appeals/);
     expect(pickChangeNote(guidance, '2015-08-19T09:30:03Z')).toBeUndefined(); // an hour out: another update
-    expect(pickChangeNote(changes('news_article-frontend-best-practice-news-story.json'), '2014-03-27T09:35:00Z')).toEqual({ note: 'First published.', at: '2014-03-27T09:35:00.000Z' });
+    expect(pickChangeNote(changes('news_article-frontend-best-practice-news-story.json'), '2014-03-27T09:35:00Z')).toEqual({
+      note: 'First published.',
+      at: '2014-03-27T09:35:00.000Z',
+    });
   });
 });
 
@@ -357,8 +409,14 @@ describe('hostile feeds', () => {
     const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('');
     server.serveBody('/html', '<!doctype html><html><body>Please enable JavaScript</body></html>', { 'content-type': 'text/html' });
     server.serveBody('/truncated', fixture('parliament-services-public-bills-rss-2018.xml').slice(0, 5000), { 'content-type': 'application/rss+xml' });
-    server.serveBody('/laughs', `<?xml version="1.0"?><!DOCTYPE rss [${lol}]><rss version="2.0"><channel><title>&lol9;</title></channel></rss>`, { 'content-type': 'application/rss+xml' });
-    server.serveBody('/xxe', `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title></channel></rss>`, { 'content-type': 'application/rss+xml' });
+    server.serveBody('/laughs', `<?xml version="1.0"?><!DOCTYPE rss [${lol}]><rss version="2.0"><channel><title>&lol9;</title></channel></rss>`, {
+      'content-type': 'application/rss+xml',
+    });
+    server.serveBody(
+      '/xxe',
+      `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&xxe;</title></channel></rss>`,
+      { 'content-type': 'application/rss+xml' },
+    );
     server.serveBody('/huge', Buffer.alloc(2_000_000, 0x20), { 'content-type': 'application/rss+xml' });
     server.serveBody('/bomb', gzipSync(Buffer.alloc(50_000_000, 0x20)), { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
     server.route('/loop-a', (_req, res) => void res.writeHead(302, { location: '/loop-b' }).end());
@@ -370,9 +428,21 @@ describe('hostile feeds', () => {
       const timer = setInterval(() => res.write(' '), 100);
       res.on('close', () => clearInterval(timer));
     });
-    server.serveBody('/charset', Buffer.from(rss('<item><title>Caf\u00e9 and export controls</title><link>https://example.org/a</link><guid>a</guid></item>'), 'latin1'), { 'content-type': 'application/rss+xml; charset=utf-8' });
-    server.serveBody('/dates', rss('<item><title>x</title><link>https://example.org/x</link><guid>x</guid><pubDate>the thirty-second of Smarch</pubDate></item>'), { 'content-type': 'application/rss+xml' });
-    server.serveBody('/dupes', rss('<item><title>x</title><link>https://example.org/x</link><guid>same</guid></item><item><title>y</title><link>https://example.org/y</link><guid>same</guid></item>'), { 'content-type': 'application/rss+xml' });
+    server.serveBody(
+      '/charset',
+      Buffer.from(rss('<item><title>Caf\u00e9 and export controls</title><link>https://example.org/a</link><guid>a</guid></item>'), 'latin1'),
+      { 'content-type': 'application/rss+xml; charset=utf-8' },
+    );
+    server.serveBody('/dates', rss('<item><title>x</title><link>https://example.org/x</link><guid>x</guid><pubDate>the thirty-second of Smarch</pubDate></item>'), {
+      'content-type': 'application/rss+xml',
+    });
+    server.serveBody(
+      '/dupes',
+      rss(
+        '<item><title>x</title><link>https://example.org/x</link><guid>same</guid></item><item><title>y</title><link>https://example.org/y</link><guid>same</guid></item>',
+      ),
+      { 'content-type': 'application/rss+xml' },
+    );
     server.serveFile('/good.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
 
     const failing = ['html', 'truncated', 'laughs', 'xxe', 'huge', 'bomb', 'loop-a', 'ftp', 'trickle'];
@@ -392,10 +462,16 @@ describe('hostile feeds', () => {
     expect(byId.get('charset')?.outcome).toBe('parsed');
     const health = (await allEvents()).filter((e) => e.type === 'feed-health');
     for (const id of failing) {
-      expect(health.filter((e) => e.feedId === id && e.payload.change === 'failing'), id).toHaveLength(1);
+      expect(
+        health.filter((e) => e.feedId === id && e.payload.change === 'failing'),
+        id,
+      ).toHaveLength(1);
     }
     for (const id of warned) {
-      expect(health.filter((e) => e.feedId === id && e.payload.change === 'warning'), id).toHaveLength(1);
+      expect(
+        health.filter((e) => e.feedId === id && e.payload.change === 'warning'),
+        id,
+      ).toHaveLength(1);
     }
     expect(String(health.find((e) => e.feedId === 'html')?.payload.reason)).toMatch(/HTML/);
     expect(String(health.find((e) => e.feedId === 'laughs')?.payload.reason)).toMatch(/entit/i);
@@ -448,19 +524,34 @@ describe('exactly once', () => {
     const feeds = [1, 2, 3].map((n) => spec(`c${n}`, `/c${n}.rss`, 'generic'));
     await poller().pollOnce(feeds);
     for (const n of [1, 2, 3]) {
-      server.serveBody(`/c${n}.rss`, committeeNewsWith({ guid: `n${n}`, title: `Trade envoy forced labour course ${n} announced`, date: 'Sat, 01 Jun 2024 10:00:00 GMT' }), { 'content-type': 'application/rss+xml' });
+      server.serveBody(
+        `/c${n}.rss`,
+        committeeNewsWith({ guid: `n${n}`, title: `Trade envoy forced labour course ${n} announced`, date: 'Sat, 01 Jun 2024 10:00:00 GMT' }),
+        { 'content-type': 'application/rss+xml' },
+      );
     }
     clock.advance(16 * MIN);
     return feeds;
   }
-  const evidenceKeys = async () => (await allEvents()).filter((e) => e.type === 'evidence').map((e) => e.dedupeKey).sort();
+  const evidenceKeys = async () =>
+    (await allEvents())
+      .filter((e) => e.type === 'evidence')
+      .map((e) => e.dedupeKey)
+      .sort();
   const expected = [1, 2, 3].map((n) => `evidence:trade-envoy-training:https://committees.example.org/news/n${n}`);
 
   it('a crash after some feeds committed: the next run records each event exactly once', async () => {
     await open();
     const feeds = await threeFeedsWithNewItems();
     let done = 0;
-    const crashing = poller({ concurrency: 1, hooks: { afterFeed: () => { if (++done === 2) throw new Error('simulated crash'); } } });
+    const crashing = poller({
+      concurrency: 1,
+      hooks: {
+        afterFeed: () => {
+          if (++done === 2) throw new Error('simulated crash');
+        },
+      },
+    });
     await expect(crashing.pollOnce(feeds)).rejects.toThrow('simulated crash');
     expect(await evidenceKeys()).toHaveLength(2);
     await poller().pollOnce(feeds, { force: true });
@@ -473,7 +564,13 @@ describe('exactly once', () => {
   it('a crash inside a feed’s transaction loses nothing: it is rolled back and done again', async () => {
     await open();
     const feeds = await threeFeedsWithNewItems();
-    const crashing = poller({ hooks: { beforeCommit: (id) => { if (id === 'c2') throw new Error('crash before commit'); } } });
+    const crashing = poller({
+      hooks: {
+        beforeCommit: (id) => {
+          if (id === 'c2') throw new Error('crash before commit');
+        },
+      },
+    });
     await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash before commit');
     expect((await evidenceKeys()).some((k) => k.endsWith('/n2'))).toBe(false);
     expect((await feedStore.items('c2')).some((i) => i.key === 'n2')).toBe(false);
@@ -563,7 +660,13 @@ ${rules}
 
     server.serveBody('/bills.rss', billsFeed('Royal Assent', '2024-05-31T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
     clock.advance(16 * MIN);
-    const crashing = poller({ hooks: { afterFeed: () => { throw new Error('crash after commit'); } } });
+    const crashing = poller({
+      hooks: {
+        afterFeed: () => {
+          throw new Error('crash after commit');
+        },
+      },
+    });
     await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash after commit');
     expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('not-started'); // queued, not yet applied
 
@@ -573,7 +676,11 @@ ${rules}
     events = await feedEvents();
     expect(events.map((e) => e.type)).toEqual(['status-proposal', 'item-updated', 'status-proposal', 'item-updated', 'status-change']);
     expect(events[2]!.payload).toMatchObject({ to: 'delivered', rule: 'royal-assent', automatic: true });
-    expect(events[4]).toMatchObject({ type: 'status-change', commitmentId: 'slavery-bill', payload: { to: 'delivered', actor: 'rule:royal-assent', evidence: ['https://bills.parliament.uk/bills/9999'] } });
+    expect(events[4]).toMatchObject({
+      type: 'status-change',
+      commitmentId: 'slavery-bill',
+      payload: { to: 'delivered', actor: 'rule:royal-assent', evidence: ['https://bills.parliament.uk/bills/9999'] },
+    });
     expect(rerun.eventIds).toContain(events[4]!.id);
     await poller().pollOnce(feeds, { force: true });
     expect(await feedEvents()).toHaveLength(5);
@@ -619,9 +726,18 @@ ${rules}
     server.serveBody('/bills.rss', billsFeed('2nd reading', '2024-05-27T10:00:00+01:00'), { 'content-type': 'application/rss+xml' });
     clock.advance(16 * MIN);
     // The poll commits the queued change, then "crashes" before applying it; an editor records delivered.
-    const crashing = poller({ hooks: { afterFeed: () => { throw new Error('crash after commit'); } } });
+    const crashing = poller({
+      hooks: {
+        afterFeed: () => {
+          throw new Error('crash after commit');
+        },
+      },
+    });
     await expect(crashing.pollOnce(feeds)).rejects.toThrow('crash after commit');
-    await app.store.changeStatus({ commitmentId: 'slavery-bill', to: 'delivered', reason: 'The Act is in force.', evidence: [], actor: 'discord:123456789012345678' }, clock.now().toISOString());
+    await app.store.changeStatus(
+      { commitmentId: 'slavery-bill', to: 'delivered', reason: 'The Act is in force.', evidence: [], actor: 'discord:123456789012345678' },
+      clock.now().toISOString(),
+    );
     clock.advance(16 * MIN);
     await poller().pollOnce(feeds);
     expect((await app.store.getCommitment('slavery-bill'))?.status).toBe('delivered');

@@ -48,7 +48,11 @@ function legislationItem(title: string, summary: string): FeedItem {
   };
 }
 
-const procurement = commitment('procurement-bill', { any: ['procurement bill', 'procurement act'], all: ['procurement'], bills: ['Procurement Bill [HL]'] }, { department: 'Cabinet Office' });
+const procurement = commitment(
+  'procurement-bill',
+  { any: ['procurement bill', 'procurement act'], all: ['procurement'], bills: ['Procurement Bill [HL]'] },
+  { department: 'Cabinet Office' },
+);
 const exportReview = commitment(
   'export-controls-review',
   { any: ['export control'], all: ['xinjiang|uyghur|china'] },
@@ -65,13 +69,25 @@ describe('proposeStatuses', () => {
     const { match, proposals } = propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', procurement);
     expect(match.accepted).toBe(true);
     expect(proposals).toEqual([
-      { commitmentId: 'procurement-bill', to: 'delivered', rule: 'royal-assent', automatic: false, reason: 'Procurement Bill [HL] reached Royal Assent (Parliament bills feed)' },
+      {
+        commitmentId: 'procurement-bill',
+        to: 'delivered',
+        rule: 'royal-assent',
+        automatic: false,
+        reason: 'Procurement Bill [HL] reached Royal Assent (Parliament bills feed)',
+      },
     ]);
   });
 
   it('proposes in-progress when a linked bill moves, only from not-started or stalled', () => {
     expect(propose(billItem('Procurement Bill [HL]', 'Committee stage'), 'parliament-bills', procurement).proposals).toEqual([
-      { commitmentId: 'procurement-bill', to: 'in-progress', rule: 'bill-progress', automatic: false, reason: 'Procurement Bill [HL] reached Committee stage (Parliament bills feed)' },
+      {
+        commitmentId: 'procurement-bill',
+        to: 'in-progress',
+        rule: 'bill-progress',
+        automatic: false,
+        reason: 'Procurement Bill [HL] reached Committee stage (Parliament bills feed)',
+      },
     ]);
     const stalled = { ...procurement, status: 'stalled' as const };
     expect(propose(billItem('Procurement', '2nd reading'), 'parliament-bills', stalled).proposals[0]?.to).toBe('in-progress');
@@ -88,7 +104,13 @@ describe('proposeStatuses', () => {
   it('proposes stalled, for an editor only, when a linked bill is withdrawn, defeated or falls', () => {
     const inProgress = { ...procurement, status: 'in-progress' as const };
     expect(propose(billItem('Procurement', 'Withdrawn'), 'parliament-bills', inProgress).proposals).toEqual([
-      { commitmentId: 'procurement-bill', to: 'stalled', rule: 'bill-stopped', automatic: false, reason: 'Procurement Bill [HL]: Withdrawn (Parliament bills feed) — an editor should confirm it is stalled' },
+      {
+        commitmentId: 'procurement-bill',
+        to: 'stalled',
+        rule: 'bill-stopped',
+        automatic: false,
+        reason: 'Procurement Bill [HL]: Withdrawn (Parliament bills feed) — an editor should confirm it is stalled',
+      },
     ]);
     for (const stage of ['Defeated', 'Bill fell', 'Fallen at prorogation', 'Lapsed', 'Not proceeded with']) {
       expect(propose(billItem('Procurement', stage), 'parliament-bills', procurement).proposals.map((p) => [p.to, p.automatic])).toEqual([['stalled', false]]);
@@ -103,12 +125,22 @@ describe('proposeStatuses', () => {
 
   it('never proposes moving backwards, even when the commitment’s own rule says so (the Royal Assent regression)', () => {
     // An Act in force: delivered. Its Royal Assent seen again, with a rule saying partly-delivered.
-    const actInForce = commitment('p', { any: ['procurement act'], bills: ['Procurement Bill'] }, { status: 'delivered', rules: [{ when: 'royal-assent', propose: 'partly-delivered' }] });
+    const actInForce = commitment(
+      'p',
+      { any: ['procurement act'], bills: ['Procurement Bill'] },
+      { status: 'delivered', rules: [{ when: 'royal-assent', propose: 'partly-delivered' }] },
+    );
     expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', actInForce).proposals).toEqual([]);
     // The same rule still proposes forward from in-progress.
-    expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', { ...actInForce, status: 'in-progress' }).proposals[0]).toMatchObject({ to: 'partly-delivered' });
+    expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', { ...actInForce, status: 'in-progress' }).proposals[0]).toMatchObject({
+      to: 'partly-delivered',
+    });
     // A rule proposing in-progress on new legislation does nothing to a partly-delivered commitment.
-    const ruled = { ...procurement, status: 'partly-delivered' as const, rules: [ProposalRule.parse({ when: 'legislation-made', propose: 'in-progress', automatic: true })] };
+    const ruled = {
+      ...procurement,
+      status: 'partly-delivered' as const,
+      rules: [ProposalRule.parse({ when: 'legislation-made', propose: 'in-progress', automatic: true })],
+    };
     const sis = legislationItem('The Procurement Act 2023 (Commencement No. 3) Regulations 2024', 'These Regulations bring the Procurement Act 2023 into force.');
     expect(propose(sis, 'legislation', ruled).proposals).toEqual([]);
   });
@@ -179,16 +211,24 @@ describe('proposeStatuses', () => {
         to: 'delivered',
         rule: 'written-statement',
         automatic: true,
-        reason: 'Written statement by Department for Business and Trade: "Export Controls: Xinjiang" (Parliament written statements); the commitment\'s written-statement rule proposes delivered',
+        reason:
+          'Written statement by Department for Business and Trade: "Export Controls: Xinjiang" (Parliament written statements); the commitment\'s written-statement rule proposes delivered',
       },
     ]);
     // A rule for Royal Assent that says partly-delivered (the Act is not yet in force).
-    const partly = commitment('p', { any: ['procurement act'], bills: ['Procurement Bill'] }, { status: 'in-progress', rules: [{ when: 'royal-assent', propose: 'partly-delivered' }] });
+    const partly = commitment(
+      'p',
+      { any: ['procurement act'], bills: ['Procurement Bill'] },
+      { status: 'in-progress', rules: [{ when: 'royal-assent', propose: 'partly-delivered' }] },
+    );
     expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', partly).proposals[0]).toMatchObject({ to: 'partly-delivered', automatic: false });
   });
 
   it('proposes in-progress for new legislation that matched, unless a rule says otherwise', () => {
-    const item = legislationItem('The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions) Regulations 2024', 'These Regulations bring the Procurement Act 2023 into force.');
+    const item = legislationItem(
+      'The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions) Regulations 2024',
+      'These Regulations bring the Procurement Act 2023 into force.',
+    );
     expect(propose(item, 'legislation', procurement).proposals).toEqual([
       {
         commitmentId: 'procurement-bill',
@@ -205,7 +245,11 @@ describe('proposeStatuses', () => {
   it('never proposes the current status', () => {
     const delivered = { ...procurement, status: 'delivered' as const };
     expect(propose(billItem('Procurement', 'Royal Assent'), 'parliament-bills', delivered).proposals).toEqual([]);
-    const ruled = { ...exportReview, status: 'delivered' as const, rules: [ProposalRule.parse({ when: 'written-statement', propose: 'delivered', automatic: true })] };
+    const ruled = {
+      ...exportReview,
+      status: 'delivered' as const,
+      rules: [ProposalRule.parse({ when: 'written-statement', propose: 'delivered', automatic: true })],
+    };
     const item = statement('Export Controls: Xinjiang', 'Department for Business and Trade', 'The export control review covering Xinjiang is complete.');
     expect(propose(item, 'parliament-statements', ruled).proposals).toEqual([]);
   });

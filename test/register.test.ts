@@ -61,7 +61,13 @@ describe('status changes', () => {
   it('records the history entry and a status-change event together', async () => {
     app = await openMiniApp();
     const entry = await app.store.changeStatus(
-      { commitmentId: 'report-export-controls-review', to: 'delivered', reason: 'Written statement HCWS1 reported the findings.', evidence: ['https://questions-statements.parliament.uk/written-statements/detail/2024-05-01/HCWS1'], actor: 'discord:123456789012345678' },
+      {
+        commitmentId: 'report-export-controls-review',
+        to: 'delivered',
+        reason: 'Written statement HCWS1 reported the findings.',
+        evidence: ['https://questions-statements.parliament.uk/written-statements/detail/2024-05-01/HCWS1'],
+        actor: 'discord:123456789012345678',
+      },
       '2024-06-01T12:00:00.000Z',
     );
     expect(entry).toMatchObject({ from: 'in-progress', to: 'delivered' });
@@ -118,7 +124,10 @@ describe('queries', () => {
     expect((await shown('report-export-controls-review')).openDays).toBe(1848);
     expect(openForText(1848)).toBe('5 years');
     expect([0, 1, 60, 61, 729, 730].map(openForText)).toEqual(['0 days', '1 day', '60 days', '2 months', '23 months', '2 years']);
-    await mini.store.changeStatus({ commitmentId: 'report-export-controls-review', to: 'delivered', reason: 'Reported to Parliament.', actor: 'seed' }, '2026-11-23');
+    await mini.store.changeStatus(
+      { commitmentId: 'report-export-controls-review', to: 'delivered', reason: 'Reported to Parliament.', actor: 'seed' },
+      '2026-11-23',
+    );
     expect((await shown('report-export-controls-review')).openDays).toBeNull();
   });
 

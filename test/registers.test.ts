@@ -51,7 +51,14 @@ describe('the CLI with two registers loaded', () => {
 
   it('list, stats and recommendations keep to the register named, and an unknown one is named in one line', async () => {
     const list = (await run(['list', '--register', FLOOD, '--json'])).json() as { id: string }[];
-    expect(list.map((c) => c.id).sort()).toEqual(['flood-minister-meets-rural-groups', 'nfm-in-sustainable-farming-incentive', 'partnership-funding-small-schemes', 'property-flood-resilience-grant-after-every-flood', 'report-rural-capital-spending', 'second-nfm-programme']);
+    expect(list.map((c) => c.id).sort()).toEqual([
+      'flood-minister-meets-rural-groups',
+      'nfm-in-sustainable-farming-incentive',
+      'partnership-funding-small-schemes',
+      'property-flood-resilience-grant-after-every-flood',
+      'report-rural-capital-spending',
+      'second-nfm-programme',
+    ]);
     expect(((await run(['list', '--json'])).json() as unknown[]).length).toBe(28 + 6);
     expect((await run(['stats', '--register', FLOOD, '--json'])).json()).toMatchObject({
       commitments: { total: 6 },
@@ -68,7 +75,10 @@ describe('the CLI with two registers loaded', () => {
 
   it('the digest keeps a scoreboard per register', async () => {
     const digest = (await run(['digest', '--preview', '--json'])).json() as { scoreboards: { register: string; counts: Record<string, number> }[] };
-    expect(digest.scoreboards.map((b) => [b.register, Object.values(b.counts).reduce((a, n) => a + n, 0)])).toEqual([[FLOOD, 6], [XINJIANG, 28]]);
+    expect(digest.scoreboards.map((b) => [b.register, Object.values(b.counts).reduce((a, n) => a + n, 0)])).toEqual([
+      [FLOOD, 6],
+      [XINJIANG, 28],
+    ]);
     const text = (await run(['digest', '--preview'])).stdout;
     expect(text).toContain('Scoreboard: Flood Resilience in Rural Communities');
     expect(text).toContain('Scoreboard: Never Again');
@@ -81,7 +91,13 @@ describe('the CLI with two registers loaded', () => {
       const loaded = await loadSeeds(dir);
       expect(loaded.ok).toBe(false);
       const messages = loaded.ok ? [] : loaded.error.map((p) => `${p.file}: ${p.path}: ${p.message}`);
-      expect(messages.some((m) => /flood-resilience-rural-communities\/commitments\.yaml: commitments\[0\]\.id: "partnership-funding-small-schemes" is already used in .*flood-copy\/commitments\.yaml \(commitments\[0\]/.test(m))).toBe(true);
+      expect(
+        messages.some((m) =>
+          /flood-resilience-rural-communities\/commitments\.yaml: commitments\[0\]\.id: "partnership-funding-small-schemes" is already used in .*flood-copy\/commitments\.yaml \(commitments\[0\]/.test(
+            m,
+          ),
+        ),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -151,10 +167,26 @@ describe('Discord with two registers loaded', () => {
 
   it('/alerts subscribe with a register stores the filter, and only that register’s alerts are posted there', async () => {
     const channel = fake.channelId('alerts');
-    const r = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channel), register: FLOOD }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const r = await fake
+      .slashCommand({
+        name: 'alerts',
+        subcommand: 'subscribe',
+        options: { channel: opt.channel(channel), register: FLOOD },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
     expect(r.content).toMatch(new RegExp(`^Subscribed <#${channel}>: immediately, register \`${FLOOD}\``));
     expect((await new KyselySubscriptionStore(app.db).get(channel))?.filters.registers).toEqual([FLOOD]);
-    const bad = await fake.slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channel), register: 'nope' }, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+    const bad = await fake
+      .slashCommand({
+        name: 'alerts',
+        subcommand: 'subscribe',
+        options: { channel: opt.channel(channel), register: 'nope' },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
+      .settled();
     expect(bad).toMatchObject({ ephemeral: true });
     expect(bad.content).toMatch(/^there is no register "nope"/);
     for (const commitment of ['second-nfm-programme', 'modern-slavery-act-financial-penalties']) {
@@ -168,7 +200,10 @@ describe('Discord with two registers loaded', () => {
     }
     await bot.poster.flush();
     // (Answers to the commands above were posted in this channel too: only alerts are counted.)
-    const alerts = fake.messagesIn(channel).map((m) => m.embeds[0]?.title ?? '').filter((t) => t.startsWith('New evidence'));
+    const alerts = fake
+      .messagesIn(channel)
+      .map((m) => m.embeds[0]?.title ?? '')
+      .filter((t) => t.startsWith('New evidence'));
     expect(alerts).toEqual(['New evidence: second-nfm-programme']);
   });
 });

@@ -71,7 +71,17 @@ function fakePoller() {
             await d.promise;
           }
           inFlight.delete(f.id);
-          const report: FeedReport = { feedId: f.id, outcome: 'parsed', parsed: true, items: 1, newItems: 1, updatedItems: 0, firstFetch: false, warnings: [], eventIds: [f.id.length] };
+          const report: FeedReport = {
+            feedId: f.id,
+            outcome: 'parsed',
+            parsed: true,
+            items: 1,
+            newItems: 1,
+            updatedItems: 0,
+            firstFetch: false,
+            warnings: [],
+            eventIds: [f.id.length],
+          };
           return report;
         }),
       );
@@ -82,12 +92,17 @@ function fakePoller() {
       return Promise.resolve([]);
     },
   };
-  return { poller: poller as unknown as Poller, calls, finish: (id: string) => {
+  return {
+    poller: poller as unknown as Poller,
+    calls,
+    finish: (id: string) => {
       const d = pending.get(id);
       pending.delete(id);
       if (d) d.resolve();
       else finished.add(id);
-    }, deadlineChecks: () => deadlineChecks };
+    },
+    deadlineChecks: () => deadlineChecks,
+  };
 }
 
 function fakeCron() {
@@ -111,7 +126,15 @@ describe('FeedScheduler', () => {
     const fake = fakePoller();
     const { cron, scheduled } = fakeCron();
     const notified: number[][] = [];
-    const scheduler = new FeedScheduler({ poller: fake.poller, feedStore: noStore, feeds, clock, timeZone: 'Europe/London', cron, onEvents: (ids) => void notified.push(ids) });
+    const scheduler = new FeedScheduler({
+      poller: fake.poller,
+      feedStore: noStore,
+      feeds,
+      clock,
+      timeZone: 'Europe/London',
+      cron,
+      onEvents: (ids) => void notified.push(ids),
+    });
     await scheduler.start();
     expect(scheduled).toMatchObject([{ expression: '* * * * *', timezone: 'Europe/London', stopped: false }]);
     expect(fake.deadlineChecks()).toBe(1);

@@ -14,9 +14,7 @@ const readYaml = (name: string): unknown => parse(readFileSync(new URL(name, reg
 const source = readFileSync(new URL('./fixtures/government-response.txt', import.meta.url), 'utf8');
 
 const manifestResult = RegisterManifest.safeParse(readYaml('register.yaml'));
-const recommendationsResult = z
-  .strictObject({ recommendations: z.array(RecommendationSeed) })
-  .safeParse(readYaml('recommendations.yaml'));
+const recommendationsResult = z.strictObject({ recommendations: z.array(RecommendationSeed) }).safeParse(readYaml('recommendations.yaml'));
 const commitmentsResult = z.strictObject({ commitments: z.array(CommitmentSeed) }).safeParse(readYaml('commitments.yaml'));
 
 /** The parsed data; fails the calling test (with the schema's reasons) if a file did not validate. */
@@ -68,7 +66,7 @@ const EXPECTED_THEMES = [
 
 describe('the normaliser', () => {
   it('unifies quotes, apostrophes, dashes and whitespace, and nothing else', () => {
-    expect(normalise('  The UK’s “Never  Again”\n\nreport – 2021—22 ‘x’ ')).toBe('The UK\'s "Never Again" report - 2021-22 \'x\'');
+    expect(normalise('  The UK’s “Never  Again”\n\nreport – 2021—22 ‘x’ ')).toBe("The UK's \"Never Again\" report - 2021-22 'x'");
     expect(normalise('We will')).not.toBe(normalise('We shall'));
     expect(normalise('Parliamentary')).not.toBe(normalise('parliamentary'));
   });
@@ -205,7 +203,13 @@ describe('the recommendations', () => {
 
   it('name departments by their names today', () => {
     const { recommendations, commitments } = data();
-    const former = ['Department for International Trade', 'Department for Business, Energy and Industrial Strategy', 'Department for Digital, Culture, Media and Sport', 'Department for International Development', 'Foreign and Commonwealth Office'];
+    const former = [
+      'Department for International Trade',
+      'Department for Business, Energy and Industrial Strategy',
+      'Department for Digital, Culture, Media and Sport',
+      'Department for International Development',
+      'Foreign and Commonwealth Office',
+    ];
     const used = [...recommendations.flatMap((r) => r.departments), ...commitments.map((c) => c.department)];
     expect(used.filter((d) => former.includes(d))).toEqual([]);
   });
@@ -316,7 +320,9 @@ describe('the commitments', () => {
 
   it('include the undertaking of recommendation 20 on what modern slavery statements must cover, verbatim', () => {
     const c = data().commitments.find((x) => x.id === 'modern-slavery-statements-mandatory-reporting-areas');
-    expect(c?.quote).toBe('Under the new measures, businesses and public sector bodies will be required to report on specific areas in their modern slavery statements.');
+    expect(c?.quote).toBe(
+      'Under the new measures, businesses and public sector bodies will be required to report on specific areas in their modern slavery statements.',
+    );
     expect(c?.recommendations).toEqual([20]);
     expect(c?.department).toBe('Home Office');
     expect(c?.history.at(-1)?.to).toBe('stalled');
@@ -329,12 +335,22 @@ describe('the commitments', () => {
     expect(latest('modern-slavery-act-financial-penalties')).toMatchObject({ at: '2024-12-16', to: 'stalled' });
     expect(byId.get('modern-slavery-act-financial-penalties')?.history.map((h) => h.to)).toEqual(['in-progress', 'stalled']);
     // The conflict centre became the Office for Conflict, Stabilisation and Mediation.
-    expect(latest('announce-fcdo-conflict-centre-details')).toMatchObject({ at: '2022-05-24', to: 'delivered', evidence: ['https://committees.parliament.uk/oralevidence/10329/html/'] });
+    expect(latest('announce-fcdo-conflict-centre-details')).toMatchObject({
+      at: '2022-05-24',
+      to: 'delivered',
+      evidence: ['https://committees.parliament.uk/oralevidence/10329/html/'],
+    });
     // No new Modern Slavery Strategy we could source: unclear, not invented.
     expect(latest('review-modern-slavery-strategy')?.to).toBe('unclear');
     // Departments as they are today, with the one that made the commitment.
-    expect(byId.get('keep-university-research-support-under-review')).toMatchObject({ department: 'Department for Science, Innovation and Technology', originalDepartment: 'Department for Business, Energy and Industrial Strategy' });
-    expect(byId.get('monitor-harassment-of-uyghurs-in-uk')).toMatchObject({ department: 'Home Office', originalDepartment: 'Foreign, Commonwealth and Development Office' });
+    expect(byId.get('keep-university-research-support-under-review')).toMatchObject({
+      department: 'Department for Science, Innovation and Technology',
+      originalDepartment: 'Department for Business, Energy and Industrial Strategy',
+    });
+    expect(byId.get('monitor-harassment-of-uyghurs-in-uk')).toMatchObject({
+      department: 'Home Office',
+      originalDepartment: 'Foreign, Commonwealth and Development Office',
+    });
     const positions = new Map(data().recommendations.map((r) => [r.number, r.position]));
     expect(positions.get(19)).toBe('accepted-in-part');
     expect(positions.get(29)).toBe('noted');
@@ -383,7 +399,10 @@ describe('the commitments', () => {
  * `any` term, some alternative of every `all` group and no `none` term appear.
  */
 function termMatches(term: string, text: string): boolean {
-  const words = term.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const words = term
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}`, 'iu').test(text);
 }
 function watchMatches(watch: WatchTerms, text: string): boolean {
@@ -395,7 +414,10 @@ function watchMatches(watch: WatchTerms, text: string): boolean {
 }
 
 describe('the watch terms', () => {
-  const matching = (title: string) => data().commitments.filter((c) => watchMatches(c.watch, title)).map((c) => c.id);
+  const matching = (title: string) =>
+    data()
+      .commitments.filter((c) => watchMatches(c.watch, title))
+      .map((c) => c.id);
 
   it('read word starts, case-insensitively (the reference matcher itself)', () => {
     expect(termMatches('penalt', 'Financial PENALTIES announced')).toBe(true);
@@ -431,10 +453,7 @@ describe('the watch terms', () => {
 // The tuned watch terms, through the real Matcher: headlines a review found matched too much (or too
 // little), each as the feeds would give it.
 describe('the watch terms, through the Matcher', () => {
-  const matcher = () =>
-    new Matcher(
-      data().commitments.map((s) => seedCommitmentRow(s)),
-    );
+  const matcher = () => new Matcher(data().commitments.map((s) => seedCommitmentRow(s)));
   const item = (title: string, more: Partial<FeedItem> = {}): FeedItem => ({
     key: `/government/news/${title.toLowerCase().replace(/\W+/g, '-')}`,
     link: 'https://www.gov.uk/government/news/x',
@@ -501,15 +520,15 @@ describe('the watch terms, through the Matcher', () => {
 
   it('matches nothing for a Universities UK item about student visas', () => {
     expect(
-      accepted(item('Universities UK: student visa statistics', { summary: 'Figures on international student visa applications.', categories: ['Official Statistics'] })),
+      accepted(
+        item('Universities UK: student visa statistics', { summary: 'Figures on international student visa applications.', categories: ['Official Statistics'] }),
+      ),
     ).toEqual([]);
   });
 
   it('wants consultation, not just a Uyghur community story, for the consultation commitment', () => {
     expect(accepted(item('Uyghur community marks new year in London', { categories: ['News story'] }))).not.toContain('consult-uyghur-community');
-    expect(accepted(item('Minister holds roundtable with Uyghur community representatives', { categories: ['News story'] }))).toContain(
-      'consult-uyghur-community',
-    );
+    expect(accepted(item('Minister holds roundtable with Uyghur community representatives', { categories: ['News story'] }))).toContain('consult-uyghur-community');
   });
 
   it('reads a singular import for the G7 import policy commitment', () => {

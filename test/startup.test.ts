@@ -27,7 +27,11 @@ afterEach(async () => {
 // Root may write anywhere: a store it must not write to is tried as "nobody" instead.
 const asSomeoneElse = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
-function start(env: Record<string, string>, onStderr: (text: string) => void = () => undefined, user: { uid?: number; gid?: number } = {}): Promise<{ code: number | null; stderr: string }> {
+function start(
+  env: Record<string, string>,
+  onStderr: (text: string) => void = () => undefined,
+  user: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; stderr: string }> {
   const feeds = join(dir, 'feeds.json');
   writeFileSync(feeds, '[]');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

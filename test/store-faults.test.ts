@@ -30,7 +30,11 @@ describe('a full disk', () => {
     await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(db); // the disk is (nearly) full
     const write = () =>
       db.transaction().execute(async (tx) => {
-        for (let i = 0; i < 50; i++) await tx.insertInto('discord_state').values({ key: `k${i}`, value: 'x'.repeat(4000) }).execute();
+        for (let i = 0; i < 50; i++)
+          await tx
+            .insertInto('discord_state')
+            .values({ key: `k${i}`, value: 'x'.repeat(4000) })
+            .execute();
       });
     await expect(write()).rejects.toThrow(/database or disk is full/);
     expect(await db.selectFrom('discord_state').selectAll().where('key', 'like', 'k%').execute()).toEqual([]);

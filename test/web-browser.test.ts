@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_REASON, HOSTILE_TITLE, startTracker, type TrackerFixture } from './support/tracker.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const available = existsSync(CHROMIUM);
 const required = process.env.CI === 'true';
 
@@ -30,11 +39,17 @@ describe.runIf(available || required)('the tracker page in Chromium', () => {
   beforeAll(async () => {
     if (!available) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (CI=true requires the browser tests)`);
     // A stand-in for the publisher an evidence link points to, on 127.0.0.1.
-    publisher = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Consultation</title><h1>Consultation on penalties</h1>'));
+    publisher = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Consultation</title><h1>Consultation on penalties</h1>'),
+    );
     await new Promise<void>((resolve) => publisher.listen(0, '127.0.0.1', resolve));
     publisherUrl = `http://127.0.0.1:${(publisher.address() as AddressInfo).port}/consultations/penalties`;
     t = await startTracker({ hostile: true });
-    await t.app.store.upsertSeedEvidence('modern-slavery-penalties', { url: publisherUrl, title: 'Consultation on penalties', date: '2024-05-31' }, '2024-05-31T09:00:00.000Z');
+    await t.app.store.upsertSeedEvidence(
+      'modern-slavery-penalties',
+      { url: publisherUrl, title: 'Consultation on penalties', date: '2024-05-31' },
+      '2024-05-31T09:00:00.000Z',
+    );
     profile = mkdtempSync(join(tmpdir(), 'cw-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true });
     await context.route('**/*', (route) => {
@@ -105,7 +120,9 @@ describe.runIf(available || required)('the tracker page in Chromium', () => {
     const page = await open('', { width: 375, height: 800 });
     // The stylesheet loaded despite the strict CSP: a badge has its colour (and its words).
     const badge = page.locator('ol.commitments .status').first();
-    expect(await badge.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor)).toBe('rgb(29, 78, 216)');
+    expect(
+      await badge.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor),
+    ).toBe('rgb(29, 78, 216)');
     expect(await badge.innerText()).toMatch(/In progress$/);
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     const chart = await page.getByRole('img', { name: /commitments by status/ }).boundingBox();

@@ -47,7 +47,13 @@ async function postDigest(env: NodeJS.ProcessEnv = {}) {
   const { fake, app, bot, clock } = await start(env);
   const alerts = fake.channelId('alerts');
   await fake
-    .slashCommand({ name: 'digest', subcommand: 'schedule', options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+    .slashCommand({
+      name: 'digest',
+      subcommand: 'schedule',
+      options: { channel: opt.channel(alerts), weekday: opt.integer(6), hour: opt.integer(9) },
+      user: 'carol',
+      permissions: PERMS.MANAGE_GUILD,
+    })
     .settled();
   clock.set('2024-06-08T08:00:20Z');
   const preview = await fake.slashCommand({ name: 'digest', subcommand: 'preview', options: { channel: opt.channel(alerts) }, user: 'carol' }).settled();
@@ -71,7 +77,9 @@ describe('the weekly digest’s picture', () => {
 
     const embed = message.embeds[0]!;
     expect(embed.image).toMatchObject({ url: 'attachment://scoreboard.png' });
-    expect(message.attachments).toEqual([expect.objectContaining({ filename: 'scoreboard.png', description: '3 commitments: 1 not started, 1 in progress, 1 stalled.' })]);
+    expect(message.attachments).toEqual([
+      expect.objectContaining({ filename: 'scoreboard.png', description: '3 commitments: 1 not started, 1 in progress, 1 stalled.' }),
+    ]);
     // For those who cannot see the picture, the scoreboard is still written out.
     expect(embed.description).toContain('**Scoreboard**');
     expect(embed.description).toMatch(/1\s+stalled/);
@@ -106,15 +114,28 @@ describe('PUBLIC_URL', () => {
     const r = await fake!.slashCommand({ name: 'commitment', subcommand: 'show', options: { commitment: 'modern-slavery-penalties' } }).settled();
     const embed = r.embeds![0]!;
     expect(embed.url).toBe('https://tracker.example.org/watch/commitments/modern-slavery-penalties');
-    expect(embed.fields).toContainEqual(expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/modern-slavery-penalties>' }));
+    expect(embed.fields).toContainEqual(
+      expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/modern-slavery-penalties>' }),
+    );
 
     // An alert links to the page of the commitment it is about.
     await fake!
-      .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(fake!.channelId('general')) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+      .slashCommand({
+        name: 'alerts',
+        subcommand: 'subscribe',
+        options: { channel: opt.channel(fake!.channelId('general')) },
+        user: 'carol',
+        permissions: PERMS.MANAGE_GUILD,
+      })
       .settled();
-    await app!.store.changeStatus({ commitmentId: 'trade-envoy-training', to: 'in-progress', reason: 'Course drafted', evidence: [], actor: 'cli:test' }, '2024-06-08T08:01:00Z');
+    await app!.store.changeStatus(
+      { commitmentId: 'trade-envoy-training', to: 'in-progress', reason: 'Course drafted', evidence: [], actor: 'cli:test' },
+      '2024-06-08T08:01:00Z',
+    );
     await bot!.poster.flush();
     const alert = fake!.messagesIn(fake!.channelId('general')).find((m) => m.embeds[0]?.title?.startsWith('Status changed'));
-    expect(alert!.embeds[0]!.fields).toContainEqual(expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/trade-envoy-training>' }));
+    expect(alert!.embeds[0]!.fields).toContainEqual(
+      expect.objectContaining({ name: 'On the tracker', value: '<https://tracker.example.org/watch/commitments/trade-envoy-training>' }),
+    );
   });
 });

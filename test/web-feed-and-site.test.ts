@@ -85,7 +85,16 @@ describe('commitment-watch site --out DIR', () => {
     const r = await cli(['site', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Wrote 14 files to ${out}: 3 commitment pages, 3 recommendation pages`);
-    for (const f of ['index.html', 'commitments/modern-slavery-penalties.html', 'recommendations/2.html', 'feeds.html', 'feed.atom', 'style.css', 'api/commitments.json', 'api/commitments/trade-envoy-training.json']) {
+    for (const f of [
+      'index.html',
+      'commitments/modern-slavery-penalties.html',
+      'recommendations/2.html',
+      'feeds.html',
+      'feed.atom',
+      'style.css',
+      'api/commitments.json',
+      'api/commitments/trade-envoy-training.json',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(brokenLinks(out)).toEqual({ broken: [], checked: expect.any(Number) });
@@ -130,7 +139,8 @@ function brokenLinks(out: string): { broken: string[]; checked: number } {
   return { broken, checked };
 }
 
-const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
 
 describe('settings', () => {
   it('WEB_PORT, WEB_HOST and PUBLIC_URL: defaults, off, and bad values named with what was expected', () => {

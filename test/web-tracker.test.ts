@@ -25,7 +25,9 @@ describe('/', () => {
     const { status, html, headers } = await page('/');
     expect(status).toBe(200);
     expect(headers.get('content-type')).toMatch(/^text\/html/);
-    expect(headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    expect(headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    );
     expect(html).toMatch(/<svg [^>]*role="img"/);
     expect(html).toContain('<title id="chart-0-title">3 commitments by status</title>');
     expect(html).toContain('<p>3 commitments: 1 not started, 1 in progress, 1 stalled.</p>');

@@ -11,7 +11,19 @@ import { registerCommitments } from '../bench/match-eval.ts';
 const AT = '2026-12-07T10:00:00.000Z';
 
 function storeFor(item: FeedItem, feedId: string, traces: Trace[]): FeedStore {
-  const stored: StoredItem = { feedId, key: item.key, link: item.link, title: item.title, published: null, updated: null, stage: null, fingerprint: 'f', firstSeenAt: AT, lastSeenAt: AT, timesSeen: 1 };
+  const stored: StoredItem = {
+    feedId,
+    key: item.key,
+    link: item.link,
+    title: item.title,
+    published: null,
+    updated: null,
+    stage: null,
+    fingerprint: 'f',
+    firstSeenAt: AT,
+    lastSeenAt: AT,
+    timesSeen: 1,
+  };
   const store: Pick<FeedStore, 'findItems' | 'traces'> = {
     findItems: (refs) => Promise.resolve(refs.includes(item.link) ? [stored] : []),
     traces: () => Promise.resolve(traces),
@@ -43,7 +55,9 @@ describe('why, for an item no commitment accepted', () => {
       documentType: 'Guidance',
     });
     expect(text).toMatch(/^  Not posted: no commitment accepted it — /m);
-    expect(text).toMatch(/procurement-bill-exclude-forced-labour-suppliers: missing required '[^']*exclu[^']*': none of these appears[^(]*\(seen 'Procurement Act'\)/);
+    expect(text).toMatch(
+      /procurement-bill-exclude-forced-labour-suppliers: missing required '[^']*exclu[^']*': none of these appears[^(]*\(seen 'Procurement Act'\)/,
+    );
     expect(text).toMatch(/✗ procurement-bill-exclude-forced-labour-suppliers {2}score [\d.]+ \[Procurement Act\] — incomplete: missing required/);
   });
 
@@ -55,7 +69,9 @@ describe('why, for an item no commitment accepted', () => {
       summary: 'Official statistics on export licences, including for China.',
       categories: ['Official Statistics'],
     });
-    expect(text).toMatch(/✗ report-export-controls-review-to-parliament {2}score [\d.]+ \[export control, china\] — blocked: excluded by 'statistic', a term that rules items out/);
+    expect(text).toMatch(
+      /✗ report-export-controls-review-to-parliament {2}score [\d.]+ \[export control, china\] — blocked: excluded by 'statistic', a term that rules items out/,
+    );
   });
 
   it('and for an accepted item, why it was accepted', async () => {
@@ -66,6 +82,8 @@ describe('why, for an item no commitment accepted', () => {
       summary: 'Civil penalties, enforced by the Fair Work Agency.',
       categories: ['Press release'],
     });
-    expect(text).toMatch(/✓ modern-slavery-act-financial-penalties {2}score [\d.]+ \[slavery and human trafficking statement, fines\] — score [\d.]+ ≥ 2\.0: 'slavery and human trafficking statement' in title/);
+    expect(text).toMatch(
+      /✓ modern-slavery-act-financial-penalties {2}score [\d.]+ \[slavery and human trafficking statement, fines\] — score [\d.]+ ≥ 2\.0: 'slavery and human trafficking statement' in title/,
+    );
   });
 });

@@ -52,7 +52,10 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
           rows.push(exportRow(detail.value, evidence.ok ? evidence.value.evidence.length : 0));
         }
       }
-      const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : stringify(rows, {
+      const text =
+        o.format === 'json'
+          ? `${JSON.stringify(rows, null, 2)}\n`
+          : stringify(rows, {
               header: true,
               columns: [...EXPORT_COLUMNS],
               cast: { boolean: (b) => (b ? 'true' : 'false') },

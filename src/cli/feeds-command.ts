@@ -35,7 +35,11 @@ export function registerFeedsCommand(program: Command, ctx: CliContext): void {
       if (!result.ok) ctx.fail(result.error.message);
       const { feed, previous } = result.value;
       if (o.json) return ctx.io.out(JSON.stringify({ ...feedJson(feed), previous, changed: previous !== 'healthy' }, null, 2));
-      ctx.io.out(previous === 'healthy' ? `${feed.id} is already healthy: nothing to do.` : `${feed.id} was ${previous}; it is healthy again and will be polled at its next slot.`);
+      ctx.io.out(
+        previous === 'healthy'
+          ? `${feed.id} is already healthy: nothing to do.`
+          : `${feed.id} was ${previous}; it is healthy again and will be polled at its next slot.`,
+      );
     });
 
   registerFeedsCheckCommand(feeds, ctx);
@@ -60,6 +64,7 @@ function renderFeed(f: FeedState, pc: Colours): string {
   const lines = [`${paint(f.health.padEnd(9))} ${pc.bold(f.id)}  ${pc.dim(f.url)}`];
   if (f.healthReason) lines.push(`          ${f.healthReason}`);
   if (!f.lastAttemptAt) lines.push(pc.dim('          not polled yet: waiting for its first slot'));
-  else lines.push(pc.dim(`          last success ${f.lastSuccessAt ?? 'never'}; ${f.consecutiveFailures} failure${f.consecutiveFailures === 1 ? '' : 's'} in a row`));
+  else
+    lines.push(pc.dim(`          last success ${f.lastSuccessAt ?? 'never'}; ${f.consecutiveFailures} failure${f.consecutiveFailures === 1 ? '' : 's'} in a row`));
   return lines.join('\n');
 }

@@ -28,7 +28,7 @@ export const statusLabel = (s: Status, pc: Colours, width = 0) => (pc[STATUS_COL
 const width = () => Math.min(process.stdout.columns || 100, 100);
 
 /** Text from outside (feeds) without control characters: an escape sequence in a title must not drive the terminal. */
-export const terminalSafe = (text: string): string => text.replace(/[^\P{Cc}\t\n]/gu, '') // every C0/C1 control but tab and newline;
+export const terminalSafe = (text: string): string => text.replace(/[^\P{Cc}\t\n]/gu, ''); // every C0/C1 control but tab and newline;
 
 /** Wraps text to the terminal width, keeping paragraph breaks. */
 export function wrap(text: string, indent = 2): string {
@@ -86,12 +86,10 @@ export function renderCommitment(c: CommitmentDetail, pc: Colours): string {
 
 export function renderList(page: ListPage, pc: Colours): string {
   if (page.total === 0) return 'No commitments match.';
-  const rows = page.items.map(
-    (c) => {
-      const flag = c.overdue ? pc.red('  OVERDUE') : !c.deadlineDate && c.openDays !== null ? pc.dim(`  (open ${openForText(c.openDays)}, no date)`) : '';
-      return `${statusLabel(c.status, pc, 17)} ${pc.bold(c.id)}${flag}\n${wrap(c.title, 4)}`;
-    },
-  );
+  const rows = page.items.map((c) => {
+    const flag = c.overdue ? pc.red('  OVERDUE') : !c.deadlineDate && c.openDays !== null ? pc.dim(`  (open ${openForText(c.openDays)}, no date)`) : '';
+    return `${statusLabel(c.status, pc, 17)} ${pc.bold(c.id)}${flag}\n${wrap(c.title, 4)}`;
+  });
   const footer = page.pages > 1 ? `\nPage ${page.page} of ${page.pages} (${page.total} commitments)` : `\n${page.total} commitment${page.total === 1 ? '' : 's'}`;
   return rows.join('\n') + footer;
 }
@@ -123,8 +121,15 @@ export function renderEvidence(c: CommitmentSummary, evidence: EvidenceView[], p
   const lines = [`${pc.bold(c.title)}  ${pc.dim(c.id)}`];
   if (evidence.length === 0) lines.push('  No evidence yet.');
   for (const e of evidence) {
-    const from = e.source === 'seed' ? 'from the seed' : `via ${e.source}${e.score !== null ? `, score ${e.score}` : ''}${e.matched.length ? ` [${e.matched.join(', ')}]` : ''}`;
-    lines.push(`  ${(e.published ?? e.foundAt).slice(0, 10)}  ${terminalSafe(e.title)}`, `              ${pc.underline(terminalSafe(e.url))}`, pc.dim(`              ${terminalSafe(from)}`));
+    const from =
+      e.source === 'seed'
+        ? 'from the seed'
+        : `via ${e.source}${e.score !== null ? `, score ${e.score}` : ''}${e.matched.length ? ` [${e.matched.join(', ')}]` : ''}`;
+    lines.push(
+      `  ${(e.published ?? e.foundAt).slice(0, 10)}  ${terminalSafe(e.title)}`,
+      `              ${pc.underline(terminalSafe(e.url))}`,
+      pc.dim(`              ${terminalSafe(from)}`),
+    );
     if (e.note) lines.push(wrap(terminalSafe(e.note), 14));
   }
   lines.push(pc.dim(`${evidence.length} item${evidence.length === 1 ? '' : 's'}`));

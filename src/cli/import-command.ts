@@ -26,7 +26,9 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .action(async (source: string, o: { id?: string; out?: string; force?: boolean; json?: boolean }) => {
       if (o.id !== undefined && !SLUG.test(o.id)) ctx.fail(`--id "${o.id}" is not a slug: use lower-case letters, digits and single hyphens`);
       let fetcher: ReturnType<typeof feedFetcher> | undefined;
-      const read = await readDocument(source, () => (fetcher ??= feedFetcher(ctx.config, { maxBytes: DOCUMENT_MAX_BYTES, timeoutMs: 60_000 }))).finally(() => fetcher?.close());
+      const read = await readDocument(source, () => (fetcher ??= feedFetcher(ctx.config, { maxBytes: DOCUMENT_MAX_BYTES, timeoutMs: 60_000 }))).finally(() =>
+        fetcher?.close(),
+      );
       if (!read.ok) ctx.fail(read.error);
       const seedsDir = ctx.seedsDir ?? ctx.config.seedsDir ?? DEFAULT_SEEDS_DIR;
       const draft = draftRegister(read.value.blocks, {

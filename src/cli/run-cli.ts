@@ -116,7 +116,7 @@ function buildProgram(ctx: CliContext): Command {
     .command('list')
     .description('list commitments, filtered')
     .addOption(new Option('--status <statuses>', `only these statuses (${STATUSES.join(', ')})`).argParser(statusList))
-    .addOption(new Option('--position <position>', "only commitments answering recommendations with this position").choices(POSITIONS))
+    .addOption(new Option('--position <position>', 'only commitments answering recommendations with this position').choices(POSITIONS))
     .option('--department <name>', 'department (today’s or original name; part of it will do)')
     .option('--theme <name>', 'theme of the recommendation (part of it will do)')
     .option('--overdue', 'only commitments whose deadline has passed')
@@ -124,20 +124,32 @@ function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--page <n>', 'page number').argParser(positiveInt))
     .addOption(new Option('--page-size <n>', 'commitments a page').argParser(positiveInt).default(100))
     .option('--json', 'print JSON')
-    .action(async (o: { status?: Status[]; position?: Position; department?: string; theme?: string; overdue?: boolean; register?: string; page?: number; pageSize: number; json?: boolean }) => {
-      const queries = (await ctx.app()).queries;
-      const register = await registerOption(ctx, o.register, false);
-      const filter = { status: o.status, position: o.position, department: o.department, theme: o.theme, overdue: o.overdue, register };
-      // Without --page, every match: scripts asking for a list want all of it.
-      let page = await queries.list({ ...filter, page: o.page ?? 1, pageSize: o.pageSize });
-      const items = [...page.items];
-      while (o.page === undefined && page.page < page.pages) {
-        page = await queries.list({ ...filter, page: page.page + 1, pageSize: o.pageSize });
-        items.push(...page.items);
-      }
-      const shown = o.page === undefined ? { ...page, items, page: 1, pages: 1 } : page;
-      print(o.json, items.map(commitmentJson), () => renderList(shown, pc));
-    });
+    .action(
+      async (o: {
+        status?: Status[];
+        position?: Position;
+        department?: string;
+        theme?: string;
+        overdue?: boolean;
+        register?: string;
+        page?: number;
+        pageSize: number;
+        json?: boolean;
+      }) => {
+        const queries = (await ctx.app()).queries;
+        const register = await registerOption(ctx, o.register, false);
+        const filter = { status: o.status, position: o.position, department: o.department, theme: o.theme, overdue: o.overdue, register };
+        // Without --page, every match: scripts asking for a list want all of it.
+        let page = await queries.list({ ...filter, page: o.page ?? 1, pageSize: o.pageSize });
+        const items = [...page.items];
+        while (o.page === undefined && page.page < page.pages) {
+          page = await queries.list({ ...filter, page: page.page + 1, pageSize: o.pageSize });
+          items.push(...page.items);
+        }
+        const shown = o.page === undefined ? { ...page, items, page: 1, pages: 1 } : page;
+        print(o.json, items.map(commitmentJson), () => renderList(shown, pc));
+      },
+    );
 
   program
     .command('show <id>')

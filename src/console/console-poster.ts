@@ -13,7 +13,10 @@ export interface ConsolePoster {
 
 export async function startConsolePoster(db: Kysely<Database>, write: (line: string) => void, intervalMs = 5_000): Promise<ConsolePoster> {
   // Start from the newest event: the console shows what happens from now on, not the archive.
-  const newest = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const newest = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
   let cursor = Number(newest?.id ?? 0);
   let running: Promise<number> | undefined;
   const flush = async () => {

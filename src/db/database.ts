@@ -5,16 +5,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import {
-  CompiledQuery,
-  Kysely,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDatabase,
-  type SqliteDialectConfig,
-} from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import { ConfigProblem } from '../config-problem.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Database } from './tables.ts';
@@ -47,9 +38,7 @@ function locate(raw: string, cwd: string): Result<StoreLocation> {
   }
   // A single letter before ":" is a Windows drive, not a scheme.
   if (scheme && scheme.length > 1) {
-    const hint = scheme.startsWith('postgres')
-      ? 'PostgreSQL is not supported yet'
-      : `the ${scheme}: scheme is not supported`;
+    const hint = scheme.startsWith('postgres') ? 'PostgreSQL is not supported yet' : `the ${scheme}: scheme is not supported`;
     return err(`expected a file: URL or a path to an SQLite file (${hint})`);
   }
   return ok({ dialect: 'sqlite', filename: resolve(cwd, raw) });
@@ -167,7 +156,9 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
   } catch (error) {
     throw storeProblem(error, problem);
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, options.busyRetryMs ?? BUSY_RETRY_MS) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, options.busyRetryMs ?? BUSY_RETRY_MS),
+  });
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -182,9 +173,10 @@ function storeProblem(error: unknown, problem: (text: string) => ConfigProblem):
   if (error instanceof ConfigProblem) return error;
   const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
   const detail = error instanceof Error ? error.message : String(error);
-  if (code === 'SQLITE_NOTADB') return problem('is not an SQLite database: point DATABASE_URL at the bot\'s store, or at a new file');
+  if (code === 'SQLITE_NOTADB') return problem("is not an SQLite database: point DATABASE_URL at the bot's store, or at a new file");
   if (code.startsWith('SQLITE_CORRUPT')) return problem(`is corrupt (${detail}): restore it from a backup, or move it aside to start afresh`);
-  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM') return problem(`cannot be written (${detail}): the bot needs to write to it and its folder`);
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM')
+    return problem(`cannot be written (${detail}): the bot needs to write to it and its folder`);
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'EROFS') return problem(`cannot be opened or created (${detail})`);
   if (code === 'SQLITE_FULL') return problem(`cannot be written: the database or disk is full`);
   if (error instanceof SQLite.SqliteError) return problem(`cannot be used (${code}: ${detail})`);

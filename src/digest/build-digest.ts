@@ -112,12 +112,10 @@ export async function eventsInWindow(db: Kysely<Database>, window: Window, types
   let query = db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
   if (types) query = query.where('type', 'in', types);
   const rows = await query.orderBy('id').execute();
-  return rows
-    .map(toStoredEvent)
-    .filter((e) => {
-      const t = Date.parse(e.createdAt);
-      return t >= window.start.getTime() && t < window.end.getTime();
-    });
+  return rows.map(toStoredEvent).filter((e) => {
+    const t = Date.parse(e.createdAt);
+    return t >= window.start.getTime() && t < window.end.getTime();
+  });
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
@@ -138,7 +136,9 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
     byRegister.set(row.registerId, counts);
   }
   const registerTitles = byRegister.size > 1 ? new Map((await deps.store.registers()).map((r) => [r.id, r.title])) : undefined;
-  const scoreboards = registerTitles && [...byRegister].sort(([a], [b]) => a.localeCompare(b)).map(([register, counts]) => ({ register, title: registerTitles.get(register) ?? register, counts }));
+  const scoreboards =
+    registerTitles &&
+    [...byRegister].sort(([a], [b]) => a.localeCompare(b)).map(([register, counts]) => ({ register, title: registerTitles.get(register) ?? register, counts }));
 
   const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
 
@@ -164,7 +164,14 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
     const group = groups.get(e.commitmentId) ?? { commitment: e.commitmentId, title: title(e.commitmentId), items: [] };
     groups.set(e.commitmentId, group);
     const existing = group.items.find((i) => i.link === link);
-    const entry = { title: str(item.title) ?? link, link, feed: str(e.payload.feed) ?? e.feedId ?? null, published: str(item.published), updated: e.type === 'item-updated', changeNote: str(item.changeNote) };
+    const entry = {
+      title: str(item.title) ?? link,
+      link,
+      feed: str(e.payload.feed) ?? e.feedId ?? null,
+      published: str(item.published),
+      updated: e.type === 'item-updated',
+      changeNote: str(item.changeNote),
+    };
     // One entry per page: the latest version of it, as GOV.UK digests do — with that version's note only
     // (an earlier note would say the wrong thing changed).
     if (existing) Object.assign(existing, { ...entry, updated: existing.updated && entry.updated });
@@ -185,7 +192,18 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
   for (const e of events) {
     if (e.type !== 'overdue' || !e.commitmentId) continue;
     const row = subjects.get(e.commitmentId)?.row;
-    overdue.set(e.commitmentId, row ? ref(row) : { commitment: e.commitmentId, title: str(e.payload.commitmentTitle) ?? e.commitmentId, deadline: str(e.payload.deadline) ?? '', deadlineText: str(e.payload.deadlineText), status: e.payload.status as Status });
+    overdue.set(
+      e.commitmentId,
+      row
+        ? ref(row)
+        : {
+            commitment: e.commitmentId,
+            title: str(e.payload.commitmentTitle) ?? e.commitmentId,
+            deadline: str(e.payload.deadline) ?? '',
+            deadlineText: str(e.payload.deadlineText),
+            status: e.payload.status as Status,
+          },
+    );
   }
   const upcoming: DigestCommitmentRef[] = [];
   const endDay = DateTime.fromJSDate(window.end, { zone: deps.timeZone }).toISODate()!;

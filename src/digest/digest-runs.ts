@@ -206,6 +206,11 @@ export class DigestRuns {
   }
 
   async abandon(id: number, reason: string, now: Date): Promise<void> {
-    await this.db.updateTable('digest_runs').set({ state: 'abandoned', last_error: reason, updated_at: now.toISOString() }).where('id', '=', id).where('state', '=', 'pending').execute();
+    await this.db
+      .updateTable('digest_runs')
+      .set({ state: 'abandoned', last_error: reason, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .execute();
   }
 }

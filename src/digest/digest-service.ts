@@ -20,7 +20,6 @@ import { renderDigestMessages, renderDigestText, type RenderedMessage } from './
 import { currentWindow, dailySchedule, digestSchedule, dueWindows, type ScheduleSpec, type Window } from './schedule.ts';
 import { consoleSender, type DigestSender } from './sender.ts';
 
-
 export interface DigestServiceDeps {
   app: Pick<App, 'db' | 'store' | 'config'>;
   subscriptions: SubscriptionStore;
@@ -56,7 +55,9 @@ export async function composeDigest(
 
 /** What the next digest of a subscription would say if it were posted now: the window ending at its latest due time. */
 export async function previewDigest(app: DigestServiceDeps['app'], subscription: Subscription | undefined, now: Date) {
-  const window = subscription ? currentWindow(digestSchedule(subscription, app.config.timeZone), now) : { start: new Date(now.getTime() - 7 * 86_400_000), end: now };
+  const window = subscription
+    ? currentWindow(digestSchedule(subscription, app.config.timeZone), now)
+    : { start: new Date(now.getTime() - 7 * 86_400_000), end: now };
   return { window, ...(await composeDigest(app, subscription?.filters ?? NO_FILTERS, window, now, { timeZone: subscription?.timeZone })) };
 }
 
@@ -136,7 +137,10 @@ export class DigestService {
       );
       if (created) {
         report.recorded.push(run);
-        this.logger.info({ channelId: sub.channelId, kind, start: run.windowStart, end: run.windowEnd, late: run.late, parts: run.partsTotal, state: run.state }, 'digest recorded');
+        this.logger.info(
+          { channelId: sub.channelId, kind, start: run.windowStart, end: run.windowEnd, late: run.late, parts: run.partsTotal, state: run.state },
+          'digest recorded',
+        );
       }
     }
   }
@@ -183,7 +187,9 @@ export class DigestService {
       report.failed.push({ runId: run.id, error: message });
       this.logger.error({ err: error, run: run.id }, 'posting a digest failed; it is resumed next tick');
     } finally {
-      await this.runs.release(run.id, this.owner).catch((error: unknown) => this.logger.warn({ err: error, run: run.id }, 'could not release a digest lease; it expires'));
+      await this.runs
+        .release(run.id, this.owner)
+        .catch((error: unknown) => this.logger.warn({ err: error, run: run.id }, 'could not release a digest lease; it expires'));
     }
   }
 }
@@ -222,7 +228,11 @@ export async function startDigestService(
 }
 
 /** Discord mode's sender; discord.js is loaded only here, so console mode never holds it. */
-async function discordDigestSender(discord: NonNullable<Config['discord']>, deps: { clock: Clock; discordRest?: REST | undefined }, subscriptions: KyselySubscriptionStore): Promise<DigestSender> {
+async function discordDigestSender(
+  discord: NonNullable<Config['discord']>,
+  deps: { clock: Clock; discordRest?: REST | undefined },
+  subscriptions: KyselySubscriptionStore,
+): Promise<DigestSender> {
   const [{ REST }, { discordSender }] = await Promise.all([import('discord.js'), import('./discord-sender.ts')]);
   // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
   const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);

@@ -51,7 +51,9 @@ export function digestTitle(d: Digest, heading = 'Weekly digest'): string {
 const scoreboardLines = (counts: Record<Status, number>, label: (s: Status) => string): string[] => {
   const total = STATUSES.reduce((n, s) => n + counts[s], 0);
   const width = Math.max(...STATUSES.map((s) => label(s).length));
-  return STATUSES.filter((s) => counts[s] > 0 || total === 0).map((s) => `${bar(counts[s], total)} ${String(counts[s]).padStart(3)}  ${label(s).padEnd(width)}`.trimEnd());
+  return STATUSES.filter((s) => counts[s] > 0 || total === 0).map((s) =>
+    `${bar(counts[s], total)} ${String(counts[s]).padStart(3)}  ${label(s).padEnd(width)}`.trimEnd(),
+  );
 };
 
 /** One scoreboard, or one per register when the digest spans several: [heading, counts]. */
@@ -76,13 +78,15 @@ export function renderDigestText(d: Digest, options: RenderOptions): string {
     out.push('New evidence');
     for (const g of d.evidence) {
       out.push(`  ${g.title} [${g.commitment}]`);
-      for (const i of g.items) out.push(`    - ${i.updated ? '(updated) ' : ''}${i.title}`, ...(i.changeNote ? [`      what changed: ${i.changeNote}`] : []), `      ${i.link}`);
+      for (const i of g.items)
+        out.push(`    - ${i.updated ? '(updated) ' : ''}${i.title}`, ...(i.changeNote ? [`      what changed: ${i.changeNote}`] : []), `      ${i.link}`);
     }
     out.push('');
   }
   if (d.overdue.length) {
     out.push('Became overdue');
-    for (const c of d.overdue) out.push(`  ${c.title} [${c.commitment}]: deadline ${c.deadline}${c.deadlineText ? ` (“${c.deadlineText}”)` : ''}, ${statusText(c.status)}`);
+    for (const c of d.overdue)
+      out.push(`  ${c.title} [${c.commitment}]: deadline ${c.deadline}${c.deadlineText ? ` (“${c.deadlineText}”)` : ''}, ${statusText(c.status)}`);
     out.push('');
   }
   if (d.upcoming.length) {
@@ -125,7 +129,12 @@ export function sectionEmbeds(title: string, lines: string[], colour: number, ma
 export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
   const summary = d.quiet ? '\nNothing moved this week: no status changes, evidence, overdue deadlines or feed problems.' : '';
   const board = boards(d)
-    .map(([heading, counts]) => `**${escapeText(heading)}**\n${scoreboardLines(counts, statusText).map((l) => `\`${l}\``).join('\n')}`)
+    .map(
+      ([heading, counts]) =>
+        `**${escapeText(heading)}**\n${scoreboardLines(counts, statusText)
+          .map((l) => `\`${l}\``)
+          .join('\n')}`,
+    )
     .join('\n\n');
   const embeds: APIEmbed[] = [
     {
@@ -148,19 +157,35 @@ export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
 
   for (const g of d.evidence) {
     const lines = g.items.map(
-      (i) => `• ${i.updated ? '(updated) ' : ''}${link(i.link, i.title)}${i.feed ? ` — ${escapeText(i.feed)}` : ''}${i.changeNote ? `\n  ↳ ${escapeText(truncate(i.changeNote, 300))}` : ''}`,
+      (i) =>
+        `• ${i.updated ? '(updated) ' : ''}${link(i.link, i.title)}${i.feed ? ` — ${escapeText(i.feed)}` : ''}${i.changeNote ? `\n  ↳ ${escapeText(truncate(i.changeNote, 300))}` : ''}`,
     );
     embeds.push(...sectionEmbeds(truncate(`Evidence: ${g.title}`, 200), lines, NEUTRAL));
   }
   embeds.push(
     ...sectionEmbeds(
       'Became overdue',
-      d.overdue.map((c) => `**${escapeText(c.title)}** (\`${c.commitment}\`): deadline ${c.deadline}${c.deadlineText ? ` (“${escapeText(c.deadlineText)}”)` : ''}, ${statusText(c.status)}`),
+      d.overdue.map(
+        (c) =>
+          `**${escapeText(c.title)}** (\`${c.commitment}\`): deadline ${c.deadline}${c.deadlineText ? ` (“${escapeText(c.deadlineText)}”)` : ''}, ${statusText(c.status)}`,
+      ),
       0xe67e22,
     ),
   );
-  embeds.push(...sectionEmbeds('Deadlines in the next 30 days', d.upcoming.map((c) => `${c.deadline} — **${escapeText(c.title)}** (\`${c.commitment}\`), ${statusText(c.status)}`), 0xf1c40f));
-  embeds.push(...sectionEmbeds('Feeds failing', d.failingFeeds.map((f) => `\`${escapeText(f.feed)}\` (${f.health}): ${escapeText(truncate(f.reason, 300))}`), 0xe74c3c));
+  embeds.push(
+    ...sectionEmbeds(
+      'Deadlines in the next 30 days',
+      d.upcoming.map((c) => `${c.deadline} — **${escapeText(c.title)}** (\`${c.commitment}\`), ${statusText(c.status)}`),
+      0xf1c40f,
+    ),
+  );
+  embeds.push(
+    ...sectionEmbeds(
+      'Feeds failing',
+      d.failingFeeds.map((f) => `\`${escapeText(f.feed)}\` (${f.health}): ${escapeText(truncate(f.reason, 300))}`),
+      0xe74c3c,
+    ),
+  );
   return embeds;
 }
 

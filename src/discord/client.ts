@@ -84,7 +84,9 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
 
   const client = makeClient(discord.apiUrl, deps.restRetries);
   // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
-  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deps.deliveryTimeoutMs ?? 15_000 }).setToken(discord.token);
+  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deps.deliveryTimeoutMs ?? 15_000 }).setToken(
+    discord.token,
+  );
   let fatal: DiscordRefused | undefined;
   const onFatal = (problem: DiscordRefused): void => {
     if (fatal) return;

@@ -27,11 +27,19 @@ const ModuleShape = z.object({
   definition: z.looseObject({
     name: z.string().regex(/^[-_\p{L}\p{N}]{1,32}$/u, 'a command name is 1–32 lower-case letters, digits, - or _'),
     description: z.string().min(1).max(100),
-    options: z.array(z.looseObject({ name: z.string(), type: z.number() })).max(25).optional(),
+    options: z
+      .array(z.looseObject({ name: z.string(), type: z.number() }))
+      .max(25)
+      .optional(),
   }),
   execute: z.custom<CommandModule['execute']>((v) => typeof v === 'function', 'execute must be a function'),
   autocomplete: z.custom<NonNullable<CommandModule['autocomplete']>>((v) => typeof v === 'function', 'autocomplete must be a function').optional(),
-  buttons: z.record(z.string(), z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', 'a button handler must be a function')).optional(),
+  buttons: z
+    .record(
+      z.string(),
+      z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', 'a button handler must be a function'),
+    )
+    .optional(),
 });
 
 export class CommandLoadError extends Error {

@@ -1,10 +1,5 @@
 // What a command module is, and what its handlers are given. See command-loader.ts for the shape.
-import type {
-  AutocompleteInteraction,
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';

@@ -16,7 +16,16 @@ export interface DeployResult {
 }
 
 const COMPARED = ['description', 'options', 'default_member_permissions', 'contexts', 'nsfw'] as const;
-const norm = (v: unknown): string => JSON.stringify(v === false || v === undefined ? null : v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== undefined && y !== null && y !== false).sort()) : x));
+const norm = (v: unknown): string =>
+  JSON.stringify(v === false || v === undefined ? null : v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x)
+            .filter(([, y]) => y !== undefined && y !== null && y !== false)
+            .sort(),
+        )
+      : x,
+  );
 
 export async function deployCommands(config: Config, write: (line: string) => void): Promise<DeployResult | { missing: string[] }> {
   const token = config.discord?.token;
@@ -32,13 +41,19 @@ export async function deployCommands(config: Config, write: (line: string) => vo
   for (const def of definitions) {
     const old = before.find((c) => c.name === def.name);
     if (!old) result.added.push(def.name);
-    else if (COMPARED.some((k) => norm((old as unknown as Record<string, unknown>)[k]) !== norm((def as unknown as Record<string, unknown>)[k]))) result.updated.push(def.name);
+    else if (COMPARED.some((k) => norm((old as unknown as Record<string, unknown>)[k]) !== norm((def as unknown as Record<string, unknown>)[k])))
+      result.updated.push(def.name);
     else result.unchanged.push(def.name);
   }
   for (const old of before) if (!definitions.some((d) => d.name === old.name)) result.removed.push(old.name);
   await rest.put(route, { body: definitions });
   write(`Deployed ${definitions.length} commands ${guildId ? `to guild ${guildId} (available now)` : 'globally (may take up to an hour to appear)'}.`);
-  for (const [label, names] of [['added', result.added], ['updated', result.updated], ['removed', result.removed], ['unchanged', result.unchanged]] as const) {
+  for (const [label, names] of [
+    ['added', result.added],
+    ['updated', result.updated],
+    ['removed', result.removed],
+    ['unchanged', result.unchanged],
+  ] as const) {
     if (names.length) write(`  ${label}: ${names.map((n) => `/${n}`).join(', ')}`);
   }
   return result;
@@ -50,7 +65,9 @@ async function main(): Promise<void> {
   try {
     const result = await deployCommands(config, (l) => process.stdout.write(`${l}\n`));
     if ('missing' in result) {
-      process.stderr.write(`Cannot deploy commands: ${result.missing.join(' and ')} ${result.missing.length > 1 ? 'are' : 'is'} not set. Copy them from the Discord developer portal (see the README's Discord section and .env.example).\n`);
+      process.stderr.write(
+        `Cannot deploy commands: ${result.missing.join(' and ')} ${result.missing.length > 1 ? 'are' : 'is'} not set. Copy them from the Discord developer portal (see the README's Discord section and .env.example).\n`,
+      );
       process.exit(2);
     }
   } catch (error) {

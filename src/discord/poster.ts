@@ -79,7 +79,8 @@ function classify(error: unknown, doing: string): Outcome {
   if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
     return { kind: 'gone', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
   }
-  if (error instanceof DiscordAPIError && error.status < 500) return { kind: 'rejected', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
+  if (error instanceof DiscordAPIError && error.status < 500)
+    return { kind: 'rejected', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { kind: 'transient', reason };
 }
@@ -94,7 +95,10 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   // The first start begins at the newest event: a new bot posts what happens from now on.
   const existing = await db.selectFrom('discord_state').select('value').where('key', '=', CURSOR_KEY).executeTakeFirst();
   if (!existing) {
-    const newest = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const newest = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
     await setCursor(Number(newest?.id ?? 0));
   }
 
@@ -110,7 +114,12 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       .execute();
   }
   const setRow = (eventId: number, channelId: string, values: { state?: string; message_id?: string; error?: string }) =>
-    db.updateTable('discord_deliveries').set({ ...values, updated_at: now() }).where('event_id', '=', eventId).where('channel_id', '=', channelId).execute();
+    db
+      .updateTable('discord_deliveries')
+      .set({ ...values, updated_at: now() })
+      .where('event_id', '=', eventId)
+      .where('channel_id', '=', channelId)
+      .execute();
 
   function body(event: StoredEvent) {
     const pageUrl = event.commitmentId ? commitmentPageUrl(app.config.publicUrl, event.commitmentId) : undefined;
@@ -158,7 +167,10 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       case 'transient': {
         const { delayMs, failures } = backoff.failed(channelId, app.clock.now().getTime());
         waiting.add(channelId);
-        logger.warn({ channelId, event: eventId, failures, retryInMs: delayMs, reason: outcome.reason }, 'posting to a channel failed; that channel is retried later, the others go on');
+        logger.warn(
+          { channelId, event: eventId, failures, retryInMs: delayMs, reason: outcome.reason },
+          'posting to a channel failed; that channel is retried later, the others go on',
+        );
         return false;
       }
     }
@@ -180,7 +192,12 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
         const marker = eventMarker(row.event_id);
         let lookup: Awaited<ReturnType<typeof findSentMessage>>;
         try {
-          lookup = await findSentMessage(rest, row.channel_id, row.updated_at, (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
+          lookup = await findSentMessage(
+            rest,
+            row.channel_id,
+            row.updated_at,
+            (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)),
+          );
         } catch (error) {
           await settle(row.event_id, row.channel_id, classify(error, 'looking for an earlier post'), waiting);
           continue;
@@ -211,7 +228,15 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       if (rec) themes.push(rec.theme);
     }
     const to = event.type === 'status-change' ? (event.payload.to as EventSubject['status']) : undefined;
-    return { type: event.type, commitmentId: event.commitmentId, registerId: c?.registerId, department: c?.department, originalDepartment: c?.originalDepartment, themes, status: to ?? c?.status };
+    return {
+      type: event.type,
+      commitmentId: event.commitmentId,
+      registerId: c?.registerId,
+      department: c?.department,
+      originalDepartment: c?.originalDepartment,
+      themes,
+      status: to ?? c?.status,
+    };
   }
 
   async function deliver(event: StoredEvent, sub: Subscription, waiting: Set<string>): Promise<boolean> {
@@ -276,7 +301,10 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       if (!running) return;
       let bound: NodeJS.Timeout | undefined;
       const gaveUp = await Promise.race([
-        running.then(() => false, () => false),
+        running.then(
+          () => false,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), timeoutMs))),
       ]);
       clearTimeout(bound);

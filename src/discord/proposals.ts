@@ -20,12 +20,21 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
   const db = ctx.app.db;
   const earlier = await db.selectFrom('discord_proposal_decisions').selectAll().where('event_id', '=', eventId).executeTakeFirst();
   if (earlier) {
-    await replyPrivately(interaction, `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`);
-    const field = decisionField(earlier.decision === 'confirmed' ? 'confirm' : 'dismiss', earlier.outcome ?? earlier.decision, earlier.decided_by.replace(/^discord:/, ''), earlier.decided_at);
+    await replyPrivately(
+      interaction,
+      `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`,
+    );
+    const field = decisionField(
+      earlier.decision === 'confirmed' ? 'confirm' : 'dismiss',
+      earlier.outcome ?? earlier.decision,
+      earlier.decided_by.replace(/^discord:/, ''),
+      earlier.decided_at,
+    );
     return closeCopies(interaction, ctx, eventId, withDecision(interaction, field), false);
   }
   const [event] = await eventsAfter(db, eventId - 1, 1);
-  if (!event || event.id !== eventId || event.type !== 'status-proposal' || !event.commitmentId) return replyPrivately(interaction, 'This proposal is not known any more.');
+  if (!event || event.id !== eventId || event.type !== 'status-proposal' || !event.commitmentId)
+    return replyPrivately(interaction, 'This proposal is not known any more.');
   const at = ctx.app.clock.now().toISOString();
   const by = `discord:${interaction.user.id}`;
   const decision = action === 'confirm' ? 'confirmed' : 'dismissed';
@@ -45,8 +54,12 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
       if (!to.success) throw new DomainError('invalid', 'the proposal names no valid status');
       // The commitment may have moved on since the proposal was posted: a proposal never moves it back.
       const current = await ctx.app.store.getCommitment(event.commitmentId);
-      if (current && current.status !== to.data && !movesForward(current.status, to.data)) throw new DomainError('no-change', `${event.commitmentId} is now ${current.status}; ${to.data} would move it back`);
-      await ctx.app.store.changeStatus({ commitmentId: event.commitmentId, to: to.data, reason: String(p.reason ?? 'confirmed proposal'), evidence: link, actor: by }, at);
+      if (current && current.status !== to.data && !movesForward(current.status, to.data))
+        throw new DomainError('no-change', `${event.commitmentId} is now ${current.status}; ${to.data} would move it back`);
+      await ctx.app.store.changeStatus(
+        { commitmentId: event.commitmentId, to: to.data, reason: String(p.reason ?? 'confirmed proposal'), evidence: link, actor: by },
+        at,
+      );
       outcome = `confirmed: now ${to.data}`;
     } catch (error) {
       if (!(error instanceof DomainError)) {
@@ -87,10 +100,13 @@ async function closeCopies(interaction: ButtonInteraction, ctx: CommandContext, 
     .where('state', '=', 'sent')
     .execute();
   const targets = copies.filter((c) => c.message_id && !(skipPressed && c.message_id === interaction.message.id));
-  if (!skipPressed && !targets.some((c) => c.message_id === interaction.message.id)) targets.push({ channel_id: interaction.channelId, message_id: interaction.message.id });
+  if (!skipPressed && !targets.some((c) => c.message_id === interaction.message.id))
+    targets.push({ channel_id: interaction.channelId, message_id: interaction.message.id });
   for (const copy of targets) {
     try {
-      await interaction.client.rest.patch(Routes.channelMessage(copy.channel_id, copy.message_id!), { body: { embeds, components: [], allowed_mentions: NO_MENTIONS } });
+      await interaction.client.rest.patch(Routes.channelMessage(copy.channel_id, copy.message_id!), {
+        body: { embeds, components: [], allowed_mentions: NO_MENTIONS },
+      });
     } catch (error) {
       ctx.logger.warn({ err: error, channelId: copy.channel_id, messageId: copy.message_id, eventId }, 'could not show the decision on a copy of the proposal');
     }

@@ -50,7 +50,11 @@ export function commitmentEmbed(c: CommitmentDetail, pageUrl?: string): APIEmbed
     },
   ];
   if (c.evidence.length) {
-    fields.push({ name: 'Latest evidence', value: c.evidence.map((e) => `• ${link(e.url, e.title)}${e.published ? ` (${e.published.slice(0, 10)})` : ''}`).join('\n'), inline: false });
+    fields.push({
+      name: 'Latest evidence',
+      value: c.evidence.map((e) => `• ${link(e.url, e.title)}${e.published ? ` (${e.published.slice(0, 10)})` : ''}`).join('\n'),
+      inline: false,
+    });
   }
   if (c.lastChange) {
     const h = c.lastChange;
@@ -98,7 +102,10 @@ export function searchEmbed(text: string, hits: SearchHit[]): APIEmbed {
     color: NEUTRAL,
     description: hits.length ? undefined : 'Nothing matches. Try fewer or different words.',
     fields: hits.map((h, i) => ({
-      name: truncate(`${i + 1}. ${h.kind === 'commitment' ? `${h.id} — ${h.title}` : `Recommendation ${h.id} — ${h.title.replace(/^Recommendation \d+:\s*/, '')}`}`, 256),
+      name: truncate(
+        `${i + 1}. ${h.kind === 'commitment' ? `${h.id} — ${h.title}` : `Recommendation ${h.id} — ${h.title.replace(/^Recommendation \d+:\s*/, '')}`}`,
+        256,
+      ),
       value: snippetText(h.snippet) || '—',
     })),
   };
@@ -125,7 +132,10 @@ export function evidenceEmbed(c: CommitmentSummary, evidence: EvidenceView[]): A
     lines.push(line);
     length += line.length + 1;
   }
-  const shown = lines.length < evidence.length ? `${lines.length} of ${evidence.length} shown (newest first; commitment-watch evidence ${c.id} lists all)` : `${evidence.length} item${evidence.length === 1 ? '' : 's'}`;
+  const shown =
+    lines.length < evidence.length
+      ? `${lines.length} of ${evidence.length} shown (newest first; commitment-watch evidence ${c.id} lists all)`
+      : `${evidence.length} item${evidence.length === 1 ? '' : 's'}`;
   return {
     title: truncate(`Evidence: ${c.title}`, 256),
     description: lines.join('\n') || 'No evidence yet: nothing the bot watches has matched this commitment.',

@@ -60,10 +60,7 @@ export async function answer(interaction: ChatInputCommandInteraction | ButtonIn
   let timer: NodeJS.Timeout | undefined;
   let deferring: Promise<unknown> | undefined;
   const work = produce();
-  const result = await Promise.race([
-    work.then((a) => ({ a })),
-    new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), DEFER_AFTER_MS))),
-  ]);
+  const result = await Promise.race([work.then((a) => ({ a })), new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), DEFER_AFTER_MS)))]);
   clearTimeout(timer);
   if (result !== 'slow') {
     const a = result.a;
@@ -101,8 +98,7 @@ export async function isEditor(interaction: RepliableInteraction, ctx: CommandCo
   return !!editorRoleId && memberRoleIds(interaction).includes(editorRoleId);
 }
 
-export const NOT_EDITOR =
-  'Only editors can do this: members with Manage Server, or with the editor role the server chose (/alerts editor-role).';
+export const NOT_EDITOR = 'Only editors can do this: members with Manage Server, or with the editor role the server chose (/alerts editor-role).';
 export const NOT_MANAGER = 'Only members with the Manage Server permission can do this.';
 
 /** Options checked with zod: the value, or a sentence naming the option and what was expected. */

@@ -13,9 +13,7 @@ export interface FeedEnabled {
   previous: FeedHealth;
 }
 
-export type EnableFailure =
-  | { kind: 'unknown'; message: string; suggestions: string[] }
-  | { kind: 'busy'; message: string };
+export type EnableFailure = { kind: 'unknown'; message: string; suggestions: string[] } | { kind: 'busy'; message: string };
 
 /**
  * Enables a feed by id; `actor` is who asked (`cli`, `discord:<user id>`). It takes the feed's poll lease
@@ -24,7 +22,10 @@ export type EnableFailure =
 export async function enableFeed(store: FeedStore, id: string, actor: string, now: Date): Promise<Result<FeedEnabled, EnableFailure>> {
   const known = await store.getFeed(id.trim());
   if (!known) {
-    const suggestions = closestIds((await store.listFeeds()).map((f) => f.id), id);
+    const suggestions = closestIds(
+      (await store.listFeeds()).map((f) => f.id),
+      id,
+    );
     const hint = suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '';
     return err({ kind: 'unknown', message: `no feed has the id "${id.trim()}"${hint}`, suggestions });
   }

@@ -87,7 +87,9 @@ export async function explainItem(store: FeedStore, input: string): Promise<Resu
   }
   const sightings: SightingExplanation[] = [];
   for (const item of items) sightings.push(sighting(item, await store.traces(item.feedId, item.key)));
-  const events = [...new Set(sightings.flatMap((s) => s.posts.filter((p) => p.decision === 'posted' && p.eventId !== null).map((p) => p.eventId!)))].sort((a, b) => a - b);
+  const events = [...new Set(sightings.flatMap((s) => s.posts.filter((p) => p.decision === 'posted' && p.eventId !== null).map((p) => p.eventId!)))].sort(
+    (a, b) => a - b,
+  );
   const first = items[0]!;
   return ok({ link: first.link, title: first.title, posted: events.length > 0, verdict: verdict(sightings, events), events, sightings });
 }
@@ -143,7 +145,8 @@ function verdict(sightings: SightingExplanation[], events: number[]): string {
   if (identities.length === 0) return 'Not posted: seen only as an item already known, never as a new item or an update.';
   // Judged on a cut text: say so, since the whole text might have matched.
   const lastText = sightings.flatMap((s) => s.text).at(-1);
-  const cut = lastText?.decision === 'list' ? ` It was judged on the list's cut text: ${lastText.detail.replace(/: matched on the list's text instead.*$/, '')}.` : '';
+  const cut =
+    lastText?.decision === 'list' ? ` It was judged on the list's cut text: ${lastText.detail.replace(/: matched on the list's text instead.*$/, '')}.` : '';
   const near = matches.filter((m) => !m.accepted);
   if (near.length > 0) {
     const best = [...near].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 3);

@@ -57,9 +57,7 @@ export function isGovUkHost(url: string): boolean {
   }
 }
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/, 'must be an id: lower-case letters, digits and single - _ . between them');
+const id = z.string().regex(/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/, 'must be an id: lower-case letters, digits and single - _ . between them');
 const feedUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
 const Entry = z
@@ -143,6 +141,7 @@ function unionIssues(error: z.ZodError, isArray: boolean): z.core.$ZodIssue[] {
       out.push(...branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
     } else out.push(issue);
   }
-  if (out.length === 0 && !isArray) return [{ code: 'custom', path: [], message: 'expected `feeds:` and a list of feeds, or a JSON array of feeds', input: undefined }];
+  if (out.length === 0 && !isArray)
+    return [{ code: 'custom', path: [], message: 'expected `feeds:` and a list of feeds, or a JSON array of feeds', input: undefined }];
   return out;
 }

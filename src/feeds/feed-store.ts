@@ -110,7 +110,11 @@ export interface FeedTransaction {
   knownItems(feedId: string, keys: string[], links: string[]): Promise<StoredItem[]>;
   /** Inserts items (one statement per few hundred rows). */
   insertItems(items: StoredItem[]): Promise<void>;
-  updateItem(feedId: string, key: string, patch: Partial<Pick<StoredItem, 'link' | 'title' | 'published' | 'updated' | 'stage' | 'fingerprint' | 'lastSeenAt'>>): Promise<void>;
+  updateItem(
+    feedId: string,
+    key: string,
+    patch: Partial<Pick<StoredItem, 'link' | 'title' | 'published' | 'updated' | 'stage' | 'fingerprint' | 'lastSeenAt'>>,
+  ): Promise<void>;
   /** Marks items as seen again now. */
   touchItems(feedId: string, keys: string[], at: string): Promise<void>;
   /** Appends traces, in order. */
@@ -385,12 +389,19 @@ export class KyselyFeedStore implements FeedStore {
         const row = existing.get(feed.id);
         const kind = feed.kind ?? null;
         if (!row) {
-          await trx.insertInto('feeds').values({ id: feed.id, url: feed.url, kind, ...emptyState() }).execute();
+          await trx
+            .insertInto('feeds')
+            .values({ id: feed.id, url: feed.url, kind, ...emptyState() })
+            .execute();
         } else if (row.url !== feed.url) {
           // Another URL is another feed: its items are not this one's, so it starts with a silent first fetch.
           // (Their traces stay, so `why` still explains what the old URL showed.)
           await trx.deleteFrom('feed_items').where('feed_id', '=', feed.id).execute();
-          await trx.updateTable('feeds').set({ url: feed.url, kind, ...emptyState() }).where('id', '=', feed.id).execute();
+          await trx
+            .updateTable('feeds')
+            .set({ url: feed.url, kind, ...emptyState() })
+            .where('id', '=', feed.id)
+            .execute();
         } else if (row.kind !== kind) {
           await trx.updateTable('feeds').set({ kind, detected_kind: null, body_hash: null, etag: null, last_modified: null }).where('id', '=', feed.id).execute();
         }
@@ -463,13 +474,7 @@ export class KyselyFeedStore implements FeedStore {
   }
 
   async traces(feedId: string, itemKey: string): Promise<Trace[]> {
-    const rows = await this.db
-      .selectFrom('feed_item_traces')
-      .selectAll()
-      .where('feed_id', '=', feedId)
-      .where('item_key', '=', itemKey)
-      .orderBy('id')
-      .execute();
+    const rows = await this.db.selectFrom('feed_item_traces').selectAll().where('feed_id', '=', feedId).where('item_key', '=', itemKey).orderBy('id').execute();
     return rows.map((r) => ({
       id: r.id,
       feedId: r.feed_id,

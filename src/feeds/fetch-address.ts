@@ -32,8 +32,8 @@ function parseIpv4(ip: string): number {
 
 function inV4(addr: number, base: string, bits: number): boolean {
   if (bits === 0) return true;
-  const mask = bits === 32 ? 0xffffffff : (~((1 << (32 - bits)) - 1) >>> 0);
-  return ((addr & mask) >>> 0) === ((parseIpv4(base) & mask) >>> 0);
+  const mask = bits === 32 ? 0xffffffff : ~((1 << (32 - bits)) - 1) >>> 0;
+  return (addr & mask) >>> 0 === (parseIpv4(base) & mask) >>> 0;
 }
 
 const V4_RANGES: ReadonlyArray<readonly [string, number, string]> = [
@@ -129,10 +129,7 @@ export class AddressRefused extends Error {
     readonly hostname: string,
     readonly refused: ReadonlyArray<{ address: string; reason: string }>,
   ) {
-    super(
-      `${hostname} resolves only to addresses the bot must not connect to: ` +
-        refused.map((r) => `${r.address} (${r.reason})`).join(', '),
-    );
+    super(`${hostname} resolves only to addresses the bot must not connect to: ` + refused.map((r) => `${r.address} (${r.reason})`).join(', '));
   }
 }
 
@@ -141,17 +138,10 @@ export class AddressRefused extends Error {
  * connected to. Throws AddressRefused when none may; look-up errors are thrown as they come.
  * An IP literal is checked without any look-up.
  */
-export async function resolveAllowed(
-  hostname: string,
-  lookup: LookupFunction | undefined,
-  policy: AddressPolicy,
-  signal: AbortSignal,
-): Promise<ResolvedAddress[]> {
+export async function resolveAllowed(hostname: string, lookup: LookupFunction | undefined, policy: AddressPolicy, signal: AbortSignal): Promise<ResolvedAddress[]> {
   const bare = hostname.replace(/^\[|\]$/g, '');
   const literal = net.isIP(bare);
-  const all: ResolvedAddress[] = literal
-    ? [{ address: bare, family: literal as 4 | 6 }]
-    : await lookupAll(bare, lookup ?? dns.lookup, signal);
+  const all: ResolvedAddress[] = literal ? [{ address: bare, family: literal as 4 | 6 }] : await lookupAll(bare, lookup ?? dns.lookup, signal);
   if (all.length === 0) throw Object.assign(new Error(`${hostname}: no addresses`), { code: 'ENOTFOUND' });
   if (policy === 'allow-all') return all;
   const allowed: ResolvedAddress[] = [];
@@ -206,7 +196,11 @@ export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunct
       callback(error, '', undefined);
       return;
     }
-    if (options.all) callback(null, wanted.map((a) => ({ address: a.address, family: a.family })));
+    if (options.all)
+      callback(
+        null,
+        wanted.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, wanted[0]!.address, wanted[0]!.family);
   };
 }

@@ -11,14 +11,7 @@ import { Writable, type Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AddressRefused, addressPolicy, pinnedLookup, resolveAllowed, type ResolvedAddress } from './fetch-address.ts';
-import {
-  createDecoder,
-  decodeText,
-  looksLikeZlib,
-  parseContentEncoding,
-  parseMaxAge,
-  parseRetryAfter,
-} from './fetch-body.ts';
+import { createDecoder, decodeText, looksLikeZlib, parseContentEncoding, parseMaxAge, parseRetryAfter } from './fetch-body.ts';
 import type { FailureReason, Fetcher, FetchOptions, FetchOutcome, Validators } from './fetch-types.ts';
 
 export type { LookupFunction } from './fetch-address.ts';
@@ -33,8 +26,7 @@ export const FETCH_DEFAULTS = {
   perHostConcurrency: 4,
 } as const;
 
-export const ACCEPT =
-  'application/atom+xml, application/rss+xml, application/xml;q=0.9, application/json;q=0.9, */*;q=0.5';
+export const ACCEPT = 'application/atom+xml, application/rss+xml, application/xml;q=0.9, application/json;q=0.9, */*;q=0.5';
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

@@ -40,7 +40,12 @@ export async function boundedLookups<T>(items: readonly T[], limits: LookupLimit
  * Reads the whole text of each item that has a detailUrl into `fullText`, or sets `fullTextMissing` to why
  * it could not. Never throws.
  */
-export async function addFullTexts(items: readonly FeedItem[], monitor: Monitor, fetcher: Pick<Fetcher, 'fetch'>, limits: LookupLimits = FULL_TEXT_LIMITS): Promise<void> {
+export async function addFullTexts(
+  items: readonly FeedItem[],
+  monitor: Monitor,
+  fetcher: Pick<Fetcher, 'fetch'>,
+  limits: LookupLimits = FULL_TEXT_LIMITS,
+): Promise<void> {
   const readDetail = monitor.readDetail?.bind(monitor);
   const wanted = items.filter((i) => i.detailUrl !== undefined && i.fullText === undefined);
   if (!readDetail || wanted.length === 0) return;

@@ -36,9 +36,18 @@ export async function recordHealthEvent(
  * Records a `feed-health` warning for problems that did not stop a read (an invalid date, a duplicate id),
  * once per distinct set of problems: the same problems on every poll are reported once.
  */
-export async function recordWarningEvent(tx: FeedTransaction, feed: { id: string; url: string }, health: FeedHealth, warnings: readonly string[], now: Date): Promise<number[]> {
+export async function recordWarningEvent(
+  tx: FeedTransaction,
+  feed: { id: string; url: string },
+  health: FeedHealth,
+  warnings: readonly string[],
+  now: Date,
+): Promise<number[]> {
   if (warnings.length === 0) return [];
-  const digest = createHash('sha256').update(JSON.stringify([...warnings].sort())).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([...warnings].sort()))
+    .digest('hex')
+    .slice(0, 16);
   return recordFeedHealth(tx, feed, `feed-warning:${feed.id}:${digest}`, now, {
     health,
     change: 'warning',
@@ -48,7 +57,13 @@ export async function recordWarningEvent(tx: FeedTransaction, feed: { id: string
 }
 
 /** One `feed-health` event, once per dedupe key; the new event's id, if it was new. */
-async function recordFeedHealth(tx: FeedTransaction, feed: { id: string; url: string }, dedupeKey: string, now: Date, fields: Record<string, unknown>): Promise<number[]> {
+async function recordFeedHealth(
+  tx: FeedTransaction,
+  feed: { id: string; url: string },
+  dedupeKey: string,
+  now: Date,
+  fields: Record<string, unknown>,
+): Promise<number[]> {
   const payload = { type: 'feed-health', feed: feed.id, url: feed.url, ...fields };
   const id = await tx.recordEvent({ type: 'feed-health', feedId: feed.id, payload, dedupeKey, createdAt: now.toISOString() });
   return id === undefined ? [] : [id];

@@ -157,7 +157,8 @@ export function isDue(
   const slack = Math.min(30_000, everyMs / 10);
   const t = now.getTime() + slack;
   if (state.nextAttemptAt && Date.parse(state.nextAttemptAt) > t) {
-    const why = state.health === 'disabled' ? 'disabled; next probe' : state.consecutiveFailures > 0 ? 'backing off after a failure' : 'the publisher’s cache is fresh';
+    const why =
+      state.health === 'disabled' ? 'disabled; next probe' : state.consecutiveFailures > 0 ? 'backing off after a failure' : 'the publisher’s cache is fresh';
     return { due: false, until: state.nextAttemptAt, why };
   }
   if (respectInterval && state.lastAttemptAt && Date.parse(state.lastAttemptAt) + everyMs > t) {

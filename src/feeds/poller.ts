@@ -335,7 +335,14 @@ export class Poller {
     return this.processItems(ctx, feed, state, kind, parsed.value, { validators: outcome.validators, maxAgeSeconds: outcome.maxAgeSeconds }, now, report);
   }
 
-  private async recordFailure(feed: FeedSpec, state: FeedState, now: Date, failure: Failure, report: FeedReport, outcome: 'failed' | 'invalid'): Promise<FeedReport> {
+  private async recordFailure(
+    feed: FeedSpec,
+    state: FeedState,
+    now: Date,
+    failure: Failure,
+    report: FeedReport,
+    outcome: 'failed' | 'invalid',
+  ): Promise<FeedReport> {
     const health = afterFailure(state, failure, now, this.policy);
     this.logger.warn({ feed: feed.id, failures: health.state.consecutiveFailures, health: health.state.health }, failure.message);
     const eventIds = await this.feedStore.transaction(async (tx) => {
@@ -374,7 +381,11 @@ export class Poller {
       // Items and traces are written together at the end (a few statements per feed, not a few per item).
       const newRows: StoredItem[] = [];
       const traces: NewTrace[] = [];
-      const known = await tx.knownItems(feed.id, items.map((i) => i.key), items.map((i) => i.link));
+      const known = await tx.knownItems(
+        feed.id,
+        items.map((i) => i.key),
+        items.map((i) => i.link),
+      );
       const byKey = new Map(known.map((k) => [k.key, k]));
       const byLink = new Map<string, StoredItem>();
       const linkIdentifies = monitor.sameLinkSameItem !== false;
@@ -388,7 +399,8 @@ export class Poller {
         const sameKey = byKey.get(item.key);
         const sameLink = sameKey ? undefined : byLink.get(item.link);
         const previous = sameKey ?? sameLink;
-        const trace = (t: Omit<NewTrace, 'feedId' | 'itemKey' | 'link' | 'at'>) => void traces.push({ feedId: feed.id, itemKey: item.key, link: item.link, at, ...t });
+        const trace = (t: Omit<NewTrace, 'feedId' | 'itemKey' | 'link' | 'at'>) =>
+          void traces.push({ feedId: feed.id, itemKey: item.key, link: item.link, at, ...t });
 
         if (!previous) {
           const stored = toStored(feed.id, item, at);
@@ -396,7 +408,11 @@ export class Poller {
           byKey.set(item.key, stored);
           if (linkIdentifies) byLink.set(item.link, stored);
           if (firstFetch) {
-            trace({ stage: 'identity', decision: 'first-fetch', detail: 'seen on the first fetch of the feed: recorded, nothing posted (only what appears later is reported)' });
+            trace({
+              stage: 'identity',
+              decision: 'first-fetch',
+              detail: 'seen on the first fetch of the feed: recorded, nothing posted (only what appears later is reported)',
+            });
             await this.judge(tx, traces, ctx, feed, kind, item, 'first-fetch', undefined, ids);
           } else {
             counts.newItems++;
@@ -414,18 +430,32 @@ export class Poller {
           const alias = { ...toStored(feed.id, item, at), firstSeenAt: sameLink.firstSeenAt };
           newRows.push(alias);
           byKey.set(item.key, alias);
-          trace({ stage: 'identity', decision: 'duplicate', detail: `same link as item ${JSON.stringify(sameLink.key)} first seen ${sameLink.firstSeenAt}: not a new item` });
+          trace({
+            stage: 'identity',
+            decision: 'duplicate',
+            detail: `same link as item ${JSON.stringify(sameLink.key)} first seen ${sameLink.firstSeenAt}: not a new item`,
+          });
         }
         if (version) {
           counts.updatedItems++;
           if (!sameLink) {
-            await tx.updateItem(feed.id, item.key, { link: item.link, title: item.title, published: item.published ?? null, updated: item.updated ?? null, stage: item.billStage ?? null, fingerprint });
+            await tx.updateItem(feed.id, item.key, {
+              link: item.link,
+              title: item.title,
+              published: item.published ?? null,
+              updated: item.updated ?? null,
+              stage: item.billStage ?? null,
+              fingerprint,
+            });
             seenAgain.push(item.key);
           }
           trace({
             stage: 'identity',
             decision: 'update',
-            detail: item.billStage && item.billStage !== previous.stage ? `stage changed from ${previous.stage ?? 'none'} to ${item.billStage}` : `updated ${previous.updated ?? '(none)'} → ${item.updated ?? '(none)'}`,
+            detail:
+              item.billStage && item.billStage !== previous.stage
+                ? `stage changed from ${previous.stage ?? 'none'} to ${item.billStage}`
+                : `updated ${previous.updated ?? '(none)'} → ${item.updated ?? '(none)'}`,
           });
           await this.judge(tx, traces, ctx, feed, kind, item, 'update', { previousUpdated: previous.updated, version }, ids);
         } else {
@@ -477,7 +507,11 @@ export class Poller {
   /** The whole text of each item about to be judged whose source cuts it (full-text.ts), outside the transaction. */
   private async addFullTexts(feed: FeedSpec, monitor: Monitor, items: FeedItem[]): Promise<void> {
     if (!monitor.readDetail || !items.some((i) => i.detailUrl !== undefined)) return;
-    const judged = await this.aboutToBeJudged(feed, monitor, items.filter((i) => i.detailUrl !== undefined));
+    const judged = await this.aboutToBeJudged(
+      feed,
+      monitor,
+      items.filter((i) => i.detailUrl !== undefined),
+    );
     // Newest first: if there are more than the cap, the latest items are read whole.
     await addFullTexts([...judged].reverse(), monitor, this.deps.fetcher, { ...FULL_TEXT_LIMITS, ...this.deps.fullTexts });
   }
@@ -486,7 +520,13 @@ export class Poller {
   private async aboutToBeJudged(feed: FeedSpec, monitor: Monitor, items: FeedItem[]): Promise<FeedItem[]> {
     if (items.length === 0) return [];
     const byLink = monitor.sameLinkSameItem !== false;
-    const known = await this.feedStore.transaction((tx) => tx.knownItems(feed.id, items.map((i) => i.key), byLink ? items.map((i) => i.link) : []));
+    const known = await this.feedStore.transaction((tx) =>
+      tx.knownItems(
+        feed.id,
+        items.map((i) => i.key),
+        byLink ? items.map((i) => i.link) : [],
+      ),
+    );
     const previousOf = (i: FeedItem) => known.find((k) => k.key === i.key) ?? (byLink ? known.find((k) => k.link === i.link) : undefined);
     return items.filter((i) => {
       const previous = previousOf(i);
@@ -562,7 +602,14 @@ export class Poller {
         traces.push({ ...base, stage: 'post', decision: 'posted', commitmentId, eventId: id, detail: `posted as event ${id} (${type}${what ? `: ${what}` : ''})` });
       } else {
         const existing = await tx.eventIdByKey(dedupeKey);
-        traces.push({ ...base, stage: 'post', decision: 'already-posted', commitmentId, eventId: existing, detail: `already posted as event ${existing ?? '?'} (${type}), not again` });
+        traces.push({
+          ...base,
+          stage: 'post',
+          decision: 'already-posted',
+          commitmentId,
+          eventId: existing,
+          detail: `already posted as event ${existing ?? '?'} (${type}), not again`,
+        });
       }
       return id;
     };
@@ -584,12 +631,27 @@ export class Poller {
       if (added && mode === 'update') {
         // An update is reported once, by the item-updated event below, which names this commitment too.
         newlyMatched.push(r.commitmentId);
-        traces.push({ ...base, stage: 'post', decision: 'recorded', commitmentId: r.commitmentId, detail: 'recorded as evidence; reported by the item-updated event of this update' });
+        traces.push({
+          ...base,
+          stage: 'post',
+          decision: 'recorded',
+          commitmentId: r.commitmentId,
+          detail: 'recorded as evidence; reported by the item-updated event of this update',
+        });
       } else if (added) {
         await post('evidence', r.commitmentId, `evidence:${r.commitmentId}:${item.link}`, { ...common, reason: r.reason }, r.commitmentId);
       } else {
         const existing = await tx.eventIdByKey(`evidence:${r.commitmentId}:${item.link}`);
-        traces.push({ ...base, stage: 'post', decision: 'already-posted', commitmentId: r.commitmentId, eventId: existing, detail: existing ? `already posted as event ${existing} (evidence), not again` : 'already evidence of this commitment (from the seed or another feed): not posted again' });
+        traces.push({
+          ...base,
+          stage: 'post',
+          decision: 'already-posted',
+          commitmentId: r.commitmentId,
+          eventId: existing,
+          detail: existing
+            ? `already posted as event ${existing} (evidence), not again`
+            : 'already evidence of this commitment (from the seed or another feed): not posted again',
+        });
       }
       let proposals: Proposal[] = [];
       try {
@@ -599,10 +661,30 @@ export class Poller {
       }
       for (const p of proposals) {
         const key = `status-proposal:${p.commitmentId}:${p.rule}:${p.to}:${item.link}`;
-        traces.push({ ...base, stage: 'proposal', decision: p.automatic ? 'automatic' : 'proposed', commitmentId: p.commitmentId, detail: `${commitment.status} → ${p.to} by rule ${p.rule}${p.automatic ? ' (automatic)' : ''}: ${p.reason}` });
-        const id = await post('status-proposal', p.commitmentId, key, { ...common, commitment: p.commitmentId, from: commitment.status, to: p.to, rule: p.rule, automatic: p.automatic, reason: p.reason }, `${p.to} by ${p.rule}`);
+        traces.push({
+          ...base,
+          stage: 'proposal',
+          decision: p.automatic ? 'automatic' : 'proposed',
+          commitmentId: p.commitmentId,
+          detail: `${commitment.status} → ${p.to} by rule ${p.rule}${p.automatic ? ' (automatic)' : ''}: ${p.reason}`,
+        });
+        const id = await post(
+          'status-proposal',
+          p.commitmentId,
+          key,
+          { ...common, commitment: p.commitmentId, from: commitment.status, to: p.to, rule: p.rule, automatic: p.automatic, reason: p.reason },
+          `${p.to} by ${p.rule}`,
+        );
         if (id !== undefined && p.automatic) {
-          await tx.addPendingChange({ dedupeKey: key, commitmentId: p.commitmentId, to: p.to, reason: p.reason, evidence: [item.link], actor: `rule:${p.rule}`, createdAt: at });
+          await tx.addPendingChange({
+            dedupeKey: key,
+            commitmentId: p.commitmentId,
+            to: p.to,
+            reason: p.reason,
+            evidence: [item.link],
+            actor: `rule:${p.rule}`,
+            createdAt: at,
+          });
           this.applyNeeded = true;
         }
       }
@@ -684,7 +766,15 @@ export class Poller {
         const id = await tx.recordEvent({
           type: 'overdue',
           commitmentId: c.id,
-          payload: { type: 'overdue', commitment: c.id, commitmentTitle: c.title, deadline: c.deadlineDate, deadlineText: c.deadline?.text ?? null, status: c.status, today },
+          payload: {
+            type: 'overdue',
+            commitment: c.id,
+            commitmentTitle: c.title,
+            deadline: c.deadlineDate,
+            deadlineText: c.deadline?.text ?? null,
+            status: c.status,
+            today,
+          },
           dedupeKey: `overdue:${c.id}:${c.deadlineDate}`,
           createdAt: at,
         });
@@ -696,7 +786,17 @@ export class Poller {
         const pid = await tx.recordEvent({
           type: 'status-proposal',
           commitmentId: c.id,
-          payload: { type: 'status-proposal', commitment: c.id, commitmentTitle: c.title, from: c.status, to: rule.propose, rule: 'deadline-passed', automatic: rule.automatic, reason, deadline: c.deadlineDate },
+          payload: {
+            type: 'status-proposal',
+            commitment: c.id,
+            commitmentTitle: c.title,
+            from: c.status,
+            to: rule.propose,
+            rule: 'deadline-passed',
+            automatic: rule.automatic,
+            reason,
+            deadline: c.deadlineDate,
+          },
           dedupeKey: key,
           createdAt: at,
         });

@@ -24,7 +24,6 @@ import { feedFetcher, Poller, type FeedReport } from './poller.ts';
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
 
-
 /** The feed's slot: minutes into its interval (0 ≤ slot < interval), fixed for a feed id and URL. */
 export function slotMinute(feed: Pick<FeedSpec, 'id' | 'url' | 'everyMs'>): number {
   const every = intervalMinutes(feed.everyMs);

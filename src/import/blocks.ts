@@ -21,7 +21,10 @@ export function blocksFromText(text: string): Block[] {
   const lines = normal.split('\n').filter((l) => l.trim() !== '');
   const paragraphs = normal.split(/\n[ \t]*\n/);
   const oneALine = lines.length > 20 && paragraphs.length < lines.length / 4;
-  return (oneALine ? lines : paragraphs).map(squash).filter((t) => t !== '').map((t) => ({ text: t }));
+  return (oneALine ? lines : paragraphs)
+    .map(squash)
+    .filter((t) => t !== '')
+    .map((t) => ({ text: t }));
 }
 
 /** Page furniture of Parliament's and GOV.UK's sites, and print furniture: never part of an answer. */

@@ -23,9 +23,12 @@ const LABELS: [RegExp, Position][] = [
 ];
 
 const NEGATED = /\b(?:not|unable to|cannot|can ?not|never)\s+(?:\w+\s+){0,2}$/i;
-const EXPLICIT_IN_PART = /\b(?:accepts?|agrees?(?: with)?)(?: (?:this|the|these) recommendations?)? (?:in part|in principle|partially)\b|\bpartially (?:accepts?|agrees?)\b/i;
-const EXPLICIT_ACCEPT = /\b(?:accepts?|agrees? (?:with|to)|supports?) (?:both |all |each )?(?:of )?(?:this|the|these|both|the committee['’]s) (?:committee['’]s )?recommendations?\b|\baccepts? recommendations? \d/i;
-const EXPLICIT_REJECT = /\b(?:unable to|cannot|can ?not|do(?:es)? not|will not|is not able to) (?:therefore )?(?:accept|agree (?:with|to)|support)\b[^.]{0,30}\brecommendation|\brejects? (?:this|the) recommendation/i;
+const EXPLICIT_IN_PART =
+  /\b(?:accepts?|agrees?(?: with)?)(?: (?:this|the|these) recommendations?)? (?:in part|in principle|partially)\b|\bpartially (?:accepts?|agrees?)\b/i;
+const EXPLICIT_ACCEPT =
+  /\b(?:accepts?|agrees? (?:with|to)|supports?) (?:both |all |each )?(?:of )?(?:this|the|these|both|the committee['’]s) (?:committee['’]s )?recommendations?\b|\baccepts? recommendations? \d/i;
+const EXPLICIT_REJECT =
+  /\b(?:unable to|cannot|can ?not|do(?:es)? not|will not|is not able to) (?:therefore )?(?:accept|agree (?:with|to)|support)\b[^.]{0,30}\brecommendation|\brejects? (?:this|the) recommendation/i;
 const NEGATIVE = [
   /\b(?:do|does|did) not (?:currently |presently |therefore |yet |at present )*(?:have|has) (?:any )?(?:current )?plans?\b/i,
   /\bno (?:current |immediate )?plans to\b/i,
@@ -38,12 +41,22 @@ const NEGATIVE = [
 ];
 /** A concrete undertaking: "we will introduce", "DIT will report", "we agree to producing". */
 const STRONG = [
-  new RegExp(String.raw`\b(?!It\b|it\b)${SUBJECT},? (?:therefore |now |however, )?(?:will|shall),? (?:however, |now )?(?!(?:also )?(?:continue|keep|consider|remain|look)\b|not\b|be\b|set out more|provide (?:further|more) (?:detail|information)|update)\p{Ll}+`, 'u'),
+  new RegExp(
+    String.raw`\b(?!It\b|it\b)${SUBJECT},? (?:therefore |now |however, )?(?:will|shall),? (?:however, |now )?(?!(?:also )?(?:continue|keep|consider|remain|look)\b|not\b|be\b|set out more|provide (?:further|more) (?:detail|information)|update)\p{Ll}+`,
+    'u',
+  ),
   /\b(?:we|the government) (?:therefore |also |now )?(?:agree|agrees|commit|commits) to\b/i,
   /\b(?:and|we) commit to \w+ing\b/i,
 ];
 const WEAK = [/\bwill (?:also )?continue to\b/i, /\bagrees? (?:that|on|with)\b/i, /\bwelcomes?\b/i, /\bwill consider\b/i, /\bunder (?:close )?review\b/i];
-const HEDGE = [/\bdo not speculate\b/i, /^however\b|\bhowever,/i, /\bis a matter for\b/i, /\bwould need to be persuaded\b/i, /\bis best (?:conducted|done|left|placed)\b/i, /\bnot responsible for\b/i];
+const HEDGE = [
+  /\bdo not speculate\b/i,
+  /^however\b|\bhowever,/i,
+  /\bis a matter for\b/i,
+  /\bwould need to be persuaded\b/i,
+  /\bis best (?:conducted|done|left|placed)\b/i,
+  /\bnot responsible for\b/i,
+];
 
 const any = (res: RegExp[], s: string) => res.some((re) => re.test(s));
 const quote = (s: string) => `"${s.replace(/"/g, '\u201D')}"`;

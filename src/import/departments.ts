@@ -19,13 +19,22 @@ const DEPARTMENTS: [RegExp, DepartmentName][] = [
   [/\b(?:Department for Work and Pensions|DWP)\b/, { today: 'Department for Work and Pensions' }],
   [/\b(?:Department for Environment, Food and Rural Affairs|Defra|DEFRA)\b/, { today: 'Department for Environment, Food and Rural Affairs' }],
   [/\b(?:Department for Culture, Media and Sport|DCMS)\b/, { today: 'Department for Culture, Media and Sport' }],
-  [/\b(?:Department for Digital, Culture, Media and Sport)\b/, { today: 'Department for Culture, Media and Sport', original: 'Department for Digital, Culture, Media and Sport' }],
+  [
+    /\b(?:Department for Digital, Culture, Media and Sport)\b/,
+    { today: 'Department for Culture, Media and Sport', original: 'Department for Digital, Culture, Media and Sport' },
+  ],
   [/\b(?:Department for Science, Innovation and Technology|DSIT)\b/, { today: 'Department for Science, Innovation and Technology' }],
   [/\b(?:Department for Energy Security and Net Zero|DESNZ)\b/, { today: 'Department for Energy Security and Net Zero' }],
-  [/\b(?:Department for Business, Energy and Industrial Strategy|BEIS)\b/, { today: 'Department for Business and Trade', original: 'Department for Business, Energy and Industrial Strategy' }],
+  [
+    /\b(?:Department for Business, Energy and Industrial Strategy|BEIS)\b/,
+    { today: 'Department for Business and Trade', original: 'Department for Business, Energy and Industrial Strategy' },
+  ],
   [/\b(?:Ministry of Justice|MoJ)\b/, { today: 'Ministry of Justice' }],
   [/\b(?:Department for Transport|DfT)\b/, { today: 'Department for Transport' }],
-  [/\b(?:Ministry of Housing, Communities and Local Government|MHCLG|Department for Levelling Up, Housing and Communities|DLUHC)\b/, { today: 'Ministry of Housing, Communities and Local Government' }],
+  [
+    /\b(?:Ministry of Housing, Communities and Local Government|MHCLG|Department for Levelling Up, Housing and Communities|DLUHC)\b/,
+    { today: 'Ministry of Housing, Communities and Local Government' },
+  ],
   [/\b(?:Department for Science, Innovation and Technology)\b/, { today: 'Department for Science, Innovation and Technology' }],
 ];
 

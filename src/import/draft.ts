@@ -55,7 +55,8 @@ export function draftRegister(input: Block[], options: DraftOptions): Draft {
   const fullText = blocks.map((b) => b.text).join('\n');
   const lead = leadDepartment(fullText);
   const madeOn = facts.received ?? facts.published ?? facts.dates.at(-1);
-  if (!madeOn) warnings.push(`the document prints no date: the response's dates are set to today (${options.today}); correct them in register.yaml and commitments.yaml`);
+  if (!madeOn)
+    warnings.push(`the document prints no date: the response's dates are set to today (${options.today}); correct them in register.yaml and commitments.yaml`);
   const id = options.id ?? slugOf(facts.reportTitle ?? facts.responseTitle ?? 'imported register');
 
   for (const r of split.recommendations) warnings.push(...r.doubts.map((d) => `recommendation ${r.number}: ${d}`));
@@ -90,7 +91,9 @@ export function draftRegister(input: Block[], options: DraftOptions): Draft {
         madeOn: madeOn ?? options.today,
         ...(c.deadline ? { deadline: { ...c.deadline, revised: [] } } : {}),
         status: c.ongoing ? 'in-progress' : 'not-started',
-        statusReason: c.ongoing ? 'Drafted by import: the response describes this as continuing work.' : 'Drafted by import: promised in the response, with nothing yet recorded.',
+        statusReason: c.ongoing
+          ? 'Drafted by import: the response describes this as continuing work.'
+          : 'Drafted by import: promised in the response, with nothing yet recorded.',
         history: [],
         evidence: [],
         watch: { names: [], any: proposeWatchTerms(c.quote, c.promise), all: subject ? [subject] : [], none: [], feedKinds: [], bills: [] },

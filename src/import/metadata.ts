@@ -21,8 +21,7 @@ export interface DocumentFacts {
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DATE = /\b(\d{1,2})(?:st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b/g;
 
-const iso = (m: RegExpMatchArray) =>
-  `${m[3]}-${String(MONTHS.indexOf(m[2]!.toLowerCase()) + 1).padStart(2, '0')}-${String(Number(m[1])).padStart(2, '0')}`;
+const iso = (m: RegExpMatchArray) => `${m[3]}-${String(MONTHS.indexOf(m[2]!.toLowerCase()) + 1).padStart(2, '0')}-${String(Number(m[1])).padStart(2, '0')}`;
 
 /** Dates in a passage, with the words just before each. */
 function datesIn(text: string): { date: string; before: string; after: string }[] {
@@ -40,7 +39,9 @@ export function documentFacts(blocks: Block[], frontMatterEnd: number): Document
     .replace(/^(?:the\s+)?government(?:['’]s)?\s+response\s+to\s+(?:the\s+)?(?:[^:]*?\breport(?:\s+on)?\s*[:,]\s*)?/i, '')
     .replace(/^["“‘']|["”’']$/g, '')
     .trim();
-  const committee = /\b((?:House of (?:Lords|Commons) )?(?:[A-Z][\p{Ll}]+,? (?:and )?){1,5}(?:Select )?Committee)\b/u.exec(frontText)?.[1]?.replace(/^(?:The|On|By|To) /, '');
+  const committee = /\b((?:House of (?:Lords|Commons) )?(?:[A-Z][\p{Ll}]+,? (?:and )?){1,5}(?:Select )?Committee)\b/u
+    .exec(frontText)?.[1]
+    ?.replace(/^(?:The|On|By|To) /, '');
   const paperNumbers = [...new Set([...all.matchAll(/\b(?:HC|HL Paper|HL|Cm|CP) \d{1,4}(?:-[ivx]+)?\b/g)].map((m) => m[0]))];
   const house = paperNumbers.filter((p) => /^H[CL]/.test(p));
   const command = paperNumbers.find((p) => /^C/.test(p));
@@ -49,7 +50,12 @@ export function documentFacts(blocks: Block[], frontMatterEnd: number): Document
   // A page footer ("Published: 14 November 2021") may come last; look for it everywhere.
   const publishedMark = datesIn(all).find((d) => /\bpublished:?\s*$/i.test(d.before) && !/committee\b[^.\n]*$/i.test(d.before));
   const received = dated.find((d) => /\breceived\b[^.]{0,40}$/i.test(d.before))?.date;
-  const reportPublished = dated.find((d) => /committee\b[^.]{0,20}published\b/i.test(d.after) || /\bpublished\b[^.]{0,80}\breport\b/i.test(d.after) || /\bpublished\b[^.]{0,40}\breport\b[^.]{0,160}\bon\s*$/i.test(d.before))?.date;
+  const reportPublished = dated.find(
+    (d) =>
+      /committee\b[^.]{0,20}published\b/i.test(d.after) ||
+      /\bpublished\b[^.]{0,80}\breport\b/i.test(d.after) ||
+      /\bpublished\b[^.]{0,40}\breport\b[^.]{0,160}\bon\s*$/i.test(d.before),
+  )?.date;
   return {
     responseTitle: first,
     reportTitle: reportTitle || undefined,

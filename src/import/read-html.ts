@@ -4,7 +4,8 @@ import * as cheerio from 'cheerio';
 import type { Block } from './blocks.ts';
 
 const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,td,th,dt,dd,div';
-const FURNITURE = 'script,style,noscript,template,nav,header,footer,aside,form,[role=navigation],[role=banner],[role=contentinfo],[hidden],.govuk-breadcrumbs,.govuk-skip-link,.skip-link,.gem-c-contents-list,.govuk-footer,.govuk-header,#footer,#header,#breadcrumb,sup.footnote';
+const FURNITURE =
+  'script,style,noscript,template,nav,header,footer,aside,form,[role=navigation],[role=banner],[role=contentinfo],[hidden],.govuk-breadcrumbs,.govuk-skip-link,.skip-link,.gem-c-contents-list,.govuk-footer,.govuk-header,#footer,#header,#breadcrumb,sup.footnote';
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 export function blocksFromHtml(html: string): Block[] {
@@ -30,7 +31,15 @@ export function blocksFromHtml(html: string): Block[] {
         .get()
         .join(' '),
     );
-    const bold = !heading && (/font-weight:\s*(?:bold|[6-9]00)/i.test(node.attr('style') ?? '') || boldText.length >= 0.7 * text.replace(/^\d+\s*[.)]\s*/, '').replace(/\(Paragraphs? [\d,\s–-]+\)\.?$/, '').trim().length);
+    const bold =
+      !heading &&
+      (/font-weight:\s*(?:bold|[6-9]00)/i.test(node.attr('style') ?? '') ||
+        boldText.length >=
+          0.7 *
+            text
+              .replace(/^\d+\s*[.)]\s*/, '')
+              .replace(/\(Paragraphs? [\d,\s–-]+\)\.?$/, '')
+              .trim().length);
     blocks.push({ text, ...(heading ? { heading } : {}), ...(bold ? { bold } : {}) });
   });
   return blocks;

@@ -27,7 +27,13 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     const items: Item[] = [];
     for (const raw of content.items) {
       if (!('str' in raw) || raw.str === '') continue;
-      items.push({ str: raw.str, x: raw.transform[4] as number, y: raw.transform[5] as number, width: raw.width, height: raw.height || Math.abs(raw.transform[3] as number) });
+      items.push({
+        str: raw.str,
+        x: raw.transform[4] as number,
+        y: raw.transform[5] as number,
+        width: raw.width,
+        height: raw.height || Math.abs(raw.transform[3] as number),
+      });
     }
     if (items.every((i) => i.str.trim() === '')) {
       emptyPages.push(p);
@@ -38,7 +44,10 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     let previous: Line | undefined;
     const flush = () => {
       // A line broken after a hyphen ("non-" / "refoulement") is one word again.
-      const text = paragraph.reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '').replace(/\s+/g, ' ').trim();
+      const text = paragraph
+        .reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '')
+        .replace(/\s+/g, ' ')
+        .trim();
       if (text) pageBlocks.push({ text });
       paragraph = [];
     };

@@ -28,10 +28,12 @@ export interface SplitResult {
 const HEADING_MARKER = /^(?:recommendation|conclusion)\s+(\d{1,3})(?![\d.])\s*(?:[:.)–—-]\s*)?(.*)$/i;
 const NUMBERED_MARKER = /^(\d{1,3})\s*[.)](?!\d)\s*(\S.*)$/;
 /** A label between the Committee's words and the answer ("Government response", "Combined response to Recommendations 2, 3 and 4"). */
-const RESPONSE_LABEL = /^(?:the\s+)?(?:combined\s+|joint\s+)?(?:government(?:['’]s)?\s+|hmg\s+)?(?:combined\s+)?response(?:\s+to\s+recommendations?\s+([\d\s,and&–-]+))?\.?$/i;
+const RESPONSE_LABEL =
+  /^(?:the\s+)?(?:combined\s+|joint\s+)?(?:government(?:['’]s)?\s+|hmg\s+)?(?:combined\s+)?response(?:\s+to\s+recommendations?\s+([\d\s,and&–-]+))?\.?$/i;
 const SEE_OTHER = /^see (?:the )?(?:combined |joint )?(?:government )?response to recommendations? ([\d\s,and&–-]+?)(?: (?:below|above))?\.?$/i;
 /** The Committee's voice continuing its recommendation over several paragraphs. */
-const COMMITTEE_VOICE = /^(that\b|we (?:recommend|urge|call|conclude|ask)|the committee (?:recommends|urges|calls|asks|believes|concludes)\b|(?:the )?(?:government|department|uk|fcdo|home office|treasury)\b[^.]{0,60}\bshould\b)/i;
+const COMMITTEE_VOICE =
+  /^(that\b|we (?:recommend|urge|call|conclude|ask)|the committee (?:recommends|urges|calls|asks|believes|concludes)\b|(?:the )?(?:government|department|uk|fcdo|home office|treasury)\b[^.]{0,60}\bshould\b)/i;
 const GOVERNMENT_VOICE = /^(the government|we |hmg|the department (?:agrees|accepts|notes|welcomes|is)|agreed|accepted|not accepted|noted|partially|rejected)/i;
 /** Headings that end the last answer: what follows the responses at the end of a document. */
 /** A one-word answer ("Accepted", "Noted"): short and unpunctuated like a heading, but never one. */
@@ -39,8 +41,7 @@ const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|d
 const trailingHeading = (b: Block) => looksLikeHeading(b) && !RESPONSE_LABEL.test(b.text) && !POSITION_WORDS.test(b.text);
 const END_MATTER = /^(annex|annexe|appendix|glossary|list of (?:acronyms|abbreviations)|abbreviations|formal minutes|endnotes|footnotes)\b/i;
 
-export const numbersIn = (list: string): number[] =>
-  [...list.matchAll(/\d+/g)].map((m) => Number(m[0])).filter((n, i, all) => all.indexOf(n) === i);
+export const numbersIn = (list: string): number[] => [...list.matchAll(/\d+/g)].map((m) => Number(m[0])).filter((n, i, all) => all.indexOf(n) === i);
 
 interface Marker {
   index: number;
@@ -75,7 +76,8 @@ function chooseMarkers(blocks: Block[]): { markers: Marker[]; layout: SplitResul
 export function splitRecommendations(blocks: Block[]): SplitResult {
   const warnings: string[] = [];
   const { markers, layout } = chooseMarkers(blocks);
-  if (markers.length === 0) return { recommendations: [], layout, warnings: ['no numbered recommendations were found ("Recommendation 1" headings or numbered paragraphs)'] };
+  if (markers.length === 0)
+    return { recommendations: [], layout, warnings: ['no numbered recommendations were found ("Recommendation 1" headings or numbered paragraphs)'] };
 
   const themeBefore = (index: number, floor: number): string | undefined => {
     // The headings directly above a marker name its theme (the last of them, nearest the marker).
@@ -108,7 +110,8 @@ export function splitRecommendations(blocks: Block[]): SplitResult {
   }
   for (const [k, m] of markers.entries()) {
     const prev = markers[k - 1]?.number ?? 0;
-    if (m.number !== prev + 1) warnings.push(`recommendation numbers jump from ${prev} to ${m.number}: check whether recommendations ${prev + 1}–${m.number - 1} are in the document`);
+    if (m.number !== prev + 1)
+      warnings.push(`recommendation numbers jump from ${prev} to ${m.number}: check whether recommendations ${prev + 1}–${m.number - 1} are in the document`);
   }
   linkSharedAnswers(out);
   return { recommendations: out, layout, warnings };

@@ -22,7 +22,10 @@ export const SUBJECT = String.raw`(?:[Ww]e|[Tt]he [Gg]overnment|[Gg]overnment|[M
 const THING = String.raw`(?:[Bb]ill|[Rr]eview|[Ss]trategy|[Gg]uidance|[Pp]rogramme|[Pp]lan|[Cc]onsultation)`;
 /** The undertaking's verb, and what follows it. */
 const TRIGGERS: RegExp[] = [
-  new RegExp(String.raw`\b${SUBJECT},? (?:also |therefore |now |however, )?(?:will|shall),? (?:however, |also |now )?(?!not\b|be\b|have\b|need\b|only\b)((?:\p{Ll}+ly )?\p{Ll}+\b.*)$`, 'u'),
+  new RegExp(
+    String.raw`\b${SUBJECT},? (?:also |therefore |now |however, )?(?:will|shall),? (?:however, |also |now )?(?!not\b|be\b|have\b|need\b|only\b)((?:\p{Ll}+ly )?\p{Ll}+\b.*)$`,
+    'u',
+  ),
   /\b(?:[Ww]e|[Tt]he [Gg]overnment) (?:therefore |also |now )?(?:agrees?|commits?|intends?|plans?|undertakes?) to (?!the\b)(.*)$/u,
   /\b(?:accept this recommendation and |and )commit to (\w+ing.*)$/i,
   /\b(?:is|are) working (?:with [^,.]{2,60} )?to ((?:introduce|publish|develop|deliver|bring forward)\b.*)$/i,
@@ -56,7 +59,9 @@ const DEADLINES: RegExp[] = [
 
 function deadlineIn(sentence: string): Candidate['deadline'] {
   // The first deadline the sentence states ("consult later this year, and legislate as soon as…").
-  const found = DEADLINES.map((re) => re.exec(sentence)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index);
+  const found = DEADLINES.map((re) => re.exec(sentence))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => a.index - b.index);
   for (const m of found.slice(0, 1)) {
     const text = m[0];
     const dated = new RegExp(String.raw`^by (?:the end of )?(?:(\d{1,2}) )?(${MONTH} )?(\d{4})$`).exec(text);

@@ -8,9 +8,26 @@ const STOP = new Set(
     'would should could make made take taken use used help helps including include includes regularly closely well very its their there here about across over under between through being'
   ).split(' '),
 );
-const GENERIC_NAMES = new Set(['The', 'We', 'Government', 'Committee', 'In', 'This', 'However', 'It', 'As', 'Our', 'While', 'Whilst', 'UK', 'British', 'Parliament']);
+const GENERIC_NAMES = new Set([
+  'The',
+  'We',
+  'Government',
+  'Committee',
+  'In',
+  'This',
+  'However',
+  'It',
+  'As',
+  'Our',
+  'While',
+  'Whilst',
+  'UK',
+  'British',
+  'Parliament',
+]);
 
-const DEPARTMENT_WORDS = /^(?:Innovation and Technology|Food and Rural Affairs|Media and Sport|Energy and Industrial Strategy|Commonwealth and Development Office|Work and Pensions|Health and Social Care)$/;
+const DEPARTMENT_WORDS =
+  /^(?:Innovation and Technology|Food and Rural Affairs|Media and Sport|Energy and Industrial Strategy|Commonwealth and Development Office|Work and Pensions|Health and Social Care)$/;
 const words = (text: string) => text.match(/[\p{L}][\p{L}\p{N}'’-]*/gu) ?? [];
 
 /** Names printed with capitals ("Modern Slavery Act", "ILO"), and the promise's leading content-word pairs. */
@@ -21,7 +38,10 @@ export function proposeWatchTerms(quote: string, promise: string): string[] {
     if (term.length >= 3 && !terms.some((x) => x.toLowerCase() === term.toLowerCase())) terms.push(term);
   };
   for (const m of quote.matchAll(/\b(?:[A-Z][\p{Ll}]+|[A-Z]{2,})(?:\s+(?:of |and |for |on )?(?:[A-Z][\p{Ll}]+|[A-Z]{2,}))+/gu)) {
-    const name = m[0].split(/\s+/).filter((w, i) => i > 0 || !GENERIC_NAMES.has(w)).join(' ');
+    const name = m[0]
+      .split(/\s+/)
+      .filter((w, i) => i > 0 || !GENERIC_NAMES.has(w))
+      .join(' ');
     // Departments are who acts, not what an item would be about.
     if (name.includes(' ') && !/\b(?:Department|Ministry|Office|Government|Minister|Secretary)\b/.test(name) && !DEPARTMENT_WORDS.test(name)) add(name);
   }
@@ -48,8 +68,47 @@ export function documentSubject(text: string): string | undefined {
     if (!/^\p{Lu}\p{Ll}{3,}$/u.test(w) || STOP.has(w.toLowerCase()) || GENERIC_NAMES.has(w)) continue;
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
-  const common = new Set(['Recommendation', 'Department', 'Office', 'Secretary', 'State', 'Minister', 'House', 'Commons', 'Lords', 'Report', 'Committee', 'Government', 'National', 'International', 'Foreign', 'Commonwealth', 'Development', 'Home', 'Further', 'January', 'February', 'March', 'April', 'June', 'July', 'August', 'September', 'October', 'November', 'December', 'Session', 'Special', 'Chair', 'Paragraph', 'Paragraphs']);
-  const top = [...counts].filter(([w, n]) => n >= 8 && !common.has(w)).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const common = new Set([
+    'Recommendation',
+    'Department',
+    'Office',
+    'Secretary',
+    'State',
+    'Minister',
+    'House',
+    'Commons',
+    'Lords',
+    'Report',
+    'Committee',
+    'Government',
+    'National',
+    'International',
+    'Foreign',
+    'Commonwealth',
+    'Development',
+    'Home',
+    'Further',
+    'January',
+    'February',
+    'March',
+    'April',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+    'Session',
+    'Special',
+    'Chair',
+    'Paragraph',
+    'Paragraphs',
+  ]);
+  const top = [...counts]
+    .filter(([w, n]) => n >= 8 && !common.has(w))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
   return top.length ? top.map(([w]) => w.toLowerCase()).join('|') : undefined;
 }
 
@@ -63,7 +122,12 @@ export function titleOf(promise: string): string {
 export function idFor(promise: string, taken: Set<string>): string {
   const base =
     words(promise)
-      .map((w) => w.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]/g, ''))
+      .map((w) =>
+        w
+          .toLowerCase()
+          .normalize('NFKD')
+          .replace(/[^a-z0-9]/g, ''),
+      )
       .filter((w) => w.length > 1 && !STOP.has(w))
       .slice(0, 6)
       .join('-') || 'undertaking';

@@ -42,7 +42,8 @@ function yaml(value: unknown): string {
   visit(doc, {
     Seq(_, node) {
       const items = isSeq(node) ? node.items : [];
-      if (items.every((i) => isScalar(i)) && items.map((i) => String((i as { value: unknown }).value)).join(', ').length < 70) (node as { flow: boolean }).flow = true;
+      if (items.every((i) => isScalar(i)) && items.map((i) => String((i as { value: unknown }).value)).join(', ').length < 70)
+        (node as { flow: boolean }).flow = true;
     },
   });
   return doc.toString({ lineWidth: 100, minContentWidth: 40, flowCollectionPadding: false });
@@ -80,7 +81,10 @@ export function draftFiles(draft: Draft): Record<string, string> {
 
 /** Writes the folder; an existing, non-empty folder is refused unless `force`. */
 export async function writeDraft(draft: Draft, dir: string, force: boolean): Promise<Result<string[], string>> {
-  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const exists = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (exists && !force && (await readdir(dir)).length > 0) {
     return err(`${dir} already exists: choose another --id or --out, or add --force to overwrite it`);
   }

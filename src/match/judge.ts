@@ -213,7 +213,12 @@ export class Judge {
         const c = compiled[candidates[accepted[a]!]!]!;
         const shared: string[] = [];
         for (let k = c.nameCount; k < c.anyIds.length; k++) if (scan.place[c.anyIds[k]!]! > 0) shared.push(`'${c.anyWritten[k]}'`);
-        results[accepted[a]!] = { ...r, accepted: false, decision: 'shared-terms', reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.join(', ')})` };
+        results[accepted[a]!] = {
+          ...r,
+          accepted: false,
+          decision: 'shared-terms',
+          reason: `only terms shared with '${other.commitmentId}', which the item fits better (${shared.join(', ')})`,
+        };
         changed = true;
         break;
       }
@@ -237,7 +242,6 @@ export class Judge {
     }
     return reason;
   }
-
 }
 
 /** "'export control' in title, 'xinjiang' in text": the matched terms of a commitment and where, for reasons. */

@@ -37,13 +37,10 @@ export interface MatcherOptions {
   threshold?: number;
 }
 
-
-
 interface TermRef {
   term: Term;
   written: string;
 }
-
 
 export class Matcher {
   readonly threshold: number;
@@ -325,7 +322,6 @@ export class Matcher {
     }
     return this.stamp;
   }
-
 }
 
 const NONE: readonly number[] = [];
@@ -350,7 +346,6 @@ function addField(tokens: string[], text: string | undefined): void {
   for (const w of tokenise(text)) tokens.push(w);
   tokens.push(''); // a boundary: phrases do not run from one field into the next
 }
-
 
 /** Every other spelling of a term's words (at most 16 combinations): each word as written or as a variant. */
 function spellingsOf(words: readonly string[]): string[][] {

@@ -27,7 +27,10 @@ export async function loadSeeds(seedsDir = DEFAULT_SEEDS_DIR): Promise<Result<Re
   const display = (file: string) => relative(process.cwd(), file) || file;
   let folders: string[];
   try {
-    folders = (await readdir(registersDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    folders = (await readdir(registersDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch {
     return err([{ file: display(registersDir), path: '', message: 'no such folder: seeds must have a registers/ folder' }]);
   }
@@ -60,12 +63,7 @@ export async function loadSeeds(seedsDir = DEFAULT_SEEDS_DIR): Promise<Result<Re
   return problems.length ? err(problems) : ok(registers);
 }
 
-async function readYaml<T>(
-  file: string,
-  schema: z.ZodType<T>,
-  display: (f: string) => string,
-  problems: SeedProblem[],
-): Promise<T | undefined> {
+async function readYaml<T>(file: string, schema: z.ZodType<T>, display: (f: string) => string, problems: SeedProblem[]): Promise<T | undefined> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
@@ -96,14 +94,22 @@ function crossCheck(r: RegisterSeed, file: (name: string) => string): SeedProble
     if (rec.responseSameAs === undefined) continue;
     const target = numbers.get(rec.responseSameAs);
     if (!target?.response) {
-      problems.push({ file: recFile, path: `recommendations[${i}].responseSameAs`, message: `recommendation ${rec.responseSameAs} has no response of its own to share` });
+      problems.push({
+        file: recFile,
+        path: `recommendations[${i}].responseSameAs`,
+        message: `recommendation ${rec.responseSameAs} has no response of its own to share`,
+      });
     }
   }
   const documents = new Set(r.manifest.documents.map((d) => d.id));
   const commitmentsFile = file('commitments.yaml');
   for (const [i, c] of r.commitments.entries()) {
     if (!documents.has(c.madeIn)) {
-      problems.push({ file: commitmentsFile, path: `commitments[${i}].madeIn`, message: `"${c.madeIn}" is not a document of register ${r.manifest.id} (${[...documents].join(', ')})` });
+      problems.push({
+        file: commitmentsFile,
+        path: `commitments[${i}].madeIn`,
+        message: `"${c.madeIn}" is not a document of register ${r.manifest.id} (${[...documents].join(', ')})`,
+      });
     }
     for (const [j, n] of c.recommendations.entries()) {
       if (!numbers.has(n)) problems.push({ file: commitmentsFile, path: `commitments[${i}].recommendations[${j}]`, message: `there is no recommendation ${n}` });

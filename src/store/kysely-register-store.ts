@@ -134,7 +134,11 @@ export class KyselyRegisterStore implements RegisterStore {
       }
       if (existing?.seed_hash === row.seed_hash) return 'unchanged';
       if (existing) await trx.updateTable('commitments').set(row).where('id', '=', seed.id).execute();
-      else await trx.insertInto('commitments').values({ ...row, status: seed.status }).execute();
+      else
+        await trx
+          .insertInto('commitments')
+          .values({ ...row, status: seed.status })
+          .execute();
       await trx.deleteFrom('commitment_recommendations').where('commitment_id', '=', seed.id).execute();
       await trx
         .insertInto('commitment_recommendations')
@@ -295,9 +299,7 @@ export class KyselyRegisterStore implements RegisterStore {
     if (filter.ids) query = filter.ids.length ? query.where('id', 'in', filter.ids) : query.where(sql<boolean>`0 = 1`);
     if (filter.department) {
       const like = `%${filter.department.toLowerCase()}%`;
-      query = query.where((eb) =>
-        eb.or([eb(eb.fn('lower', ['department']), 'like', like), eb(eb.fn('lower', ['original_department']), 'like', like)]),
-      );
+      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['department']), 'like', like), eb(eb.fn('lower', ['original_department']), 'like', like)]));
     }
     if (filter.overdueOn) {
       query = query.where('deadline_date', '<', filter.overdueOn).where('status', 'not in', [...SETTLED_STATUSES]);
@@ -315,25 +317,12 @@ export class KyselyRegisterStore implements RegisterStore {
       });
     }
     const counted = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query
-      .selectAll()
-      .orderBy('register_id')
-      .orderBy('ordinal')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
+    const rows = await query.selectAll().orderBy('register_id').orderBy('ordinal').orderBy('id').limit(page.limit).offset(page.offset).execute();
     return { total: Number(counted.n), items: await this.withRecommendations(rows) };
   }
 
   async history(commitmentId: string): Promise<HistoryView[]> {
-    const rows = await this.db
-      .selectFrom('history')
-      .selectAll()
-      .where('commitment_id', '=', commitmentId)
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
+    const rows = await this.db.selectFrom('history').selectAll().where('commitment_id', '=', commitmentId).orderBy('at').orderBy('id').execute();
     return rows.map(historyView);
   }
 
@@ -421,10 +410,16 @@ export class KyselyRegisterStore implements RegisterStore {
   async scoreboard(registerId?: string): Promise<Scoreboard> {
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
     const byPosition = Object.fromEntries(POSITIONS.map((p) => [p, 0])) as Record<Position, number>;
-    let statusQuery = this.db.selectFrom('commitments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+    let statusQuery = this.db
+      .selectFrom('commitments')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status');
     if (registerId) statusQuery = statusQuery.where('register_id', '=', registerId);
     for (const r of await statusQuery.execute()) byStatus[r.status as Status] = Number(r.n);
-    let positionQuery = this.db.selectFrom('recommendations').select(['position', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('position');
+    let positionQuery = this.db
+      .selectFrom('recommendations')
+      .select(['position', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('position');
     if (registerId) positionQuery = positionQuery.where('register_id', '=', registerId);
     const positionRows = await positionQuery.execute();
     for (const r of positionRows) byPosition[r.position as Position] = Number(r.n);
@@ -440,7 +435,11 @@ export class KyselyRegisterStore implements RegisterStore {
     const links = await this.db
       .selectFrom('commitment_recommendations')
       .select(['commitment_id', 'number'])
-      .where('commitment_id', 'in', rows.map((r) => r.id))
+      .where(
+        'commitment_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .orderBy('number')
       .execute();
     const numbers = new Map<string, number[]>();
@@ -469,7 +468,11 @@ export class KyselyRegisterStore implements RegisterStore {
       .selectFrom('commitment_recommendations as cr')
       .innerJoin('commitments as c', 'c.id', 'cr.commitment_id')
       .select(['cr.register_id', 'cr.number', 'cr.commitment_id'])
-      .where('cr.number', 'in', rows.map((r) => r.number))
+      .where(
+        'cr.number',
+        'in',
+        rows.map((r) => r.number),
+      )
       .orderBy('c.ordinal')
       .execute();
     return rows.map((r) => ({

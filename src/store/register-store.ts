@@ -116,7 +116,11 @@ export interface RegisterStore {
   upsertCommitment(registerId: string, seed: CommitmentSeed, ordinal: number): Promise<SeedOutcome>;
   /** Adds a seed history entry once (keyed), or updates its wording; never touches run-time entries. */
   upsertSeedHistory(commitmentId: string, seedKey: string, entry: SeedHistoryEntry, recordedAt: string): Promise<SeedOutcome>;
-  upsertSeedEvidence(commitmentId: string, evidence: { url: string; title: string; date?: string | undefined; note?: string | undefined }, foundAt: string): Promise<SeedOutcome>;
+  upsertSeedEvidence(
+    commitmentId: string,
+    evidence: { url: string; title: string; date?: string | undefined; note?: string | undefined },
+    foundAt: string,
+  ): Promise<SeedOutcome>;
 
   /** Records a status change with its history entry and a status-change event, atomically. */
   changeStatus(change: StatusChange, at: string): Promise<HistoryView>;

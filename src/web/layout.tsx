@@ -60,8 +60,8 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
         <main id="main">{children}</main>
         <footer>
           <p>
-            The UK Government’s commitments, tracked from its own words. Status as of {ctx.today}. Every change is dated and sourced;
-            text quoted from feeds is shown as published.
+            The UK Government’s commitments, tracked from its own words. Status as of {ctx.today}. Every change is dated and sourced; text quoted from feeds is shown
+            as published.
           </p>
         </footer>
       </body>

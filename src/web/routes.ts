@@ -39,9 +39,7 @@ export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Lo
   app.get('/', async (c) => page(c, await tracker.index(await at(0), c.req.query())));
   app.get('/commitments/:id', async (c) => page(c, await tracker.commitment(await at(1), c.req.param('id'))));
   app.get('/recommendations/:n', async (c) => page(c, await tracker.recommendation(await at(1), c.req.param('n'))));
-  app.get('/registers/:register/recommendations/:n', async (c) =>
-    page(c, await tracker.recommendation(await at(3), c.req.param('n'), c.req.param('register'))),
-  );
+  app.get('/registers/:register/recommendations/:n', async (c) => page(c, await tracker.recommendation(await at(3), c.req.param('n'), c.req.param('register'))));
   app.get('/feeds', async (c) => page(c, await tracker.feeds(await at(0))));
   // A feed's links are absolute where the site's address is known (PUBLIC_URL); else relative to the feed.
   const feedLinks = deps.publicUrl ? absoluteLinks(deps.publicUrl) : siteLinks({ depth: 0 });

@@ -40,9 +40,11 @@ export async function writeSite(tracker: Tracker, out: string, options: { now: D
   const recommendations = await tracker.recommendationKeys();
   const many = home.registers.length > 1;
   for (const r of recommendations) {
-    if (many) await write(`registers/${r.registerId}/recommendations/${r.number}.html`, (await tracker.recommendation(await at(3), String(r.number), r.registerId)).body);
+    if (many)
+      await write(`registers/${r.registerId}/recommendations/${r.number}.html`, (await tracker.recommendation(await at(3), String(r.number), r.registerId)).body);
   }
-  for (const n of new Set(recommendations.map((r) => r.number))) await write(`recommendations/${n}.html`, (await tracker.recommendation(await at(1), String(n))).body);
+  for (const n of new Set(recommendations.map((r) => r.number)))
+    await write(`recommendations/${n}.html`, (await tracker.recommendation(await at(1), String(n))).body);
 
   await write('feeds.html', (await tracker.feeds(home)).body);
   const feedLinks = options.publicUrl ? absoluteLinks(options.publicUrl, true) : siteLinks({ depth: 0, static: true });

@@ -58,7 +58,9 @@ export class Tracker {
       ctx.isStatic ? { departments: [], themes: [] } : this.facets(),
       queries.list(listOptions(query)),
       // One register: count them all (the status index answers alone); several: a scoreboard each.
-      Promise.all(ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) }))),
+      Promise.all(
+        ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) })),
+      ),
     ]);
     return { status: 200, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
   }

@@ -40,7 +40,15 @@ import {
 } from './fake-discord/model.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
 import { FakeState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/state.ts';
-import { interactionHandle, percentiles, responseTimesOf, waitFor, type InteractionHandle, type ResponseTime, type ResponseTimeStats } from './fake-discord/waiting.ts';
+import {
+  interactionHandle,
+  percentiles,
+  responseTimesOf,
+  waitFor,
+  type InteractionHandle,
+  type ResponseTime,
+  type ResponseTimeStats,
+} from './fake-discord/waiting.ts';
 
 export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/model.ts';
@@ -222,7 +230,8 @@ export class FakeDiscord {
   /** Puts `count` messages from another user in the channel's history directly, created at `at` (ms; default now). */
   seedMessages(channelId: string, count: number, at = Date.now()): void {
     const author = this.state.world.members.find((m) => m.user.id !== this.state.world.bot.id)!.user;
-    for (let i = 0; i < count; i++) this.state.createMessage(channelId, { content: `chatter ${i}`, allowed_mentions: { parse: [] } }, [], { id: snowflake(at), author: structuredClone(author) });
+    for (let i = 0; i < count; i++)
+      this.state.createMessage(channelId, { content: `chatter ${i}`, allowed_mentions: { parse: [] } }, [], { id: snowflake(at), author: structuredClone(author) });
   }
   private queueFault(channelId: string, fault: { status: number; retryAfter?: number }): void {
     const q = this.state.nextFaults.get(channelId) ?? [];
@@ -315,9 +324,7 @@ export class FakeDiscord {
       world: this.state.world,
       applicationId: this.applicationId,
       findCommand: (name: string) =>
-        [...(this.state.commands.get(this.guildId) ?? []), ...(this.state.commands.get('global') ?? [])].find(
-          (c) => c.name === name && c.type === 1,
-        ),
+        [...(this.state.commands.get(this.guildId) ?? []), ...(this.state.commands.get('global') ?? [])].find((c) => c.name === name && c.type === 1),
     };
   }
 
@@ -350,9 +357,7 @@ export class FakeDiscord {
       it.sentAt = performance.now();
       this.state.changed();
     });
-    return interactionHandle(it, this.state.events, this.replyTimeoutMs, () =>
-      this.unexpectedRequests().map((r) => `${r.method} ${r.path}`),
-    );
+    return interactionHandle(it, this.state.events, this.replyTimeoutMs, () => this.unexpectedRequests().map((r) => `${r.method} ${r.path}`));
   }
 
   /**

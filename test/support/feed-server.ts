@@ -104,7 +104,11 @@ export async function startFeedServer(): Promise<FeedServer> {
       const ifModifiedSince = req.headers['if-modified-since'];
       const notModified =
         ifNoneMatch !== undefined
-          ? etag !== undefined && ifNoneMatch.split(',').map((t) => t.trim()).some((t) => t === '*' || t === String(etag))
+          ? etag !== undefined &&
+            ifNoneMatch
+              .split(',')
+              .map((t) => t.trim())
+              .some((t) => t === '*' || t === String(etag))
           : ifModifiedSince !== undefined && lastModified !== undefined && Date.parse(ifModifiedSince) >= Date.parse(String(lastModified));
       if (notModified) {
         const keep: http.OutgoingHttpHeaders = {};

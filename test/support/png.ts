@@ -13,7 +13,7 @@ export function readPng(bytes: Uint8Array): { width: number; height: number; chu
   let width = 0;
   let height = 0;
   let bytesPerPixel = 0;
-  for (let at = 8; at < data.length; ) {
+  for (let at = 8; at < data.length;) {
     const length = data.readUInt32BE(at);
     const type = data.subarray(at + 4, at + 8).toString('latin1');
     const body = data.subarray(at + 8, at + 8 + length);

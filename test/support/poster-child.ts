@@ -23,9 +23,16 @@ const deps = {
 const poster = await startPoster(deps);
 for (let round = 0; round < 200; round++) {
   await poster.flush();
-  const open = await app.db.selectFrom('discord_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['sending', 'queued']).executeTakeFirstOrThrow();
+  const open = await app.db
+    .selectFrom('discord_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', 'in', ['sending', 'queued'])
+    .executeTakeFirstOrThrow();
   const cursor = await app.db.selectFrom('discord_state').select('value').where('key', '=', 'poster_cursor').executeTakeFirstOrThrow();
-  const newest = await app.db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+  const newest = await app.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirstOrThrow();
   if (Number(open.n) === 0 && Number(cursor.value) === Number(newest.id)) {
     await app.close();
     process.exit(0);

@@ -39,8 +39,16 @@ export async function startTracker(options: { seedsDir?: string; hostile?: boole
 
 /** What a hostile feed could put in the store: an evidence title, a link that is not http(s), a reason, a feed error. */
 export async function plantHostileText(app: App): Promise<void> {
-  await app.store.upsertSeedEvidence('modern-slavery-penalties', { url: 'https://www.gov.uk/government/consultations/penalties', title: HOSTILE_TITLE, date: '2024-05-20' }, '2024-05-21T08:00:00.000Z');
-  await app.store.upsertSeedEvidence('modern-slavery-penalties', { url: 'javascript:window.__pwned=3', title: 'A link that is not a web address' }, '2024-05-22T08:00:00.000Z');
+  await app.store.upsertSeedEvidence(
+    'modern-slavery-penalties',
+    { url: 'https://www.gov.uk/government/consultations/penalties', title: HOSTILE_TITLE, date: '2024-05-20' },
+    '2024-05-21T08:00:00.000Z',
+  );
+  await app.store.upsertSeedEvidence(
+    'modern-slavery-penalties',
+    { url: 'javascript:window.__pwned=3', title: 'A link that is not a web address' },
+    '2024-05-22T08:00:00.000Z',
+  );
   await app.store.changeStatus(
     { commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: HOSTILE_REASON, evidence: ['https://bills.parliament.uk/bills/1234'], actor: 'cli:test' },
     '2024-05-30T10:00:00.000Z',
@@ -51,7 +59,12 @@ export async function plantHostileText(app: App): Promise<void> {
     { id: 'bills', url: 'https://bills.parliament.uk/rss/allbills.rss', kind: 'parliament-bills', everyMs: 3_600_000 },
   ]);
   await feeds.transaction((tx) =>
-    tx.updateFeed('bills', { health: 'failing', healthReason: 'HTTP 500 <script>window.__pwned=4</script>', consecutiveFailures: 3, lastAttemptAt: '2024-06-01T11:00:00.000Z' }),
+    tx.updateFeed('bills', {
+      health: 'failing',
+      healthReason: 'HTTP 500 <script>window.__pwned=4</script>',
+      consecutiveFailures: 3,
+      lastAttemptAt: '2024-06-01T11:00:00.000Z',
+    }),
   );
 }
 
@@ -63,11 +76,28 @@ export function twoRegisterSeeds(): string {
   mkdirSync(other, { recursive: true });
   writeFileSync(
     join(other, 'register.yaml'),
-    stringify({ id: 'other', title: 'Another Report', committee: 'Other Committee', documents: [{ id: 'response', kind: 'government-response', title: 'Response to Another Report', published: '2022-03-01' }] }),
+    stringify({
+      id: 'other',
+      title: 'Another Report',
+      committee: 'Other Committee',
+      documents: [{ id: 'response', kind: 'government-response', title: 'Response to Another Report', published: '2022-03-01' }],
+    }),
   );
   writeFileSync(
     join(other, 'recommendations.yaml'),
-    stringify({ recommendations: [{ number: 1, theme: 'Elsewhere', text: 'The Government should publish a plan.', response: 'We will publish a plan.', position: 'accepted', rationale: 'It says it will.', departments: ['Cabinet Office'] }] }),
+    stringify({
+      recommendations: [
+        {
+          number: 1,
+          theme: 'Elsewhere',
+          text: 'The Government should publish a plan.',
+          response: 'We will publish a plan.',
+          position: 'accepted',
+          rationale: 'It says it will.',
+          departments: ['Cabinet Office'],
+        },
+      ],
+    }),
   );
   writeFileSync(join(other, 'commitments.yaml'), stringify({ commitments: [commitment('publish-the-plan', 1, 'Cabinet Office', 'delivered')] }));
   return dir;
@@ -85,7 +115,18 @@ export function bigRegisterSeeds(n: number): string {
 }
 
 function commitment(id: string, rec: number, department: string, status: string) {
-  return { id, title: `Commitment ${id}`, quote: `We will do ${id}.`, recommendations: [rec], department, madeIn: 'response', madeOn: '2022-03-01', status, statusReason: 'Made up for a test.', watch: { any: [id] } };
+  return {
+    id,
+    title: `Commitment ${id}`,
+    quote: `We will do ${id}.`,
+    recommendations: [rec],
+    department,
+    madeIn: 'response',
+    madeOn: '2022-03-01',
+    status,
+    statusReason: 'Made up for a test.',
+    watch: { any: [id] },
+  };
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });

@@ -72,11 +72,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('number', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('commitment_recommendations_pk', ['commitment_id', 'number'])
     .execute();
-  await db.schema
-    .createIndex('commitment_recommendations_by_rec')
-    .on('commitment_recommendations')
-    .columns(['register_id', 'number'])
-    .execute();
+  await db.schema.createIndex('commitment_recommendations_by_rec').on('commitment_recommendations').columns(['register_id', 'number']).execute();
 
   await db.schema
     .createTable('history')

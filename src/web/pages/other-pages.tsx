@@ -4,7 +4,15 @@ import type { CommitmentRow, RecommendationRow } from '../../store/register-stor
 import { Layout, multipleRegisters, registerTitle, StatusBadge, type PageContext } from '../layout.tsx';
 import { POSITION_LABEL } from '../status.ts';
 
-export function RecommendationPage({ ctx, r, commitments }: { ctx: PageContext; r: RecommendationRow; commitments: Pick<CommitmentRow, 'id' | 'title' | 'status'>[] }) {
+export function RecommendationPage({
+  ctx,
+  r,
+  commitments,
+}: {
+  ctx: PageContext;
+  r: RecommendationRow;
+  commitments: Pick<CommitmentRow, 'id' | 'title' | 'status'>[];
+}) {
   return (
     <Layout ctx={ctx} title={`Recommendation ${r.number}`}>
       <nav aria-label="Breadcrumb">

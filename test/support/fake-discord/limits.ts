@@ -71,7 +71,10 @@ export function checkMessage(body: MessageBody, opts: { creating: boolean; fileC
       problems.push({ path: ['embeds', i, 'fields'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
     }
     fields.forEach((f, j) => {
-      for (const [key, max] of [['name', 256], ['value', 1024]] as const) {
+      for (const [key, max] of [
+        ['name', 256],
+        ['value', 1024],
+      ] as const) {
         const v = f[key];
         if (typeof v !== 'string' || v.length === 0) {
           problems.push({ path: ['embeds', i, 'fields', j, key], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });

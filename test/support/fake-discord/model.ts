@@ -40,8 +40,14 @@ export const DEFAULT_MEMBER_PERMISSIONS: bigint =
 
 /** What the bot's own role grants. */
 export const BOT_PERMISSIONS: bigint =
-  PERMS.VIEW_CHANNEL | PERMS.SEND_MESSAGES | PERMS.EMBED_LINKS | PERMS.ATTACH_FILES | PERMS.READ_MESSAGE_HISTORY |
-  PERMS.ADD_REACTIONS | PERMS.USE_EXTERNAL_EMOJIS | PERMS.SEND_MESSAGES_IN_THREADS;
+  PERMS.VIEW_CHANNEL |
+  PERMS.SEND_MESSAGES |
+  PERMS.EMBED_LINKS |
+  PERMS.ATTACH_FILES |
+  PERMS.READ_MESSAGE_HISTORY |
+  PERMS.ADD_REACTIONS |
+  PERMS.USE_EXTERNAL_EMOJIS |
+  PERMS.SEND_MESSAGES_IN_THREADS;
 
 export type PermissionsInput = bigint | number | string;
 export const permString = (p: PermissionsInput): string => BigInt(p).toString();
@@ -281,11 +287,7 @@ export interface WorldOptions {
 }
 
 export const DEFAULT_CHANNELS: ChannelSpec[] = [{ name: 'alerts' }, { name: 'general' }, { name: 'locked', locked: true }];
-export const DEFAULT_MEMBERS: MemberSpec[] = [
-  { username: 'alice', roles: ['Editors'] },
-  { username: 'bob' },
-  { username: 'carol' },
-];
+export const DEFAULT_MEMBERS: MemberSpec[] = [{ username: 'alice', roles: ['Editors'] }, { username: 'bob' }, { username: 'carol' }];
 
 function role(id: string, name: string, permissions: bigint, position: number, extra: Partial<ApiRole> = {}): ApiRole {
   return {
@@ -342,7 +344,14 @@ export function makeChannel(world: Pick<World, 'guild' | 'bot'>, spec: ChannelSp
     position,
     permission_overwrites:
       spec.locked || spec.denyBot
-        ? [{ id: world.bot.id, type: 1, allow: '0', deny: ((spec.locked ? PERMS.SEND_MESSAGES | PERMS.SEND_MESSAGES_IN_THREADS : 0n) | (spec.denyBot ?? 0n)).toString() }]
+        ? [
+            {
+              id: world.bot.id,
+              type: 1,
+              allow: '0',
+              deny: ((spec.locked ? PERMS.SEND_MESSAGES | PERMS.SEND_MESSAGES_IN_THREADS : 0n) | (spec.denyBot ?? 0n)).toString(),
+            },
+          ]
         : [],
     topic: spec.topic ?? null,
     nsfw: false,
@@ -363,17 +372,12 @@ export function buildWorld(o: WorldOptions): World {
     role(fixedSnowflake(30), 'Editors', DEFAULT_MEMBER_PERMISSIONS, 1, { mentionable: true }),
     role(botRoleId, bot.username, BOT_PERMISSIONS, 2, { managed: true, tags: { bot_id: bot.id } }),
   ];
-  (o.roles ?? []).forEach((r, i) =>
-    roles.push(role(r.id ?? fixedSnowflake(40 + i), r.name, BigInt(r.permissions ?? DEFAULT_MEMBER_PERMISSIONS), 3 + i)),
-  );
+  (o.roles ?? []).forEach((r, i) => roles.push(role(r.id ?? fixedSnowflake(40 + i), r.name, BigInt(r.permissions ?? DEFAULT_MEMBER_PERMISSIONS), 3 + i)));
   const roleId = (ref: string): string => roles.find((r) => r.id === ref || r.name === ref)?.id ?? ref;
 
   const memberSpecs = o.members ?? DEFAULT_MEMBERS;
   const users = memberSpecs.map((m, i) => user(m.id ?? fixedSnowflake(20 + i), m.username));
-  const members = [
-    member(bot, [botRoleId], joinedAt),
-    ...memberSpecs.map((m, i) => member(users[i]!, (m.roles ?? []).map(roleId), joinedAt)),
-  ];
+  const members = [member(bot, [botRoleId], joinedAt), ...memberSpecs.map((m, i) => member(users[i]!, (m.roles ?? []).map(roleId), joinedAt))];
   const guild = { id: guildId, name: o.guildName ?? 'Commitment Watch Test', owner_id: users[0]?.id ?? bot.id, joined_at: joinedAt };
   const world: World = { guild, bot, botRoleId, roles, channels: [], members, lockedChannels: new Set() };
   (o.channels ?? DEFAULT_CHANNELS).forEach((spec, i) => {

@@ -133,7 +133,10 @@ export function buildRoutes(ctx: RestContext): Route[] {
       if (isReply(scope)) return scope;
       const list = state.commands.get(scope.key) ?? [];
       if (!list.some((c) => c.id === params.commandId)) return apiError(404, 10063, 'Unknown application command');
-      state.commands.set(scope.key, list.filter((c) => c.id !== params.commandId));
+      state.commands.set(
+        scope.key,
+        list.filter((c) => c.id !== params.commandId),
+      );
       state.changed();
       return noContent();
     });
@@ -154,8 +157,7 @@ export function buildRoutes(ctx: RestContext): Route[] {
   // --- channels and messages -------------------------------------------------------------------
   const channelRoute = (method: string, pattern: string, handle: (c: RouteContext) => Reply): void =>
     add(method, pattern, (c) => (state.channel(c.params.channelId!) ? handle(c) : unknownChannel()), { faultKey: 'channelId' });
-  const locked = (channelId: string): Reply | null =>
-    world.lockedChannels.has(channelId) ? apiError(403, 50013, 'Missing Permissions') : null;
+  const locked = (channelId: string): Reply | null => (world.lockedChannels.has(channelId) ? apiError(403, 50013, 'Missing Permissions') : null);
 
   channelRoute('GET', '/channels/:channelId', ({ params }) => json(200, structuredClone(state.channel(params.channelId!))));
   channelRoute('POST', '/channels/:channelId/typing', ({ params }) => locked(params.channelId!) ?? noContent());

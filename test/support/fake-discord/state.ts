@@ -200,9 +200,7 @@ export class FakeState {
 
   /** Channel messages as everyone sees them now (edits applied; ephemeral and deleted ones left out), oldest first. */
   messagesIn(channelId: string): PostedMessage[] {
-    return [...this.messages.values()]
-      .filter((m) => m.channel_id === channelId && !m.ephemeral && !m.deleted)
-      .map((m) => structuredClone(m));
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId && !m.ephemeral && !m.deleted).map((m) => structuredClone(m));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -237,7 +235,12 @@ export class FakeState {
     const type = typeof b.type === 'number' ? b.type : -1;
     const allowed: Record<InteractionKind, number[]> = { command: [4, 5, 9], autocomplete: [8], component: [4, 5, 6, 7, 9] };
     if (!allowed[it.kind].includes(type)) {
-      return this.reject(it, 'POST', path, json(400, { code: 50035, message: `Invalid Form Body: callback type ${type} is not valid for a ${it.kind} interaction` }));
+      return this.reject(
+        it,
+        'POST',
+        path,
+        json(400, { code: 50035, message: `Invalid Form Body: callback type ${type} is not valid for a ${it.kind} interaction` }),
+      );
     }
     const data = b.data ?? {};
     const flags = typeof data.flags === 'number' ? data.flags : 0;
@@ -328,7 +331,15 @@ export class FakeState {
         if (created.error) return this.reject(it, method, path, json(400, created.error));
         message = created.message!;
       }
-      this.record(it, { kind: 'followup', flags: message.flags, ephemeral: message.ephemeral, ...messageFields(b), messageId: message.id, files, body: structuredClone(b) });
+      this.record(it, {
+        kind: 'followup',
+        flags: message.flags,
+        ephemeral: message.ephemeral,
+        ...messageFields(b),
+        messageId: message.id,
+        files,
+        body: structuredClone(b),
+      });
       return query.wait === 'true' ? json(200, toApiMessage(message)) : noContent();
     }
 
@@ -340,7 +351,14 @@ export class FakeState {
     if (method === 'GET') return json(200, toApiMessage(message));
     if (method === 'DELETE') {
       message.deleted = true;
-      this.record(it, { kind: isOriginal ? 'delete-original' : 'delete-followup', flags: message.flags, ephemeral: message.ephemeral, messageId: message.id, files: [], body: null });
+      this.record(it, {
+        kind: isOriginal ? 'delete-original' : 'delete-followup',
+        flags: message.flags,
+        ephemeral: message.ephemeral,
+        messageId: message.id,
+        files: [],
+        body: null,
+      });
       return noContent();
     }
     if (method !== 'PATCH') return apiError(405, 0, '405: Method Not Allowed');

@@ -50,19 +50,13 @@ export interface InteractionHandle {
 const FINAL_CALLBACKS = new Set([4, 7, 8, 9]);
 const SETTLING_WEBHOOK_CALLS = new Set(['edit-original', 'followup', 'delete-original']);
 
-export function interactionHandle(
-  it: InteractionState,
-  events: EventEmitter,
-  defaultTimeoutMs: number,
-  unexpectedRequests: () => string[],
-): InteractionHandle {
+export function interactionHandle(it: InteractionState, events: EventEmitter, defaultTimeoutMs: number, unexpectedRequests: () => string[]): InteractionHandle {
   const describe = (what: string) => (): string =>
     `${what} to ${it.kind} "${it.name}" (${it.id})` +
     (it.sentAt === null ? ' — it was never sent: no client is connected to the gateway' : '') +
     `; responses so far: ${JSON.stringify(it.responses.map((r) => r.kind + (r.type ? `:${r.type}` : '')))}` +
     `; unexpected requests: ${JSON.stringify(unexpectedRequests())}`;
-  const refused = (): Error =>
-    new Error(`fake-discord: ${it.kind} "${it.name}" (${it.id}): the fake refused ${JSON.stringify(it.rejected)}`);
+  const refused = (): Error => new Error(`fake-discord: ${it.kind} "${it.name}" (${it.id}): the fake refused ${JSON.stringify(it.rejected)}`);
   return {
     id: it.id,
     token: it.token,
