@@ -4,6 +4,7 @@
 // On a terminal they are printed readably (pino-pretty, in this thread: no worker); piped, or with
 // LOG_FORMAT=json, they stay one JSON object a line, as log collectors expect.
 import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -33,7 +34,12 @@ export function createLogger(
 ): Logger {
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'commitment-watch' } };
   // Every line is scrubbed on its way out, pretty or not.
-  const scrubbed = { write: (line: string) => destination.write(scrubSecrets(line, secrets)) };
+  const scrubbed = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      destination.write(scrubSecrets(chunk.toString(), secrets));
+      done();
+    },
+  });
   if (format === 'json') return pino(options, scrubbed);
   // Loaded only when asked for, so a JSON-logging process never holds it.
   const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');

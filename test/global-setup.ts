@@ -2,7 +2,7 @@
 // in the test workers and in every process they start); after the last test it must be empty, or the run
 // fails naming what was left. A folder of its own, not a before/after listing of the system's, so other
 // processes writing there at the same time cannot make this check flaky.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +12,8 @@ const TOOL_CACHES = /^tsx-\d+$/;
 export default function setup(): () => void {
   const previous = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), 'cw-test-run-'));
+  // Searchable by others, as /tmp is: a test runs the bot as another user (an unwritable store) on files in here.
+  chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
   return () => {
     const left = readdirSync(dir).filter((name) => !TOOL_CACHES.test(name));

@@ -59,12 +59,12 @@ describe('the CLI with two registers loaded', () => {
       'report-rural-capital-spending',
       'second-nfm-programme',
     ]);
-    expect(((await run(['list', '--json'])).json() as unknown[]).length).toBe(28 + 6);
+    expect(((await run(['list', '--json'])).json() as unknown[]).length).toBe(29 + 6);
     expect((await run(['stats', '--register', FLOOD, '--json'])).json()).toMatchObject({
       commitments: { total: 6 },
       recommendations: { total: 8, byPosition: { accepted: 4, 'accepted-in-part': 1, noted: 1, 'not-accepted': 2 } },
     });
-    expect((await run(['stats', '--json'])).json()).toMatchObject({ commitments: { total: 34 }, recommendations: { total: 44 } });
+    expect((await run(['stats', '--json'])).json()).toMatchObject({ commitments: { total: 35 }, recommendations: { total: 44 } });
     expect(((await run(['recommendations', '--register', XINJIANG, '--json'])).json() as unknown[]).length).toBe(36);
     for (const command of [['list'], ['stats'], ['recommendations'], ['recommendation', '2']]) {
       const bad = await run([...command, '--register', 'no-such-register']);
@@ -77,7 +77,7 @@ describe('the CLI with two registers loaded', () => {
     const digest = (await run(['digest', '--preview', '--json'])).json() as { scoreboards: { register: string; counts: Record<string, number> }[] };
     expect(digest.scoreboards.map((b) => [b.register, Object.values(b.counts).reduce((a, n) => a + n, 0)])).toEqual([
       [FLOOD, 6],
-      [XINJIANG, 28],
+      [XINJIANG, 29],
     ]);
     const text = (await run(['digest', '--preview'])).stdout;
     expect(text).toContain('Scoreboard: Flood Resilience in Rural Communities');
@@ -136,7 +136,7 @@ describe('Discord with two registers loaded', () => {
     expect(e.title).toBe('2 registers');
     expect(e.fields!.map((f) => f.name)).toEqual([FLOOD, XINJIANG]);
     expect(e.fields![0]!.value).toContain('Rural Communities Committee — 8 recommendations, 6 commitments');
-    expect(e.fields![1]!.value).toContain('Foreign Affairs Committee — 36 recommendations, 28 commitments');
+    expect(e.fields![1]!.value).toContain('Foreign Affairs Committee — 36 recommendations, 29 commitments');
   });
 
   it('/recommendation show needs the register while both are loaded, and autocompletes it', async () => {
