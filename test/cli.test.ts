@@ -254,6 +254,14 @@ describe('bad input is named, with what was expected', () => {
     }
   });
 
+  it('a store that cannot be used is a DATABASE_URL problem: exit 2, one line, no stack', async () => {
+    const dir = tempDir();
+    const r = await cli(['stats'], { env: { DATABASE_URL: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/DATABASE_URL: .* is a directory: expected an SQLite file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('the real command exits 2 with no stack trace and never prints the token', async () => {
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.token-value';
     const r = await run(['stats'], { DATABASE_URL: 'mysql://localhost/x', DISCORD_TOKEN: token, DISCORD_API_URL: 'not a url' });

@@ -11,6 +11,7 @@ import { manualClock } from '../src/clock.ts';
 import type { DiscordDeps, DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { gatewayCloseProblem, type DiscordRefused } from '../src/discord/fatal.ts';
+import { startPoster } from '../src/discord/poster.ts';
 import { recordEvent } from '../src/events.ts';
 import { createLogger } from '../src/log.ts';
 import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
@@ -97,6 +98,21 @@ describe('each channel fails alone', () => {
     expect(footers(general())).toEqual(footers(alerts()));
   });
 
+  it('after a failed send and a failed look, this process tries again on its backoff, not held back as if another had the send in flight', async () => {
+    await bot.stop();
+    await app.close();
+    await boot({ deliveryTimeoutMs: 15_000 }); // another process's send may be in flight for 20 s
+    await subscribe(alerts());
+    fake.serverErrorNext(alerts(), 2); // the send, then the look
+    await evidenceEvent(1);
+    await bot.poster.flush();
+    clock.advance(5_000);
+    await bot.poster.flush();
+    clock.advance(10_000); // 15 s after the send: its own, known to have ended
+    await bot.poster.flush();
+    expect(posts(alerts())).toHaveLength(1);
+  });
+
   it('a channel deleted while a delivery to it was pending is marked broken; the others go on', async () => {
     await subscribe(alerts());
     const deleted = general();
@@ -136,6 +152,60 @@ describe('each channel fails alone', () => {
   });
 });
 
+describe('two processes on one store', () => {
+  it('resolve the same failed send and the same queued alert at the same moment: each is posted once', async () => {
+    await subscribe(alerts());
+    fake.failChannel(alerts(), 500);
+    const ids = [await evidenceEvent(1)];
+    await bot.poster.flush(); // event 1: 'sending', its outcome unknown (a 500)
+    clock.advance(1_000);
+    ids.push(await evidenceEvent(2));
+    await bot.poster.flush(); // event 2: 'queued' behind it
+    expect((await delivery(ids[1]!, alerts())).state).toBe('queued');
+    fake.clearFaults(alerts());
+    clock.advance(10 * 60_000);
+    // A second bot process on the same store, with its own (empty) backoff.
+    const other = await startPoster({ app, rest: bot.deliveryRest, subscriptions: new KyselySubscriptionStore(app.db), logger: createLogger('silent') });
+    await Promise.all([bot.poster.flush(), other.flush()]);
+    await other.stop();
+    expect(footers(alerts())).toEqual(ids.map((id) => `event #${id}`));
+    for (const id of ids) expect(await delivery(id, alerts())).toMatchObject({ state: 'sent' });
+  });
+});
+
+describe('two processes on one store, one send in flight', () => {
+  it('a send another process still has in flight is not looked for and resent: one copy', async () => {
+    await subscribe(alerts());
+    const id = await evidenceEvent(1);
+    // Process A's request is on its way (written 'sending'), Discord has not created the message yet.
+    let release!: () => void;
+    let onTheWay!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const posting = new Promise<void>((resolve) => (onTheWay = resolve));
+    const rest = bot.deliveryRest;
+    const heldRest = {
+      post: async (...args: Parameters<typeof rest.post>) => (onTheWay(), await gate, rest.post(...args)),
+      get: (...args: Parameters<typeof rest.get>) => rest.get(...args),
+    };
+    const a = await startPoster({
+      app,
+      rest: heldRest as unknown as typeof rest,
+      subscriptions: new KyselySubscriptionStore(app.db),
+      logger: createLogger('silent'),
+    });
+    const sending = a.flush();
+    await posting;
+    expect((await delivery(id, alerts())).state).toBe('sending');
+    clock.advance(1_000);
+    await bot.poster.flush(); // process B, a second later
+    release();
+    await sending;
+    await a.stop();
+    expect(posts(alerts())).toHaveLength(1);
+    expect(await delivery(id, alerts())).toMatchObject({ state: 'sent', message_id: posts(alerts())[0]!.id });
+  });
+});
+
 describe('an answer that never comes', () => {
   it('a send whose connection was cut is looked for before it is sent again: one copy', async () => {
     await subscribe(alerts());
@@ -172,7 +242,7 @@ describe('an answer that never comes', () => {
     // The crash: sent, 'sent' never written. The channel was busy in the minute before: 150 messages.
     await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     fake.seedMessages(alerts(), 150, Date.now() - 30_000);
-    clock.advance(1_000);
+    clock.advance(30_000); // the restart: that send can no longer be in flight
     await bot.poster.flush();
     expect(posts(alerts()).map((m) => m.id)).toEqual([original.id]);
     expect(await delivery(id, alerts())).toMatchObject({ state: 'sent', message_id: original.id });
@@ -288,6 +358,14 @@ describe('what reaches the logs and the channels', () => {
     const text = JSON.stringify(posts(alerts())[0]!.embeds);
     expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200C-\u200F\uFEFF]/);
     expect(posts(alerts())[0]!.embeds[0]!.fields!.find((f) => f.name === 'Reason')!.value).toBe('Bill txet desrever hidden');
+  });
+
+  it('a search echoed in a public reply loses its bidirectional and zero-width characters', async () => {
+    const r = await fake
+      .slashCommand({ name: 'commitment', subcommand: 'search', options: { text: opt.string('\u202Eseitlanep\u2066 \u200Bslavery\uFEFF') }, user: 'carol' })
+      .settled();
+    expect(r.ephemeral).toBeFalsy();
+    expect(r.embeds![0]!.title).toBe('Search: seitlanep slavery');
   });
 
   it('the "not found" reply echoes the id with its markdown escaped', async () => {

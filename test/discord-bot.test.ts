@@ -385,6 +385,7 @@ describe('posting', () => {
     // A crash after the send but before 'sent' was written: the row stays 'sending'.
     await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     await shutdown();
+    clock.advance(60_000); // restarted a minute later: that send can no longer be in flight
     await boot();
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/b');
     expect(await bot.poster.flush()).toBe(1);
@@ -407,6 +408,7 @@ describe('posting', () => {
     await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     fake.seedMessages(alerts(), 120);
     await shutdown();
+    clock.advance(60_000);
     await boot();
     expect(await bot.poster.flush()).toBe(0);
     expect(

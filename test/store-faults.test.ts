@@ -102,10 +102,21 @@ describe('a store that cannot be used', () => {
     expect(await problem(join(text, 'inside.sqlite'))).toMatch(/^DATABASE_URL: .*cannot be opened or created/);
   });
 
+  it('a file: URL that is not one (a remote host, a broken %-escape) is named, not thrown', () => {
+    dir = tempDir('cw-store-'); // (afterEach removes it)
+    for (const url of ['file://otherhost/cw.sqlite', 'file:%zz.sqlite']) {
+      const config = loadConfig({ DATABASE_URL: url });
+      expect(config.ok ? [] : config.error, url).toEqual([expect.stringMatching(/^DATABASE_URL: expected a file: URL or a path to an SQLite file \(.+\)$/)]);
+    }
+  });
+
   it('refuses a store under /proc, /sys or /dev before opening anything', () => {
     for (const url of ['/proc/self/cw.sqlite', 'file:///sys/cw.sqlite', '/dev/shm/../null']) {
       const config = loadConfig({ DATABASE_URL: url });
       expect(config.ok ? [] : config.error).toEqual([expect.stringMatching(/^DATABASE_URL: .* is under \/(proc|sys|dev): expected an SQLite file on a disk/)]);
     }
+    // /dev/shm is a real (memory) file system where SQLite works: a store there is accepted.
+    const shm = loadConfig({ DATABASE_URL: '/dev/shm/cw.sqlite' });
+    expect(shm.ok && shm.value.store.filename).toBe('/dev/shm/cw.sqlite');
   });
 });

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { z } from 'zod';
 import { openApp, SeedError, type App } from '../app.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { ConfigProblem, EXIT_CONFIG } from '../config-problem.ts';
 import { loadConfig } from '../config.ts';
 import { Position, POSITIONS, Status, STATUSES } from '../domain.ts';
 import {
@@ -89,6 +90,11 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     if (error instanceof SeedError) {
       io.err(error.message);
       return 2;
+    }
+    // A store that cannot be used (a directory, not a database, corrupt, not writable): named, no stack.
+    if (error instanceof ConfigProblem) {
+      io.err(`Configuration problem:\n  - ${error.message}`);
+      return EXIT_CONFIG;
     }
     throw error;
   } finally {

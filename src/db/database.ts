@@ -23,8 +23,10 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
   const location = locate(raw, cwd);
   if (!location.ok) return location;
   // Kernel file systems are not disks: SQLite on /proc hangs or fails in ways that say nothing useful.
-  const system = ['/proc', '/sys', '/dev'].find((d) => location.value.filename === d || location.value.filename.startsWith(d + sep));
-  if (system) return err(`${location.value.filename} is under ${system}: expected an SQLite file on a disk`);
+  // (/dev/shm is a real file system in memory, where SQLite works.)
+  const under = (d: string) => location.value.filename === d || location.value.filename.startsWith(d + sep);
+  const system = ['/proc', '/sys', '/dev'].find(under);
+  if (system && !under('/dev/shm')) return err(`${location.value.filename} is under ${system}: expected an SQLite file on a disk`);
   return location;
 }
 
@@ -32,7 +34,13 @@ function locate(raw: string, cwd: string): Result<StoreLocation> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
   if (scheme === 'file') {
     // file:///abs/path is a URL; file:relative/path is the SQLite convention for a relative file.
-    const filename = raw.startsWith('file://') ? fileURLToPath(raw) : decodeURIComponent(raw.slice('file:'.length));
+    let filename: string;
+    try {
+      filename = raw.startsWith('file://') ? fileURLToPath(raw) : decodeURIComponent(raw.slice('file:'.length));
+    } catch (error) {
+      // A file URL with another host, or a broken %-escape: named like any other bad value.
+      return err(`expected a file: URL or a path to an SQLite file (${error instanceof Error ? error.message : String(error)})`);
+    }
     if (!filename) return err('expected a file name after file:');
     return ok({ dialect: 'sqlite', filename: filename === ':memory:' ? filename : resolve(cwd, filename) });
   }

@@ -84,9 +84,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
 
   const client = makeClient(discord.apiUrl, deps.restRetries);
   // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
-  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deps.deliveryTimeoutMs ?? 15_000 }).setToken(
-    discord.token,
-  );
+  const deliveryTimeoutMs = deps.deliveryTimeoutMs ?? 15_000;
+  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deliveryTimeoutMs }).setToken(discord.token);
   let fatal: DiscordRefused | undefined;
   const onFatal = (problem: DiscordRefused): void => {
     if (fatal) return;
@@ -164,6 +163,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     intervalMs: deps.posterIntervalMs ?? 5_000,
     backoff: deps.backoff,
     onFatal,
+    // Another process's send is in flight at most its timeout: a margin past it, it is looked for.
+    inFlightMs: deliveryTimeoutMs + 5_000,
   });
   return {
     client,

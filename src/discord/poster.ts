@@ -7,7 +7,9 @@
 // searched for ours (the nonce, or the "event #N" marker in the footer; find-sent.ts); if found it is
 // marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself returns
 // the earlier message when that one did go out within its dedupe window. The REST client given here must
-// not resend on its own (retries: 0): a resend always comes after a look.
+// not resend on its own (retries: 0): a resend always comes after a look. A 'sending' row another process
+// may still be sending (stamped less than `inFlightMs` ago, and not an attempt this process saw end) is
+// left alone until it cannot be; a resend is claimed (compare-and-set) so only one process makes it.
 //
 // A channel whose send fails transiently (5xx, timeout, network) waits out its own backoff, growing across
 // flushes (channel-backoff.ts); its later deliveries are queued behind it, in order, and every other
@@ -44,6 +46,8 @@ const CURSOR_KEY = 'poster_cursor';
 
 /** How long a stop waits for the send in flight to finish and be recorded. */
 export const STOP_TIMEOUT_MS = 10_000;
+/** How long after an attempt began it may still be in flight in another process (its request timeout and a margin). */
+export const IN_FLIGHT_MS = 20_000;
 
 export interface PosterDeps {
   app: App;
@@ -57,6 +61,8 @@ export interface PosterDeps {
   backoff?: BackoffPolicy;
   /** Called once when Discord refuses the token; the poster stops. */
   onFatal?: OnFatal;
+  /** How long another process's attempt may still be in flight (default IN_FLIGHT_MS; more than the REST timeout). */
+  inFlightMs?: number;
 }
 
 export interface Poster {
@@ -91,6 +97,10 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const backoff = new ChannelBackoff(deps.backoff);
   const now = () => app.clock.now().toISOString();
   let stopping = false;
+  const inFlightMs = deps.inFlightMs ?? IN_FLIGHT_MS;
+  // Attempts this process made that ended without an outcome (event, channel, stamp): not in flight anywhere.
+  const ended = new Set<string>();
+  const attempt = (eventId: number, channelId: string, stamp: string) => `${eventId}|${channelId}|${stamp}`;
 
   // The first start begins at the newest event: a new bot posts what happens from now on.
   const existing = await db.selectFrom('discord_state').select('value').where('key', '=', CURSOR_KEY).executeTakeFirst();
@@ -139,12 +149,18 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     return { embeds, components, allowed_mentions: NO_MENTIONS };
   }
 
-  async function post(event: StoredEvent, channelId: string, nonce: string): Promise<Outcome> {
+  /** One attempt, stamped `stamp` in its row. */
+  async function post(event: StoredEvent, channelId: string, nonce: string, stamp: string): Promise<Outcome> {
     try {
       const message = (await rest.post(Routes.channelMessages(channelId), { body: { ...body(event), nonce, enforce_nonce: true } })) as APIMessage;
       return { kind: 'sent', messageId: message.id };
     } catch (error) {
-      return classify(error, 'posting');
+      // It ended, answered or not: no longer in flight. Kept only while the row stays 'sending' (transient, 401).
+      const key = attempt(event.id, channelId, stamp);
+      ended.add(key);
+      const outcome = classify(error, 'posting');
+      if (outcome.kind !== 'transient') ended.delete(key);
+      return outcome;
     }
   }
 
@@ -189,6 +205,11 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
         continue;
       }
       if (row.state === 'sending') {
+        const mine = attempt(row.event_id, row.channel_id, row.updated_at);
+        if (!ended.has(mine) && Date.parse(row.updated_at) > app.clock.now().getTime() - inFlightMs) {
+          waiting.add(row.channel_id); // maybe still on its way: the channel's later alerts queue behind it
+          continue;
+        }
         const marker = eventMarker(row.event_id);
         let lookup: Awaited<ReturnType<typeof findSentMessage>>;
         try {
@@ -200,8 +221,9 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
           );
         } catch (error) {
           await settle(row.event_id, row.channel_id, classify(error, 'looking for an earlier post'), waiting);
-          continue;
+          continue; // a failed look leaves the attempt as it was
         }
+        ended.delete(mine); // settled below, or claimed afresh
         if (lookup.found) {
           await settle(row.event_id, row.channel_id, { kind: 'sent', messageId: lookup.found.id }, waiting);
           continue;
@@ -212,9 +234,19 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
         await setRow(row.event_id, row.channel_id, { state: 'failed', error: 'the event no longer exists' });
         continue;
       }
-      // Stamped before it goes: a later look starts from this attempt.
-      await setRow(row.event_id, row.channel_id, { state: 'sending' });
-      if (await settle(event.id, row.channel_id, await post(event, row.channel_id, row.nonce), waiting)) sent++;
+      // Claimed and stamped before it goes (a later look starts from this attempt). The claim holds only if
+      // the row is as read: another process resolving the same row at the same moment finds it taken.
+      const stamp = now();
+      const claimed = await db
+        .updateTable('discord_deliveries')
+        .set({ state: 'sending', updated_at: stamp })
+        .where('event_id', '=', row.event_id)
+        .where('channel_id', '=', row.channel_id)
+        .where('state', '=', row.state)
+        .where('updated_at', '=', row.updated_at)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) continue;
+      if (await settle(event.id, row.channel_id, await post(event, row.channel_id, row.nonce, stamp), waiting)) sent++;
     }
     return sent;
   }
@@ -242,14 +274,15 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   async function deliver(event: StoredEvent, sub: Subscription, waiting: Set<string>): Promise<boolean> {
     const nonce = deliveryNonce(event.id, sub.channelId);
     const state = waiting.has(sub.channelId) ? 'queued' : 'sending';
+    const stamp = now();
     const inserted = await db
       .insertInto('discord_deliveries')
-      .values({ event_id: event.id, channel_id: sub.channelId, state, nonce, message_id: null, error: null, created_at: now(), updated_at: now() })
+      .values({ event_id: event.id, channel_id: sub.channelId, state, nonce, message_id: null, error: null, created_at: stamp, updated_at: stamp })
       .onConflict((oc) => oc.columns(['event_id', 'channel_id']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false; // already delivered (or being resolved)
     if (state === 'queued') return false;
-    return settle(event.id, sub.channelId, await post(event, sub.channelId, nonce), waiting);
+    return settle(event.id, sub.channelId, await post(event, sub.channelId, nonce, stamp), waiting);
   }
 
   async function flushOnce(): Promise<number> {

@@ -98,7 +98,7 @@ export function snippetText(snippet: string): string {
 
 export function searchEmbed(text: string, hits: SearchHit[]): APIEmbed {
   return {
-    title: truncate(`Search: ${text}`, 256),
+    title: truncate(`Search: ${escapeText(text)}`, 256), // what the user typed, shown to the channel
     color: NEUTRAL,
     description: hits.length ? undefined : 'Nothing matches. Try fewer or different words.',
     fields: hits.map((h, i) => ({

@@ -19,6 +19,8 @@ const deps = {
   subscriptions: new KyselySubscriptionStore(app.db),
   logger: silentLogger,
   backoff: { baseMs: 10, maxMs: 50 },
+  // The process before this one was killed: nothing of it is still in flight, so its sends are looked for at once.
+  inFlightMs: 0,
 } satisfies PosterDeps;
 const poster = await startPoster(deps);
 for (let round = 0; round < 200; round++) {
