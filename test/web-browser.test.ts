@@ -128,5 +128,11 @@ describe.runIf(available || required)('the tracker page in Chromium', () => {
     const chart = await page.getByRole('img', { name: /commitments by status/ }).boundingBox();
     expect(chart!.width).toBeLessThanOrEqual(375);
     await page.close();
+    // A commitment's page too: long source addresses in the timeline wrap instead of widening the page.
+    for (const path of ['commitments/modern-slavery-penalties', 'recommendations/3', 'feeds']) {
+      const other = await open(path, { width: 375, height: 800 });
+      expect(await other.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), path).toBe(true);
+      await other.close();
+    }
   });
 });
