@@ -63,6 +63,18 @@ describe('/', () => {
     expect(bad.html).not.toContain('<script>');
   });
 
+  it('refuses a field given twice instead of silently using one of the values', async () => {
+    t = await startTracker();
+    const twice = await page('/?status=stalled&status=delivered');
+    expect(twice.status).toBe(400);
+    expect(twice.html).toContain('status is given more than once');
+    const api = await t.get('/api/commitments.json?page=1&page=2');
+    expect(api.status).toBe(400);
+    expect(await api.json()).toEqual({ error: 'page is given more than once: give one' });
+    // Fields the list does not know are ignored, given once or twice.
+    expect((await page('/?utm_source=a&utm_source=b')).status).toBe(200);
+  });
+
   it('pages fifty at a time, keeping the filters', async () => {
     const seeds = bigRegisterSeeds(120);
     dirs.push(seeds);
