@@ -86,6 +86,15 @@ describe('/', () => {
     const third = await page('/?page=3');
     expect(listed(third.html)).toHaveLength(20);
     expect(listed(third.html)[0]).toBe('made-up-101');
+    // Past the last page: 404, saying how many there are, with a link to the last one (not to page 99,998).
+    const past = await page('/?status=delivered&page=99999');
+    expect(past.status).toBe(404);
+    expect(past.html).toContain('There are only 1 page of 40 commitments.');
+    expect(past.html).toContain('<a href="./?status=delivered">The list</a>');
+    expect(past.html).not.toContain('99998');
+    expect((await page('/?page=4')).html).toContain('<a href="./?page=3">The last page (3)</a>');
+    for (const odd of ['1e1', '0x2', '2.0', '+2']) expect((await page(`/?page=${encodeURIComponent(odd)}`)).html, odd).toContain('page must be a page number');
+    expect((await page(`/?page=${'9'.repeat(400)}`)).html).toContain('page is too large');
     const filtered = await page('/?status=delivered&page=1');
     expect(filtered.html).toContain('Showing 1–40 of 40 commitments matching the filters.');
   });

@@ -15,7 +15,15 @@ export const ListQuery = z.object({
   theme: field(words),
   position: field(z.enum(POSITIONS, { message: `must be one of ${POSITIONS.join(', ')}` })),
   register: field(z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a register id')),
-  page: field(z.coerce.number({ message: 'must be a page number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000, 'is too large')),
+  // Digits only: Number() would also take "1e3", "0x10" and " 2 ".
+  page: field(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a page number')
+      .refine((digits) => digits.length <= 7, 'is too large')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be 1 or more').max(1_000_000, 'is too large')),
+  ),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 

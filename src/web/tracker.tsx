@@ -62,7 +62,9 @@ export class Tracker {
         ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) })),
       ),
     ]);
-    return { status: 200, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
+    // A page past the last is not there (404), though it says how many there are and links to the last.
+    const status = page.page > page.pages ? 404 : 200;
+    return { status, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
   }
 
   async commitment(ctx: PageContext, id: string): Promise<Rendered> {
