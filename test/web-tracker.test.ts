@@ -197,6 +197,10 @@ describe('recommendations and registers', () => {
     expect(home.html).toContain('Scoreboard: Another Report');
     expect(home.html).toContain('<span>Register: Another Report</span>');
     expect(listed((await page('/?register=other')).html)).toEqual(['publish-the-plan']);
+    const nowhere = await page('/?register=nowhere');
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.html).toContain('register must be one of mini, other');
+    expect((await t.get('/api/commitments.json?register=nowhere')).status).toBe(400);
     const c = await page('/commitments/publish-the-plan');
     expect(c.html).toContain('<dt>Register</dt><dd>Another Report</dd>');
     expect(c.html).toContain('href="../registers/other/recommendations/1"');
