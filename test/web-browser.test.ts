@@ -116,6 +116,28 @@ describe.runIf(available || required)('the tracker page in Chromium', () => {
     await feeds.close();
   });
 
+  it('has one h1, no skipped heading level, the four landmarks, and a skip link first in the tab order', async () => {
+    for (const path of ['', 'commitments/modern-slavery-penalties', 'recommendations/3', 'feeds']) {
+      const page = await open(path);
+      const levels = await page.evaluate<number[]>("[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1]))");
+      expect(
+        levels.filter((l) => l === 1),
+        path,
+      ).toHaveLength(1);
+      expect(levels[0], path).toBe(1);
+      for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, `${path}: h${levels[i - 1]} then h${levels[i]}`).toBeLessThanOrEqual(1);
+      for (const role of ['banner', 'navigation', 'main', 'contentinfo'] as const) expect(await page.getByRole(role).count(), `${path}: ${role}`).toBeGreaterThan(0);
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Skip to the content' });
+      expect(await page.evaluate('document.activeElement.textContent'), path).toBe('Skip to the content');
+      const box = await skip.boundingBox();
+      expect(box!.x, `${path}: the focused skip link is on screen`).toBeGreaterThanOrEqual(0);
+      await page.keyboard.press('Enter');
+      expect(page.url(), path).toMatch(/#main$/);
+      await page.close();
+    }
+  });
+
   it('is styled under its Content-Security-Policy, tells status in words, and fits a phone', async () => {
     const page = await open('', { width: 375, height: 800 });
     // The stylesheet loaded despite the strict CSP: a badge has its colour (and its words).
@@ -128,5 +150,11 @@ describe.runIf(available || required)('the tracker page in Chromium', () => {
     const chart = await page.getByRole('img', { name: /commitments by status/ }).boundingBox();
     expect(chart!.width).toBeLessThanOrEqual(375);
     await page.close();
+    // A commitment's page too: long source addresses in the timeline wrap instead of widening the page.
+    for (const path of ['commitments/modern-slavery-penalties', 'recommendations/3', 'feeds']) {
+      const other = await open(path, { width: 375, height: 800 });
+      expect(await other.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), path).toBe(true);
+      await other.close();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { startTrackerServer, webServiceStarter } from '../src/web/server.ts';
 import { cli, tempDir } from './support/register.ts';
 import { HOSTILE_TITLE, removeDir, startTracker, twoRegisterSeeds, type TrackerFixture } from './support/tracker.ts';
 
-let fixtures: TrackerFixture[] = [];
+const fixtures: TrackerFixture[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   for (const f of fixtures.splice(0)) await f.close();
@@ -67,6 +67,24 @@ describe('/feed.atom', () => {
     const again = await tracker();
     const ids = (parseAtomFeed(await (await again.get('/feed.atom')).text()).entries ?? []).map((e) => e.id);
     expect(ids).toEqual(entries.map((e) => e.id));
+  });
+
+  it('stays well-formed XML when feed text holds control characters XML forbids', async () => {
+    const t = await tracker(false);
+    const title = 'Page\fbreak \u001b[31mred\u001b[0m \u0001 and more';
+    await t.app.store.upsertSeedEvidence('modern-slavery-penalties', { url: 'https://www.gov.uk/a\u0002b', title }, '2024-05-21T08:00:00.000Z');
+    await t.app.store.changeStatus(
+      { commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: 'Reason\u000bwith a vertical tab', evidence: [], actor: 'cli:test' },
+      '2024-05-30T10:00:00.000Z',
+    );
+    const xml = await (await t.get('/feed.atom')).text();
+    // Anything outside XML 1.0's Char production makes a strict reader reject the whole feed.
+    expect(xml.match(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu)).toBeNull();
+    const entries = parseAtomFeed(xml).entries ?? [];
+    expect(entries.map((e) => e.title?.value?.trim())).toContain(
+      'New evidence for Financial penalties for breaches of the Modern Slavery Act transparency duty: Pagebreak [31mred[0m  and more',
+    );
+    expect(xml).toContain('Reasonwith a vertical tab');
   });
 
   it('links to the pages by PUBLIC_URL when it is set', async () => {

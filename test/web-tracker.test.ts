@@ -63,6 +63,18 @@ describe('/', () => {
     expect(bad.html).not.toContain('<script>');
   });
 
+  it('refuses a field given twice instead of silently using one of the values', async () => {
+    t = await startTracker();
+    const twice = await page('/?status=stalled&status=delivered');
+    expect(twice.status).toBe(400);
+    expect(twice.html).toContain('status is given more than once');
+    const api = await t.get('/api/commitments.json?page=1&page=2');
+    expect(api.status).toBe(400);
+    expect(await api.json()).toEqual({ error: 'page is given more than once: give one' });
+    // Fields the list does not know are ignored, given once or twice.
+    expect((await page('/?utm_source=a&utm_source=b')).status).toBe(200);
+  });
+
   it('pages fifty at a time, keeping the filters', async () => {
     const seeds = bigRegisterSeeds(120);
     dirs.push(seeds);
@@ -74,6 +86,15 @@ describe('/', () => {
     const third = await page('/?page=3');
     expect(listed(third.html)).toHaveLength(20);
     expect(listed(third.html)[0]).toBe('made-up-101');
+    // Past the last page: 404, saying how many there are, with a link to the last one (not to page 99,998).
+    const past = await page('/?status=delivered&page=99999');
+    expect(past.status).toBe(404);
+    expect(past.html).toContain('There are only 1 page of 40 commitments.');
+    expect(past.html).toContain('<a href="./?status=delivered">The list</a>');
+    expect(past.html).not.toContain('99998');
+    expect((await page('/?page=4')).html).toContain('<a href="./?page=3">The last page (3)</a>');
+    for (const odd of ['1e1', '0x2', '2.0', '+2']) expect((await page(`/?page=${encodeURIComponent(odd)}`)).html, odd).toContain('page must be a page number');
+    expect((await page(`/?page=${'9'.repeat(400)}`)).html).toContain('page is too large');
     const filtered = await page('/?status=delivered&page=1');
     expect(filtered.html).toContain('Showing 1–40 of 40 commitments matching the filters.');
   });
@@ -176,6 +197,10 @@ describe('recommendations and registers', () => {
     expect(home.html).toContain('Scoreboard: Another Report');
     expect(home.html).toContain('<span>Register: Another Report</span>');
     expect(listed((await page('/?register=other')).html)).toEqual(['publish-the-plan']);
+    const nowhere = await page('/?register=nowhere');
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.html).toContain('register must be one of mini, other');
+    expect((await t.get('/api/commitments.json?register=nowhere')).status).toBe(400);
     const c = await page('/commitments/publish-the-plan');
     expect(c.html).toContain('<dt>Register</dt><dd>Another Report</dd>');
     expect(c.html).toContain('href="../registers/other/recommendations/1"');

@@ -25,6 +25,11 @@ interface Entry {
   content: string;
 }
 
+// XML 1.0 forbids most control characters even inside CDATA; one in a feed's title (a form feed from a
+// scraped PDF, an ANSI escape) would make every strict reader reject the whole feed. They carry nothing.
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlSafe = (value: string): string => value.replace(NOT_XML, '');
+
 const instant = (at: string): Date => new Date(at.length === 10 ? `${at}T00:00:00Z` : at);
 const isWebLink = (url: string) => /^https?:\/\//i.test(url);
 
@@ -57,7 +62,7 @@ export async function atomFeed(store: RegisterStore, links: SiteLinks, now: Date
     .sort((a, b) => b.updated.getTime() - a.updated.getTime() || a.id.localeCompare(b.id))
     .slice(0, ATOM_ENTRIES);
 
-  const text = (value: string) => ({ value, type: 'text' });
+  const text = (value: string) => ({ value: xmlSafe(value), type: 'text' });
   return generateAtomFeed({
     id: entryId(`feed|${registers.map((r) => r.id).join('|')}`),
     title: text(registers.length === 1 && registers[0] ? `${SITE_NAME}: ${registers[0].title}` : `${SITE_NAME}: what moved`),
@@ -73,7 +78,7 @@ export async function atomFeed(store: RegisterStore, links: SiteLinks, now: Date
       title: text(e.title),
       updated: e.updated,
       ...(e.published ? { published: e.published } : {}),
-      links: [{ href: e.link, rel: 'alternate', type: 'text/html' }, ...(e.related ? [{ href: e.related, rel: 'related' }] : [])],
+      links: [{ href: e.link, rel: 'alternate', type: 'text/html' }, ...(e.related ? [{ href: xmlSafe(e.related), rel: 'related' }] : [])],
       content: text(e.content),
     })),
   });

@@ -70,7 +70,9 @@ export function ScoreboardChart({ counts, title, id }: ChartInput & { id: string
 
 /** The chart as a standalone SVG document. */
 export function scoreboardSvg(input: ChartInput): string {
-  const svg = (<ScoreboardChart {...input} id="scoreboard" />).toString();
+  const chart = <ScoreboardChart {...input} id="scoreboard" />;
+  if (chart instanceof Promise) throw new Error('the scoreboard chart did not render synchronously');
+  const svg = chart.toString();
   if (!svg.startsWith('<svg')) throw new Error('the scoreboard chart did not render synchronously');
   return svg;
 }

@@ -15,14 +15,26 @@ export const ListQuery = z.object({
   theme: field(words),
   position: field(z.enum(POSITIONS, { message: `must be one of ${POSITIONS.join(', ')}` })),
   register: field(z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a register id')),
-  page: field(z.coerce.number({ message: 'must be a page number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000, 'is too large')),
+  // Digits only: Number() would also take "1e3", "0x10" and " 2 ".
+  page: field(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a page number')
+      .refine((digits) => digits.length <= 7, 'is too large')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be 1 or more').max(1_000_000, 'is too large')),
+  ),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
 export const PAGE_SIZE = 50;
 
-export function parseListQuery(raw: Record<string, string>): { ok: true; value: ListQuery } | { ok: false; message: string } {
-  const parsed = ListQuery.safeParse(raw);
+/** `raw` is the query string's fields; a field given twice is refused rather than one value silently dropped. */
+export function parseListQuery(raw: Record<string, string | string[]>): { ok: true; value: ListQuery } | { ok: false; message: string } {
+  const repeated = Object.keys(ListQuery.shape).filter((key) => Array.isArray(raw[key]) && raw[key].length > 1);
+  if (repeated.length) return { ok: false, message: repeated.map((key) => `${key} is given more than once: give one`).join('; ') };
+  const single = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  const parsed = ListQuery.safeParse(single);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, message: parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ') };
 }

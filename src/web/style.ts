@@ -11,6 +11,7 @@ body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sa
 a{color:#0b4fb3}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:8px;z-index:1}
 header,main,footer{max-width:60rem;margin:0 auto;padding:0 1rem}
+main{overflow-wrap:anywhere}
 header{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.5rem;border-bottom:1px solid #ddd;padding-top:.75rem;padding-bottom:.5rem}
 .site{margin:0;font-weight:700;font-size:1.15rem}.site a{color:inherit;text-decoration:none}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}

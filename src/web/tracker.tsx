@@ -44,13 +44,20 @@ export class Tracker {
     return this.facetsCache.value;
   }
 
+  /** A register filter naming no register is refused (it would list nothing, as if the register were empty). */
+  private knownRegister(parsed: ReturnType<typeof parseListQuery>, registers: { id: string }[]): ReturnType<typeof parseListQuery> {
+    const wanted = parsed.ok ? parsed.value.register : undefined;
+    if (wanted === undefined || registers.some((r) => r.id === wanted)) return parsed;
+    return { ok: false, message: `register must be one of ${registers.map((r) => r.id).join(', ')}` };
+  }
+
   async context(links: SiteLinks, isStatic = false): Promise<PageContext> {
     return { links, isStatic, registers: await this.deps.store.registers(), today: this.deps.queries.today() };
   }
 
   /** `/` (or a static list page): `raw` is the query string's fields. */
-  async index(ctx: PageContext, raw: Record<string, string>): Promise<Rendered> {
-    const parsed = parseListQuery(raw);
+  async index(ctx: PageContext, raw: Record<string, string | string[]>): Promise<Rendered> {
+    const parsed = this.knownRegister(parseListQuery(raw), ctx.registers);
     if (!parsed.ok) return { status: 400, body: renderDocument(<BadRequestPage ctx={ctx} message={parsed.message} />) };
     const query: ListQuery = parsed.value;
     const { store, queries } = this.deps;
@@ -62,7 +69,9 @@ export class Tracker {
         ctx.registers.map(async (r) => ({ registerId: r.id, title: r.title, counts: await store.statusCounts(ctx.registers.length > 1 ? r.id : undefined) })),
       ),
     ]);
-    return { status: 200, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
+    // A page past the last is not there (404), though it says how many there are and links to the last.
+    const status = page.page > page.pages ? 404 : 200;
+    return { status, body: renderDocument(<IndexPage ctx={ctx} boards={boards} query={query} facets={facets} page={page} />) };
   }
 
   async commitment(ctx: PageContext, id: string): Promise<Rendered> {
@@ -140,8 +149,8 @@ export class Tracker {
   }
 
   /** `/api/commitments.json`: what `list --json` prints (every match; the list page's filters apply). */
-  async apiList(raw: Record<string, string>): Promise<{ status: 200 | 400; body: unknown }> {
-    const parsed = parseListQuery(raw);
+  async apiList(raw: Record<string, string | string[]>): Promise<{ status: 200 | 400; body: unknown }> {
+    const parsed = this.knownRegister(parseListQuery(raw), await this.deps.store.registers());
     if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
     const options: ListOptions = { ...listOptions(parsed.value, 100), page: 1 };
     let page = await this.deps.queries.list(options);

@@ -157,8 +157,14 @@ export function CommitmentItem({ ctx, c }: { ctx: PageContext; c: CommitmentSumm
 }
 
 function Pager({ ctx, query, page }: Pick<IndexPageProps, 'ctx' | 'query' | 'page'>) {
-  if (page.pages <= 1) return null;
   const href = (n: number) => (ctx.isStatic ? ctx.links.listPage(n) : ctx.links.home(queryFor(query, n)));
+  if (page.page > page.pages)
+    return (
+      <nav class="pager" aria-label="Pages">
+        <a href={href(page.pages)}>{page.pages === 1 ? 'The list' : `The last page (${page.pages})`}</a>
+      </nav>
+    );
+  if (page.pages <= 1) return null;
   return (
     <nav class="pager" aria-label="Pages">
       {page.page > 1 ? (
