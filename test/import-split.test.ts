@@ -81,6 +81,30 @@ describe('classifying an answer', () => {
     expect(classifyAnswer(['Nothing is said here about it at all.'], 1)).toMatchObject({ position: 'noted', confidence: 'low' });
   });
 
+  it('an acceptance that does not give what was asked is in part: asked when, answered with no date', () => {
+    const asked = 'Inform the Committee of when the Department will publish the review’s findings.';
+    const untimed = classifyAnswer(['The review is under way. The Department will report to Parliament at the conclusion of the review.'], 1, [], asked);
+    expect(untimed).toMatchObject({ position: 'accepted-in-part', confidence: 'medium' });
+    expect(untimed.rationale).toContain('"The Department will report to Parliament at the conclusion of the review."');
+    expect(
+      classifyAnswer(['We accept this recommendation and will set out our plans in due course.'], 1, [], 'Publish a timetable for the strategy.').position,
+    ).toBe('accepted-in-part');
+    // A date given, or no time asked for, is a full acceptance.
+    expect(classifyAnswer(['The Department will report to Parliament by March 2026.'], 1, [], asked).position).toBe('accepted');
+    expect(classifyAnswer(['We accept this recommendation.'], 1, [], 'Share intelligence with companies when appropriate to do so.').position).toBe('accepted');
+  });
+
+  it('judging current arrangements appropriate, with the approach kept under review, is noted; with "no plans" it is a refusal', () => {
+    const kept = classifyAnswer(
+      ['The guidance was published last year. We judge that these measures are currently appropriate, however we will keep our approach under review.'],
+      1,
+    );
+    expect(kept).toMatchObject({ position: 'noted', confidence: 'medium' });
+    expect(kept.rationale).toContain('"We judge that these measures are currently appropriate');
+    expect(classifyAnswer(['The threshold remained appropriate. We do not have plans to reduce it.'], 1).position).toBe('not-accepted');
+    expect(classifyAnswer(['It would not be appropriate to extend the scheme.'], 1).position).toBe('not-accepted');
+  });
+
   it('reads "will not" and "would" as no undertaking', () => {
     expect(findUndertakings(['We will not introduce a register. If asked, we would consider it.'], [1])).toEqual([]);
   });

@@ -121,7 +121,7 @@ function draftRecommendation(rec: SplitRecommendation, all: SplitRecommendation[
   const holder = sharedHolder(rec, all);
   const answerRec = holder === undefined ? rec : all.find((r) => r.number === holder)!;
   const others = rec.sharedWith.filter((n) => n !== rec.number);
-  const classified = answerRec.answer.length ? classifyAnswer(answerRec.answer, rec.number, others) : undefined;
+  const classified = answerRec.answer.length ? classifyAnswer(answerRec.answer, rec.number, others, rec.text.join('\n')) : undefined;
   const named = departmentsNamed(answerRec.answer.join(' ')).map((d) => d.today);
   const departments = named.length ? named : [lead ?? 'Department not named'];
   if (!named.length) doubts.push(lead ? `no department named in the answer: ${lead} assumed` : 'no department named: fill it in');
