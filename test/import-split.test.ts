@@ -74,6 +74,32 @@ describe('splitting a response', () => {
   });
 });
 
+describe('answers shared forward and answers missing', () => {
+  const doc = (see: string) =>
+    [
+      'Rural Buses: Government Response',
+      'Recommendation 1',
+      'The Department should fund demand-responsive services.',
+      see,
+      'Recommendation 2',
+      'The Department should review the bus services grant.',
+      'We accept this recommendation. The Department for Transport will review the grant by the end of 2026.',
+    ].join('\n\n');
+
+  it('"see the response to recommendation 2 below" links to the answer printed later, and its undertakings serve both', () => {
+    const draft = draftRegister(blocksFromText(doc('See the response to recommendation 2 below.')), { today: '2025-06-01' });
+    expect(draft.recommendations[0]).toMatchObject({ number: 1, responseSameAs: 2, position: 'accepted' });
+    expect(draft.recommendations[0]?.response).toBeUndefined();
+    expect(draft.commitments.map((c) => c.recommendations)).toEqual([[1, 2]]);
+  });
+
+  it('a pointer to an answer that is not in the document is reported, not passed off as an answer', () => {
+    const draft = draftRegister(blocksFromText(doc('See the response to recommendation 7.')), { today: '2025-06-01' });
+    expect(draft.warnings).toContain('recommendation 1: it points to the response to recommendation 7, and no answer was found there');
+    expect(draft.recommendations[0]?.confidence).toBe('low');
+  });
+});
+
 describe('classifying an answer', () => {
   it('a refusal outweighs an unrelated undertaking; a promise to keep under review is only noted', () => {
     expect(classifyAnswer(['We do not currently have plans to appoint an envoy. We will publish the strategy in the spring.'], 1).position).toBe('not-accepted');

@@ -187,13 +187,20 @@ function linkSharedAnswers(recs: SplitRecommendation[]): void {
   }
   for (const rec of recs) {
     if (rec.sharedWith.length > 1 && !rec.sharedWith.includes(rec.number)) rec.sharedWith = [];
+    if (rec.answer.length === 0 && rec.sharedWith.length > 1 && sharedHolder(rec, recs) === undefined) {
+      const others = rec.sharedWith.filter((n) => n !== rec.number).join(', ');
+      rec.doubts.push(`it points to the response to recommendation ${others}, and no answer was found there`);
+    }
   }
 }
 
-/** The number under which a recommendation's shared answer is kept, or undefined for its own answer. */
+/**
+ * The number under which a recommendation's shared answer is kept, or undefined for its own answer: the
+ * first of the recommendations it shares with that has an answer printed ("see the response to
+ * recommendation 5 below" points forward).
+ */
 export function sharedHolder(rec: SplitRecommendation, all: SplitRecommendation[]): number | undefined {
   if (rec.answer.length > 0 || rec.sharedWith.length < 2) return undefined;
-  const first = Math.min(...rec.sharedWith);
-  const holder = all.find((r) => r.number === first && r.answer.length > 0);
-  return holder && holder !== rec ? holder.number : undefined;
+  const holders = all.filter((r) => r !== rec && rec.sharedWith.includes(r.number) && r.answer.length > 0);
+  return holders.sort((a, b) => a.number - b.number)[0]?.number;
 }
