@@ -1,8 +1,23 @@
 // What the HTML and PDF readers must keep of an answer word for word: list items that look like
 // headings, and hyphens at the end of a printed line.
+import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { draftRegister } from '../src/import/draft.ts';
 import { blocksFromHtml } from '../src/import/read-html.ts';
+import { blocksFromPdf } from '../src/import/read-pdf.ts';
+
+/** A PDF of one paragraph printed on the lines given, as a typesetter broke them. */
+async function pdfOfLines(lines: string[]): Promise<Uint8Array> {
+  const doc = new PDFDocument({ size: 'A4' });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => doc.on('end', resolve));
+  doc.font('Helvetica').fontSize(11);
+  for (const [i, line] of lines.entries()) doc.text(line, 72, 100 + i * 14, { lineBreak: false });
+  doc.end();
+  await ended;
+  return new Uint8Array(Buffer.concat(chunks));
+}
 
 describe('HTML', () => {
   // GOV.UK answers often end with a bulleted list of short, unpunctuated items.
@@ -24,6 +39,19 @@ describe('HTML', () => {
     expect(draft.recommendations.map((r) => [r.theme, r.response])).toEqual([
       ['Roads', 'We accept this recommendation. The Department for Transport will:\nPublish the rural roads strategy\nConsult councils on its funding'],
       ['Roads', 'We accept this recommendation. The Department will:\nReview the pothole fund formula\nReport the findings to Parliament'],
+    ]);
+  });
+});
+
+describe('PDF', () => {
+  it('rejoins a word broken at its hyphen, and keeps the space after a hyphen left hanging before "and"/"or"', async () => {
+    const pdf = await pdfOfLines([
+      'The Government will assess both the short-',
+      'and long-term effects on the principle of non-',
+      'refoulement, and on pre- or post-arrival support.',
+    ]);
+    expect((await blocksFromPdf(pdf)).blocks.map((b) => b.text)).toEqual([
+      'The Government will assess both the short- and long-term effects on the principle of non-refoulement, and on pre- or post-arrival support.',
     ]);
   });
 });
