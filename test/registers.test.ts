@@ -1,7 +1,7 @@
 // Several registers side by side: the curated Xinjiang register and a second one drafted by
 // `commitment-watch import` from a test document and reviewed (test/fixtures/registers/), queried from the
 // CLI and from Discord (the real discord.js client against the local fake Discord).
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,25 @@ describe('the CLI with two registers loaded', () => {
           ),
         ),
       ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the seed loader refuses two folders holding one register id, naming both files', async () => {
+    const dir = twoRegisters();
+    try {
+      // A second import of the same report under another folder, its commitment ids all new.
+      const copy = join(dir, 'registers', 'flood-reimported');
+      cpSync(join(dir, 'registers', FLOOD), copy, { recursive: true });
+      const commitments = join(copy, 'commitments.yaml');
+      writeFileSync(commitments, readFileSync(commitments, 'utf8').replace(/^( {2}- id: )(\S+)$/gm, '$1$2-again'));
+      const loaded = await loadSeeds(dir);
+      const messages = loaded.ok ? [] : loaded.error.map((p) => `${p.file}: ${p.path}: ${p.message}`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(
+        /flood-resilience-rural-communities\/register\.yaml: id: "flood-resilience-rural-communities" is already the id of the register in .*flood-reimported\/register\.yaml: register ids must be unique$/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
