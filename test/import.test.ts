@@ -174,6 +174,23 @@ describe('commitment-watch import', () => {
     }
   });
 
+  it('--force over the folder of an earlier import of the same document keeps its commitment ids', async () => {
+    const dir = freshSeeds();
+    try {
+      const ids = () => {
+        const file = join(dir, 'registers', 'flood-resilience-rural-communities', 'commitments.yaml');
+        return (parse(readFileSync(file, 'utf8')) as { commitments: { id: string }[] }).commitments.map((c) => c.id);
+      };
+      expect((await cli(['import', fixture('import/flood-resilience-response.html')], { seedsDir: dir })).code).toBe(0);
+      const first = ids();
+      expect(first.length).toBeGreaterThan(0);
+      expect((await cli(['import', fixture('import/flood-resilience-response.html'), '--force'], { seedsDir: dir })).code).toBe(0);
+      expect(ids()).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fetches a web address through the polite fetcher, HTML or PDF', async () => {
     const out = tempDir('cw-import-out-');
     try {
