@@ -174,6 +174,28 @@ describe('commitment-watch import', () => {
     }
   });
 
+  it('a draft goes live with `commitment-watch seed` as it is, beside the existing register, and a second seed changes nothing', async () => {
+    const dir = freshSeeds();
+    try {
+      for (const file of ['import/government-response.pdf', 'import/flood-resilience-response.html', 'import/rural-connectivity-response.html'])
+        expect((await cli(['import', fixture(file)], { seedsDir: dir })).code).toBe(0);
+      const db = join(dir, 'db.sqlite');
+      const seed = await cli(['seed', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } });
+      expect(seed.stderr).toBe('');
+      const created = seed.json() as Record<string, { created: number }>;
+      expect(created.registers?.created).toBe(4);
+      expect(created.recommendations?.created).toBe(36 + 36 + 8 + 8);
+      const again = (await cli(['seed', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } })).json() as Record<string, { created: number; updated: number }>;
+      for (const counts of Object.values(again)) expect([counts.created, counts.updated]).toEqual([0, 0]);
+      const flood = (
+        await cli(['recommendation', '4', '--register', 'flood-resilience-rural-communities', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } })
+      ).json();
+      expect(flood).toMatchObject({ number: 4, position: 'accepted' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--force over the folder of an earlier import of the same document keeps its commitment ids', async () => {
     const dir = freshSeeds();
     try {
