@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { blocksFromText } from '../src/import/blocks.ts';
 import { classifyAnswer } from '../src/import/classify.ts';
 import { draftRegister } from '../src/import/draft.ts';
+import { score } from '../src/import/evaluate.ts';
 import { findUndertakings } from '../src/import/undertakings.ts';
 
 // One paragraph a line, as some copies are; titles on the marker's line; a subjunctive recommendation;
@@ -133,5 +134,16 @@ describe('classifying an answer', () => {
 
   it('reads "will not" and "would" as no undertaking', () => {
     expect(findUndertakings(['We will not introduce a register. If asked, we would consider it.'], [1])).toEqual([]);
+  });
+});
+
+describe('scoring a draft against a reviewed register', () => {
+  const rec = { number: 1, theme: 'T', text: 'The Department should act.', departments: ['D'], position: 'accepted' as const, rationale: 'r' };
+  const reviewed = { recommendations: [{ ...rec, response: 'We accept the Committee’s recommendation.' }], commitments: [] };
+
+  it('counts an answer verbatim only with the document’s own characters: whitespace may differ, a straightened quote may not', () => {
+    const drafted = (response: string) => score({ recommendations: [{ ...rec, response }], commitments: [] }, reviewed).answersVerbatim;
+    expect(drafted('We accept the\nCommittee’s  recommendation.')).toBe(1);
+    expect(drafted("We accept the Committee's recommendation.")).toBe(0);
   });
 });
