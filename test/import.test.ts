@@ -1,6 +1,6 @@
 // `commitment-watch import`: a Government Response, as plain text, HTML or PDF, from a file or a local
 // web server, drafted into a register folder the seed loader accepts, with what an editor must check.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,8 +240,17 @@ describe('commitment-watch import', () => {
     expect(server.requests()).toHaveLength(0); // refused before connecting
     const out = tempDir();
     const notAResponse = await cli(['import', fixture('SOURCES.md'), '--out', join(out, 'x')]);
-    rmSync(out, { recursive: true, force: true });
     expect(notAResponse.stderr).toMatch(/no numbered recommendations were found/);
+    const file = join(out, 'a-file');
+    writeFileSync(file, 'not a folder');
+    for (const [at, message] of [
+      [file, `commitment-watch: ${file} is a file, not a folder: choose another --out\n`],
+      [join(file, 'draft'), expect.stringMatching(new RegExp(`^commitment-watch: could not write the draft to ${join(file, 'draft')}: .+\n$`))],
+    ] as const) {
+      const unwritable = await cli(['import', fixture('government-response.txt'), '--out', at, '--force']);
+      expect(unwritable).toMatchObject({ code: 1, stderr: message });
+    }
+    rmSync(out, { recursive: true, force: true });
     const badId = await cli(['import', fixture('government-response.txt'), '--id', 'Not A Slug']);
     expect(badId.stderr).toMatch(/--id "Not A Slug" is not a slug/);
   });
