@@ -21,12 +21,8 @@ export type ListQuery = z.infer<typeof ListQuery>;
 
 export const PAGE_SIZE = 50;
 
-/** `raw` is the query string's fields; a field given twice is refused rather than one value silently dropped. */
-export function parseListQuery(raw: Record<string, string | string[]>): { ok: true; value: ListQuery } | { ok: false; message: string } {
-  const repeated = Object.keys(ListQuery.shape).filter((key) => Array.isArray(raw[key]) && raw[key].length > 1);
-  if (repeated.length) return { ok: false, message: repeated.map((key) => `${key} is given more than once: give one`).join('; ') };
-  const single = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
-  const parsed = ListQuery.safeParse(single);
+export function parseListQuery(raw: Record<string, string>): { ok: true; value: ListQuery } | { ok: false; message: string } {
+  const parsed = ListQuery.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, message: parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ') };
 }

@@ -36,7 +36,7 @@ export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Lo
   const at = (depth: number) => tracker.context(siteLinks({ depth }));
   const page = (c: Context, r: Rendered) => c.html(r.body, r.status);
 
-  app.get('/', async (c) => page(c, await tracker.index(await at(0), c.req.queries())));
+  app.get('/', async (c) => page(c, await tracker.index(await at(0), c.req.query())));
   app.get('/commitments/:id', async (c) => page(c, await tracker.commitment(await at(1), c.req.param('id'))));
   app.get('/recommendations/:n', async (c) => page(c, await tracker.recommendation(await at(1), c.req.param('n'))));
   app.get('/registers/:register/recommendations/:n', async (c) => page(c, await tracker.recommendation(await at(3), c.req.param('n'), c.req.param('register'))));
@@ -45,7 +45,7 @@ export function trackerRoutes(tracker: Tracker, deps: { clock: Clock; logger: Lo
   const feedLinks = deps.publicUrl ? absoluteLinks(deps.publicUrl) : siteLinks({ depth: 0 });
   app.get('/feed.atom', async (c) => c.body(await tracker.atom(feedLinks, deps.clock.now()), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }));
   app.get('/api/commitments.json', async (c) => {
-    const r = await tracker.apiList(c.req.queries());
+    const r = await tracker.apiList(c.req.query());
     return c.json(r.body, r.status);
   });
   app.get('/api/commitments/:file', async (c) => {

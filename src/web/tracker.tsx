@@ -49,7 +49,7 @@ export class Tracker {
   }
 
   /** `/` (or a static list page): `raw` is the query string's fields. */
-  async index(ctx: PageContext, raw: Record<string, string | string[]>): Promise<Rendered> {
+  async index(ctx: PageContext, raw: Record<string, string>): Promise<Rendered> {
     const parsed = parseListQuery(raw);
     if (!parsed.ok) return { status: 400, body: renderDocument(<BadRequestPage ctx={ctx} message={parsed.message} />) };
     const query: ListQuery = parsed.value;
@@ -140,7 +140,7 @@ export class Tracker {
   }
 
   /** `/api/commitments.json`: what `list --json` prints (every match; the list page's filters apply). */
-  async apiList(raw: Record<string, string | string[]>): Promise<{ status: 200 | 400; body: unknown }> {
+  async apiList(raw: Record<string, string>): Promise<{ status: 200 | 400; body: unknown }> {
     const parsed = parseListQuery(raw);
     if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
     const options: ListOptions = { ...listOptions(parsed.value, 100), page: 1 };
