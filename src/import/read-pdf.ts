@@ -43,11 +43,7 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     let paragraph: string[] = [];
     let previous: Line | undefined;
     const flush = () => {
-      // A line broken after a hyphen ("non-" / "refoulement") is one word again.
-      const text = paragraph
-        .reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '')
-        .replace(/\s+/g, ' ')
-        .trim();
+      const text = paragraph.reduce(joinLine, '').replace(/\s+/g, ' ').trim();
       if (text) pageBlocks.push({ text });
       paragraph = [];
     };
@@ -64,13 +60,24 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     const first = body[0];
     // (Headings are short: one at the foot of a page stays a heading.)
     if (last && first && last.text.length > 90 && !/[.!?:;"”’)]$/.test(last.text) && !/^(?:recommendation|conclusion)\s+\d/i.test(first.text)) {
-      last.text = /\p{L}-$/u.test(last.text) ? last.text + first.text : `${last.text} ${first.text}`;
+      last.text = joinLine(last.text, first.text);
       body.shift();
     }
     blocks.push(...body);
   }
   await pdf.destroy();
   return { blocks, emptyPages };
+}
+
+/**
+ * Two printed lines as one text. A line broken after a hyphen ("non-" / "refoulement") is one word again,
+ * hyphen kept, since the hyphen may be the word's own; but a hyphen left hanging before "and"/"or"
+ * ("short- and long-term") is followed by its space.
+ */
+function joinLine(text: string, line: string): string {
+  if (!text) return line;
+  const glued = /\p{L}-$/u.test(text) && /^\p{L}/u.test(line) && !/^(?:and|or|nor|to)\s/i.test(line);
+  return glued ? text + line : `${text} ${line}`;
 }
 
 function linesOf(items: Item[]): Line[] {
