@@ -1,10 +1,14 @@
 // What the HTML and PDF readers must keep of an answer word for word: list items that look like
 // headings, and hyphens at the end of a printed line.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { draftRegister } from '../src/import/draft.ts';
 import { blocksFromHtml } from '../src/import/read-html.ts';
 import { blocksFromPdf } from '../src/import/read-pdf.ts';
+import { readDocument } from '../src/import/read-source.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 /** A PDF of one paragraph printed on the lines given, as a typesetter broke them. */
 async function pdfOfLines(lines: string[]): Promise<Uint8Array> {
@@ -53,5 +57,23 @@ describe('PDF', () => {
     expect((await blocksFromPdf(pdf)).blocks.map((b) => b.text)).toEqual([
       'The Government will assess both the short- and long-term effects on the principle of non-refoulement, and on pre- or post-arrival support.',
     ]);
+  });
+});
+
+describe('plain text', () => {
+  it('a file saved as Windows-1252 keeps its curly quotes and dashes, with a warning to check them', async () => {
+    const dir = tempDir('cw-import-cp1252-');
+    try {
+      const file = join(dir, 'response.txt');
+      // "The Government’s response – in full" with ’ and – as Windows-1252 bytes 0x92 and 0x96.
+      writeFileSync(file, Buffer.from([...Buffer.from('The Government'), 0x92, ...Buffer.from('s response '), 0x96, ...Buffer.from(' in full')]));
+      const read = await readDocument(file, () => {
+        throw new Error('a file must not be fetched');
+      });
+      expect(read.ok && read.value.blocks.map((b) => b.text)).toEqual(['The Government’s response – in full']);
+      expect(read.ok && read.value.warnings).toEqual(['the file is not UTF-8: it was read as Windows-1252; check quotes, dashes and accents against the document']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
