@@ -134,7 +134,7 @@ export function classifyAnswer(answer: string[], own: number, others: number[] =
   return result('noted', 'low', 'Nothing in the answer accepts or rejects the recommendation: it describes what is already done.', []);
 }
 
-const noTime = (yes: string) => `It undertakes ${quote(yes)}, but the Committee asked when, and the answer gives no date or timescale.`;
+const noTime = (yes: string) => `The answer says ${quote(yes)}, but the Committee asked when, and it gives no date or timescale.`;
 
 function result(position: Position, confidence: Confidence, rationale: string, deciding: string[]): Classification {
   return { position, confidence, rationale, deciding };
