@@ -118,6 +118,8 @@ describe('classifying an answer', () => {
     ).toBe('accepted-in-part');
     // A date given, or no time asked for, is a full acceptance.
     expect(classifyAnswer(['The Department will report to Parliament by March 2026.'], 1, [], asked).position).toBe('accepted');
+    expect(classifyAnswer(['We accept this recommendation. We expect to publish the findings in March 2027.'], 1, [], asked).position).toBe('accepted');
+    expect(classifyAnswer(['The review began in July 2020. We accept this recommendation.'], 1, [], asked).position).toBe('accepted-in-part');
     expect(classifyAnswer(['We accept this recommendation.'], 1, [], 'Share intelligence with companies when appropriate to do so.').position).toBe('accepted');
   });
 

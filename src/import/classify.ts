@@ -63,6 +63,7 @@ const GIVES_TIME = new RegExp(
   String.raw`\b(?:19|20)\d{2}\b|\b${MONTH_NAME}\b|\b(?:this|next) (?:year|month|week|spring|summer|autumn|winter|session)\b|\b(?:later|earlier|early) this\b|\bwithin (?:\w+ )?(?:days|weeks|months|years?)\b|\bin the (?:coming|next) (?:few )?(?:days|weeks|months)\b|\b(?:spring|summer|autumn|winter)\b`,
   'i',
 );
+const FORWARD = /\b(?:will|shall|expects?|intends?|plans?|aims?|(?:is|are) due|(?:is|are) to)\b/i;
 const WEAK = [/\bwill (?:also )?continue to\b/i, /\bagrees? (?:that|on|with)\b/i, /\bwelcomes?\b/i, /\bwill consider\b/i, /\bunder (?:close )?review\b/i];
 const HEDGE = [
   /\bdo not speculate\b/i,
@@ -107,14 +108,15 @@ export function classifyAnswer(answer: string[], own: number, others: number[] =
   const weak = find((s) => any(WEAK, s));
   const hedge = find((s) => any(HEDGE, s));
   const statusQuo = find((s) => STATUS_QUO.test(s));
-  const untimed = (yes: string[]) => ASKS_WHEN.test(asked) && !yes.some((s) => GIVES_TIME.test(s));
+  // A time the Government looks forward to, in any sentence ("we expect to publish in March"); past dates do not count.
+  const untimed = ASKS_WHEN.test(asked) && !find((s) => FORWARD.test(s) && GIVES_TIME.test(s)).length;
 
   if (inPart.length) return result('accepted-in-part', 'high', `The answer says ${quote(inPart[0]!)}.`, inPart);
   if (accept.length && (reject.length || negative.length)) {
     const no = reject[0] ?? negative[0]!;
     return result('accepted-in-part', 'medium', `Accepted where it says ${quote(accept[0]!)}, but not where it says ${quote(no)}.`, [accept[0]!, no]);
   }
-  if (accept.length && untimed([...accept, ...strong])) return result('accepted-in-part', 'medium', noTime(accept[0]!), [accept[0]!]);
+  if (accept.length && untimed) return result('accepted-in-part', 'medium', noTime(accept[0]!), [accept[0]!]);
   if (accept.length) return result('accepted', 'high', `The answer says ${quote(accept[0]!)}.`, accept);
   if (reject.length) return result('not-accepted', 'high', `The answer says ${quote(reject[0]!)}.`, reject);
   // A refusal outweighs an unrelated undertaking in the same answer; the editor is told of both.
@@ -127,7 +129,7 @@ export function classifyAnswer(answer: string[], own: number, others: number[] =
     const rationale = yes === but ? `It undertakes and qualifies in one sentence: ${quote(yes)}.` : `It undertakes ${quote(yes)}, but qualifies it: ${quote(but)}.`;
     return result('accepted-in-part', 'low', rationale, yes === but ? [yes] : [yes, but]);
   }
-  if (strong.length && untimed(strong)) return result('accepted-in-part', 'medium', noTime(strong[0]!), [strong[0]!]);
+  if (strong.length && untimed) return result('accepted-in-part', 'medium', noTime(strong[0]!), [strong[0]!]);
   if (strong.length) return result('accepted', 'medium', `The answer undertakes ${quote(strong[0]!)}, though it does not say "accept".`, strong);
   const soft = [...statusQuo, ...hedge, ...weak];
   if (soft.length) return result('noted', 'medium', `The answer neither accepts nor rejects; it says ${quote(soft[0]!)}.`, [soft[0]!]);
