@@ -58,6 +58,13 @@ describe('PDF', () => {
       'The Government will assess both the short- and long-term effects on the principle of non-refoulement, and on pre- or post-arrival support.',
     ]);
   });
+
+  it('names the words it rejoined at a hyphen, since a typesetter’s hyphen cannot be told from the word’s own', async () => {
+    const pdf = await pdfOfLines(['We will consult on the non-', 'refoulement duty and its respon-', 'sibilities, and on short- and long-term aims.']);
+    const text = await blocksFromPdf(pdf);
+    expect(text.blocks[0]?.text).toBe('We will consult on the non-refoulement duty and its respon-sibilities, and on short- and long-term aims.');
+    expect(text.hyphenated).toEqual(['non-refoulement', 'respon-sibilities']);
+  });
 });
 
 describe('plain text', () => {

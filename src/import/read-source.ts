@@ -67,6 +67,11 @@ export async function readDocument(source: string, fetcher: () => Fetcher): Prom
       const pdf = await blocksFromPdf(got.value.bytes);
       blocks = pdf.blocks;
       if (pdf.emptyPages.length) warnings.push(`pages ${pdf.emptyPages.join(', ')} of the PDF have no text layer (scanned?): read them by eye`);
+      // A hyphen at a line's end may be the word's own or the typesetter's: it is kept, and the editor told.
+      if (pdf.hyphenated.length)
+        warnings.push(
+          `words rejoined where a line broke after a hyphen, hyphen kept: ${pdf.hyphenated.join(', ')}; remove any hyphen the document's typesetting added`,
+        );
     } catch (error) {
       return err(`${source} is not a readable PDF: ${(error as Error).message}`);
     }
