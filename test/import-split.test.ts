@@ -94,6 +94,14 @@ describe('answers shared forward and answers missing', () => {
     expect(draft.commitments.map((c) => c.recommendations)).toEqual([[1, 2]]);
   });
 
+  it('a one-line answer "Agreed in full" is the answer, not a heading (which left it out and gave recommendation 1 the next answer)', () => {
+    const draft = draftRegister(blocksFromText(doc('Agreed in full')), { today: '2025-06-01' });
+    expect(draft.recommendations.map((r) => [r.response, r.responseSameAs, r.position])).toEqual([
+      ['Agreed in full', undefined, 'accepted'],
+      ['We accept this recommendation. The Department for Transport will review the grant by the end of 2026.', undefined, 'accepted'],
+    ]);
+  });
+
   it('a pointer to an answer that is not in the document is reported, not passed off as an answer', () => {
     const draft = draftRegister(blocksFromText(doc('See the response to recommendation 7.')), { today: '2025-06-01' });
     expect(draft.warnings).toContain('recommendation 1: it points to the response to recommendation 7, and no answer was found there');

@@ -37,7 +37,7 @@ const COMMITTEE_VOICE =
 const GOVERNMENT_VOICE = /^(the government|we |hmg|the department (?:agrees|accepts|notes|welcomes|is)|agreed|accepted|not accepted|noted|partially|rejected)/i;
 /** Headings that end the last answer: what follows the responses at the end of a document. */
 /** A one-word answer ("Accepted", "Noted"): short and unpunctuated like a heading, but never one. */
-const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|disagreed?)(?: in (?:part|principle))?\.?$/i;
+const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|disagreed?)(?: in (?:full|part|principle))?\.?$/i;
 const trailingHeading = (b: Block) => looksLikeHeading(b) && !RESPONSE_LABEL.test(b.text) && !POSITION_WORDS.test(b.text);
 const END_MATTER = /^(annex|annexe|appendix|glossary|list of (?:acronyms|abbreviations)|abbreviations|formal minutes|endnotes|footnotes)\b/i;
 
