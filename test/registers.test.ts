@@ -4,10 +4,13 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as registerCommand from '../commands/register.ts';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import type { CommandContext } from '../src/discord/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { recordEvent } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
@@ -156,6 +159,24 @@ describe('Discord with two registers loaded', () => {
     expect(e.fields!.map((f) => f.name)).toEqual([FLOOD, XINJIANG]);
     expect(e.fields![0]!.value).toContain('Rural Communities Committee — 8 recommendations, 6 commitments');
     expect(e.fields![1]!.value).toContain('Foreign Affairs Committee — 36 recommendations, 29 commitments');
+  });
+
+  it('/register list with more registers than an embed holds says the rest are found through the option', async () => {
+    const registers = Array.from({ length: 27 }, (_, i) => ({
+      id: `register-${i + 1}`,
+      title: `Report ${i + 1}`,
+      committee: 'A Committee',
+      recommendations: 1,
+      commitments: 1,
+    }));
+    let replied: { embeds?: { title?: string; description?: string; fields?: unknown[] }[] } | undefined;
+    const interaction = { options: { getSubcommand: () => 'list' }, reply: (p: typeof replied) => Promise.resolve((replied = p)) };
+    const ctx = { app: { queries: { registers: () => Promise.resolve(registers) } } };
+    await registerCommand.execute(interaction as unknown as ChatInputCommandInteraction, ctx as unknown as CommandContext);
+    const embed = replied?.embeds?.[0];
+    expect(embed?.title).toBe('27 registers');
+    expect(embed?.fields).toHaveLength(25);
+    expect(embed?.description).toContain('The first 25 are shown: type part of a name in that option to find the others.');
   });
 
   it('/recommendation show needs the register while both are loaded, and autocompletes it', async () => {
