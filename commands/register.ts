@@ -35,13 +35,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       name: truncate(r.id, 256),
       value: truncate(`${escapeText(r.title)}\n${escapeText(r.committee)} — ${r.recommendations} recommendations, ${r.commitments} commitments`, 1024),
     }));
+    // An embed holds 25 fields: past that, say so, and let the option's autocomplete find the rest by name.
+    const more = registers.length > fields.length ? ` The first ${fields.length} are shown: type part of a name in that option to find the others.` : '';
     return {
       embeds: [
         {
           title: registers.length === 1 ? '1 register' : `${registers.length} registers`,
           color: 0x5865f2,
           description: registers.length
-            ? 'Name one with the `register` option of /recommendation show, /commitment list and /alerts subscribe.'
+            ? `Name one with the \`register\` option of /recommendation show, /commitment list and /alerts subscribe.${more}`
             : 'No register is loaded.',
           fields,
         },

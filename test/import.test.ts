@@ -1,6 +1,6 @@
 // `commitment-watch import`: a Government Response, as plain text, HTML or PDF, from a file or a local
 // web server, drafted into a register folder the seed loader accepts, with what an editor must check.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,45 @@ describe('commitment-watch import', () => {
     }
   });
 
+  it('a draft goes live with `commitment-watch seed` as it is, beside the existing register, and a second seed changes nothing', async () => {
+    const dir = freshSeeds();
+    try {
+      for (const file of ['import/government-response.pdf', 'import/flood-resilience-response.html', 'import/rural-connectivity-response.html'])
+        expect((await cli(['import', fixture(file)], { seedsDir: dir })).code).toBe(0);
+      const db = join(dir, 'db.sqlite');
+      const seed = await cli(['seed', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } });
+      expect(seed.stderr).toBe('');
+      const created = seed.json() as Record<string, { created: number }>;
+      expect(created.registers?.created).toBe(4);
+      expect(created.recommendations?.created).toBe(36 + 36 + 8 + 8);
+      const again = (await cli(['seed', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } })).json() as Record<string, { created: number; updated: number }>;
+      for (const counts of Object.values(again)) expect([counts.created, counts.updated]).toEqual([0, 0]);
+      const flood = (
+        await cli(['recommendation', '4', '--register', 'flood-resilience-rural-communities', '--json'], { seedsDir: dir, env: { DATABASE_URL: db } })
+      ).json();
+      expect(flood).toMatchObject({ number: 4, position: 'accepted' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--force over the folder of an earlier import of the same document keeps its commitment ids', async () => {
+    const dir = freshSeeds();
+    try {
+      const ids = () => {
+        const file = join(dir, 'registers', 'flood-resilience-rural-communities', 'commitments.yaml');
+        return (parse(readFileSync(file, 'utf8')) as { commitments: { id: string }[] }).commitments.map((c) => c.id);
+      };
+      expect((await cli(['import', fixture('import/flood-resilience-response.html')], { seedsDir: dir })).code).toBe(0);
+      const first = ids();
+      expect(first.length).toBeGreaterThan(0);
+      expect((await cli(['import', fixture('import/flood-resilience-response.html'), '--force'], { seedsDir: dir })).code).toBe(0);
+      expect(ids()).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fetches a web address through the polite fetcher, HTML or PDF', async () => {
     const out = tempDir('cw-import-out-');
     try {
@@ -201,8 +240,17 @@ describe('commitment-watch import', () => {
     expect(server.requests()).toHaveLength(0); // refused before connecting
     const out = tempDir();
     const notAResponse = await cli(['import', fixture('SOURCES.md'), '--out', join(out, 'x')]);
-    rmSync(out, { recursive: true, force: true });
     expect(notAResponse.stderr).toMatch(/no numbered recommendations were found/);
+    const file = join(out, 'a-file');
+    writeFileSync(file, 'not a folder');
+    for (const [at, message] of [
+      [file, `commitment-watch: ${file} is a file, not a folder: choose another --out\n`],
+      [join(file, 'draft'), expect.stringMatching(new RegExp(`^commitment-watch: could not write the draft to ${join(file, 'draft')}: .+\n$`))],
+    ] as const) {
+      const unwritable = await cli(['import', fixture('government-response.txt'), '--out', at, '--force']);
+      expect(unwritable).toMatchObject({ code: 1, stderr: message });
+    }
+    rmSync(out, { recursive: true, force: true });
     const badId = await cli(['import', fixture('government-response.txt'), '--id', 'Not A Slug']);
     expect(badId.stderr).toMatch(/--id "Not A Slug" is not a slug/);
   });

@@ -1,20 +1,23 @@
 // Several registers side by side: the curated Xinjiang register and a second one drafted by
 // `commitment-watch import` from a test document and reviewed (test/fixtures/registers/), queried from the
 // CLI and from Discord (the real discord.js client against the local fake Discord).
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as registerCommand from '../commands/register.ts';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
+import type { CommandContext } from '../src/discord/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { recordEvent } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
 import { loadSeeds } from '../src/seed/load-seeds.ts';
 import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { discordTestConfig, startFakeDiscord } from './support/discord-app.ts';
-import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
+import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { cli, tempDir } from './support/register.ts';
 
 const FLOOD = 'flood-resilience-rural-communities';
@@ -102,6 +105,25 @@ describe('the CLI with two registers loaded', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the seed loader refuses two folders holding one register id, naming both files', async () => {
+    const dir = twoRegisters();
+    try {
+      // A second import of the same report under another folder, its commitment ids all new.
+      const copy = join(dir, 'registers', 'flood-reimported');
+      cpSync(join(dir, 'registers', FLOOD), copy, { recursive: true });
+      const commitments = join(copy, 'commitments.yaml');
+      writeFileSync(commitments, readFileSync(commitments, 'utf8').replace(/^( {2}- id: )(\S+)$/gm, '$1$2-again'));
+      const loaded = await loadSeeds(dir);
+      const messages = loaded.ok ? [] : loaded.error.map((p) => `${p.file}: ${p.path}: ${p.message}`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(
+        /flood-resilience-rural-communities\/register\.yaml: id: "flood-resilience-rural-communities" is already the id of the register in .*flood-reimported\/register\.yaml: register ids must be unique$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Discord with two registers loaded', () => {
@@ -139,6 +161,24 @@ describe('Discord with two registers loaded', () => {
     expect(e.fields![1]!.value).toContain('Foreign Affairs Committee — 36 recommendations, 29 commitments');
   });
 
+  it('/register list with more registers than an embed holds says the rest are found through the option', async () => {
+    const registers = Array.from({ length: 27 }, (_, i) => ({
+      id: `register-${i + 1}`,
+      title: `Report ${i + 1}`,
+      committee: 'A Committee',
+      recommendations: 1,
+      commitments: 1,
+    }));
+    let replied: { embeds?: { title?: string; description?: string; fields?: unknown[] }[] } | undefined;
+    const interaction = { options: { getSubcommand: () => 'list' }, reply: (p: typeof replied) => Promise.resolve((replied = p)) };
+    const ctx = { app: { queries: { registers: () => Promise.resolve(registers) } } };
+    await registerCommand.execute(interaction as unknown as ChatInputCommandInteraction, ctx as unknown as CommandContext);
+    const embed = replied?.embeds?.[0];
+    expect(embed?.title).toBe('27 registers');
+    expect(embed?.fields).toHaveLength(25);
+    expect(embed?.description).toContain('The first 25 are shown: type part of a name in that option to find the others.');
+  });
+
   it('/recommendation show needs the register while both are loaded, and autocompletes it', async () => {
     const ambiguous = await fake.slashCommand({ name: 'recommendation', subcommand: 'show', options: { number: 1 } }).settled();
     expect(ambiguous).toMatchObject({ ephemeral: true });
@@ -156,7 +196,7 @@ describe('Discord with two registers loaded', () => {
 
   it('/commitment list filters by register, and its pages keep the filter', async () => {
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'list', options: { register: FLOOD }, user: 'bob' }).settled();
-    const msg = () => fake.message(r.messageId!)! as PostedMessage;
+    const msg = () => fake.message(r.messageId!)!;
     expect(msg().embeds[0]!.footer!.text).toMatch(/^Page 1 of 2/);
     const next = msg().components[0]!.components!.find((b) => b.label === 'Next')!.custom_id!;
     await fake.button({ customId: next, message: msg(), user: 'bob' }).settled();

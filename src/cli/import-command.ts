@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { todayIn } from '../clock.ts';
 import { feedFetcher } from '../feeds/poller.ts';
-import { draftRegister } from '../import/draft.ts';
+import { defaultRegisterId, draftRegister } from '../import/draft.ts';
 import { readDocument } from '../import/read-source.ts';
 import { commitmentIdsIn } from '../import/taken-ids.ts';
 import { summarise, writeDraft, type ImportSummary } from '../import/write-draft.ts';
@@ -31,15 +31,16 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       );
       if (!read.ok) ctx.fail(read.error);
       const seedsDir = ctx.seedsDir ?? ctx.config.seedsDir ?? DEFAULT_SEEDS_DIR;
+      const dir = resolve(o.out ?? join(seedsDir, 'registers', o.id ?? defaultRegisterId(read.value.blocks)));
       const draft = draftRegister(read.value.blocks, {
         id: o.id,
         today: todayIn(ctx.clock, ctx.config.timeZone),
-        takenIds: await commitmentIdsIn(seedsDir, o.id),
+        // The folder being replaced (--force) keeps its ids: only the other registers' ids are taken.
+        takenIds: await commitmentIdsIn(seedsDir, dir),
         source,
       });
       draft.warnings.unshift(...read.value.warnings);
       if (draft.recommendations.length === 0) ctx.fail(`no numbered recommendations were found in ${source}: nothing written`);
-      const dir = resolve(o.out ?? join(seedsDir, 'registers', draft.manifest.id));
       const written = await writeDraft(draft, dir, o.force === true);
       if (!written.ok) ctx.fail(written.error);
       const summary = summarise(draft);

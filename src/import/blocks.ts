@@ -8,6 +8,8 @@ export interface Block {
   heading?: boolean;
   /** The whole block is bold (strong/b in HTML): Parliament prints the Committee's words in bold. */
   bold?: boolean;
+  /** An item of a list (li in HTML): short and unpunctuated as a heading often is, but part of the text. */
+  listItem?: boolean;
 }
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -42,6 +44,7 @@ export const isFurniture = (block: Block) => FURNITURE.some((re) => re.test(bloc
 /** A short line with no closing punctuation that starts with a capital: how a heading looks in plain text. */
 export function looksLikeHeading(block: Block): boolean {
   if (block.heading) return true;
+  if (block.listItem) return false;
   const t = block.text;
   if (t.length > 90 || !/^[\p{Lu}\d]/u.test(t)) return false;
   if (/[.:;,?!]$/.test(t) || /^[•\-–*]/.test(t)) return false;

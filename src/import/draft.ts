@@ -45,19 +45,28 @@ export function slugOf(text: string, words = 6): string {
   );
 }
 
-export function draftRegister(input: Block[], options: DraftOptions): Draft {
+function factsOf(input: Block[]): { blocks: Block[]; facts: DocumentFacts } {
   const blocks = input.filter((b) => !isFurniture(b));
+  const firstMarker = blocks.findIndex((b) => /^(?:recommendation|conclusion)\s+1\b|^1\s*[.)]/i.test(b.text));
+  return { blocks, facts: documentFacts(input, firstMarker > 0 ? firstMarker : 12) };
+}
+
+const idFromFacts = (facts: DocumentFacts) => slugOf(facts.reportTitle ?? facts.responseTitle ?? 'imported register');
+
+/** The id a draft of this document gets when none is given: from the report's title. */
+export const defaultRegisterId = (input: Block[]): string => idFromFacts(factsOf(input).facts);
+
+export function draftRegister(input: Block[], options: DraftOptions): Draft {
+  const { blocks, facts } = factsOf(input);
   const warnings: string[] = [];
   const split = splitRecommendations(blocks);
   warnings.push(...split.warnings);
-  const firstMarker = blocks.findIndex((b) => /^(?:recommendation|conclusion)\s+1\b|^1\s*[.)]/i.test(b.text));
-  const facts = documentFacts(input, firstMarker > 0 ? firstMarker : 12);
   const fullText = blocks.map((b) => b.text).join('\n');
   const lead = leadDepartment(fullText);
   const madeOn = facts.received ?? facts.published ?? facts.dates.at(-1);
   if (!madeOn)
     warnings.push(`the document prints no date: the response's dates are set to today (${options.today}); correct them in register.yaml and commitments.yaml`);
-  const id = options.id ?? slugOf(facts.reportTitle ?? facts.responseTitle ?? 'imported register');
+  const id = options.id ?? idFromFacts(facts);
 
   for (const r of split.recommendations) warnings.push(...r.doubts.map((d) => `recommendation ${r.number}: ${d}`));
   const recommendations = split.recommendations.map((rec) => draftRecommendation(rec, split.recommendations, lead?.today));
@@ -121,7 +130,7 @@ function draftRecommendation(rec: SplitRecommendation, all: SplitRecommendation[
   const holder = sharedHolder(rec, all);
   const answerRec = holder === undefined ? rec : all.find((r) => r.number === holder)!;
   const others = rec.sharedWith.filter((n) => n !== rec.number);
-  const classified = answerRec.answer.length ? classifyAnswer(answerRec.answer, rec.number, others) : undefined;
+  const classified = answerRec.answer.length ? classifyAnswer(answerRec.answer, rec.number, others, rec.text.join('\n')) : undefined;
   const named = departmentsNamed(answerRec.answer.join(' ')).map((d) => d.today);
   const departments = named.length ? named : [lead ?? 'Department not named'];
   if (!named.length) doubts.push(lead ? `no department named in the answer: ${lead} assumed` : 'no department named: fill it in');

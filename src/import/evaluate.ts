@@ -29,7 +29,7 @@ export interface Drafted {
 export interface Score {
   recommendationsExpected: number;
   recommendationsFound: number;
-  /** Answers identical to the curated answer (whitespace and typographic quotes aside), shared answers linked the same way. */
+  /** Answers identical to the curated answer, character for character but for whitespace (a shared answer read through its link). */
   answersVerbatim: number;
   textsVerbatim: number;
   positionsAgree: number;
@@ -62,10 +62,13 @@ export function sameUndertaking(a: string, b: string): boolean {
   return sentences(a).some((s) => nb.includes(s)) || sentences(b).some((s) => na.includes(s));
 }
 
+/** Verbatim means the document's own characters: only runs of whitespace may differ (typographic quotes may not). */
+const verbatim = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 export function score(draft: Drafted, curated: Curated): Score {
   const byNumber = new Map(draft.recommendations.map((r) => [r.number, r]));
   const answerOf = (recs: Map<number, RecommendationSeed>, r: RecommendationSeed | undefined) =>
-    r && normalise(r.response ?? recs.get(r.responseSameAs ?? -1)?.response ?? '');
+    r && verbatim(r.response ?? recs.get(r.responseSameAs ?? -1)?.response ?? '');
   const curatedByNumber = new Map(curated.recommendations.map((r) => [r.number, r]));
   let found = 0;
   let answers = 0;
@@ -77,7 +80,7 @@ export function score(draft: Drafted, curated: Curated): Score {
     if (!d) continue;
     found++;
     if (answerOf(byNumber, d) === answerOf(curatedByNumber, c)) answers++;
-    if (normalise(d.text) === normalise(c.text)) texts++;
+    if (verbatim(d.text) === verbatim(c.text)) texts++;
     if (d.position === c.position) agree++;
     else positionMisses.push({ number: c.number, curated: c.position, drafted: d.position });
   }

@@ -40,7 +40,8 @@ export function blocksFromHtml(html: string): Block[] {
               .replace(/^\d+\s*[.)]\s*/, '')
               .replace(/\(Paragraphs? [\d,\s–-]+\)\.?$/, '')
               .trim().length);
-    blocks.push({ text, ...(heading ? { heading } : {}), ...(bold ? { bold } : {}) });
+    const listItem = el.tagName === 'li' || node.parents('li').length > 0;
+    blocks.push({ text, ...(heading ? { heading } : {}), ...(bold ? { bold } : {}), ...(listItem ? { listItem } : {}) });
   });
   return blocks;
 }

@@ -17,10 +17,24 @@ interface Line {
   height: number;
 }
 
-export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[]; emptyPages: number[] }> {
+export interface PdfText {
+  blocks: Block[];
+  emptyPages: number[];
+  /** Words rejoined where a line broke after a hyphen, hyphen kept ("non-refoulement"), for the editor to check. */
+  hyphenated: string[];
+}
+
+export async function blocksFromPdf(bytes: Uint8Array): Promise<PdfText> {
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   const blocks: Block[] = [];
   const emptyPages: number[] = [];
+  const hyphenated = new Set<string>();
+  const join = (text: string, line: string) => {
+    const joined = joinLine(text, line);
+    if (text && joined.length === text.length + line.length)
+      hyphenated.add(`${/\S+$/.exec(text)?.[0] ?? ''}${/^\S+/.exec(line)?.[0] ?? ''}`.replace(/[^\p{L}\p{N}-]+$/u, ''));
+    return joined;
+  };
   for (let p = 1; p <= pdf.numPages; p++) {
     const page = await pdf.getPage(p);
     const content = await page.getTextContent();
@@ -43,11 +57,7 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     let paragraph: string[] = [];
     let previous: Line | undefined;
     const flush = () => {
-      // A line broken after a hyphen ("non-" / "refoulement") is one word again.
-      const text = paragraph
-        .reduce((all, line) => (/\p{L}-$/u.test(all) && /^\p{L}/u.test(line) ? all + line : `${all} ${line}`), '')
-        .replace(/\s+/g, ' ')
-        .trim();
+      const text = paragraph.reduce(join, '').replace(/\s+/g, ' ').trim();
       if (text) pageBlocks.push({ text });
       paragraph = [];
     };
@@ -64,13 +74,24 @@ export async function blocksFromPdf(bytes: Uint8Array): Promise<{ blocks: Block[
     const first = body[0];
     // (Headings are short: one at the foot of a page stays a heading.)
     if (last && first && last.text.length > 90 && !/[.!?:;"”’)]$/.test(last.text) && !/^(?:recommendation|conclusion)\s+\d/i.test(first.text)) {
-      last.text = /\p{L}-$/u.test(last.text) ? last.text + first.text : `${last.text} ${first.text}`;
+      last.text = join(last.text, first.text);
       body.shift();
     }
     blocks.push(...body);
   }
   await pdf.destroy();
-  return { blocks, emptyPages };
+  return { blocks, emptyPages, hyphenated: [...hyphenated] };
+}
+
+/**
+ * Two printed lines as one text. A line broken after a hyphen ("non-" / "refoulement") is one word again,
+ * hyphen kept, since the hyphen may be the word's own; but a hyphen left hanging before "and"/"or"
+ * ("short- and long-term") is followed by its space.
+ */
+function joinLine(text: string, line: string): string {
+  if (!text) return line;
+  const glued = /\p{L}-$/u.test(text) && /^\p{L}/u.test(line) && !/^(?:and|or|nor|to)\s/i.test(line);
+  return glued ? text + line : `${text} ${line}`;
 }
 
 function linesOf(items: Item[]): Line[] {

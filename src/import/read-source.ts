@@ -2,6 +2,7 @@
 // PDF, told apart by the bytes themselves (then by the file's extension or the Content-Type).
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { decodeText } from '../feeds/fetch-body.ts';
 import type { Fetcher } from '../feeds/fetch.ts';
 import { err, ok, type Result } from '../result.ts';
 import { blocksFromText, type Block } from './blocks.ts';
@@ -42,6 +43,19 @@ async function bytesOf(source: string, fetcher: () => Fetcher): Promise<Result<{
   }
 }
 
+/**
+ * A file's text: UTF-8, or else Windows-1252 (as Word saves plain text on Windows), said in a warning,
+ * rather than its curly quotes and dashes turned into replacement characters.
+ */
+function localText(bytes: Uint8Array, warnings: string[]): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    warnings.push('the file is not UTF-8: it was read as Windows-1252; check quotes, dashes and accents against the document');
+    return decodeText(bytes, 'text/plain; charset=windows-1252').text;
+  }
+}
+
 export async function readDocument(source: string, fetcher: () => Fetcher): Promise<Result<ReadDocument, string>> {
   const got = await bytesOf(source, fetcher);
   if (!got.ok) return got;
@@ -53,11 +67,16 @@ export async function readDocument(source: string, fetcher: () => Fetcher): Prom
       const pdf = await blocksFromPdf(got.value.bytes);
       blocks = pdf.blocks;
       if (pdf.emptyPages.length) warnings.push(`pages ${pdf.emptyPages.join(', ')} of the PDF have no text layer (scanned?): read them by eye`);
+      // A hyphen at a line's end may be the word's own or the typesetter's: it is kept, and the editor told.
+      if (pdf.hyphenated.length)
+        warnings.push(
+          `words rejoined where a line broke after a hyphen, hyphen kept: ${pdf.hyphenated.join(', ')}; remove any hyphen the document's typesetting added`,
+        );
     } catch (error) {
       return err(`${source} is not a readable PDF: ${(error as Error).message}`);
     }
   } else {
-    const text = got.value.text ?? new TextDecoder('utf-8').decode(got.value.bytes);
+    const text = got.value.text ?? localText(got.value.bytes, warnings);
     blocks = format === 'html' ? blocksFromHtml(text) : blocksFromText(text);
   }
   if (blocks.length === 0) return err(`${source} has no text the importer can read`);

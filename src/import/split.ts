@@ -37,7 +37,7 @@ const COMMITTEE_VOICE =
 const GOVERNMENT_VOICE = /^(the government|we |hmg|the department (?:agrees|accepts|notes|welcomes|is)|agreed|accepted|not accepted|noted|partially|rejected)/i;
 /** Headings that end the last answer: what follows the responses at the end of a document. */
 /** A one-word answer ("Accepted", "Noted"): short and unpunctuated like a heading, but never one. */
-const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|disagreed?)(?: in (?:part|principle))?\.?$/i;
+const POSITION_WORDS = /^(?:partially |not )?(?:accepted|agreed|noted|rejected|disagreed?)(?: in (?:full|part|principle))?\.?$/i;
 const trailingHeading = (b: Block) => looksLikeHeading(b) && !RESPONSE_LABEL.test(b.text) && !POSITION_WORDS.test(b.text);
 const END_MATTER = /^(annex|annexe|appendix|glossary|list of (?:acronyms|abbreviations)|abbreviations|formal minutes|endnotes|footnotes)\b/i;
 
@@ -187,13 +187,20 @@ function linkSharedAnswers(recs: SplitRecommendation[]): void {
   }
   for (const rec of recs) {
     if (rec.sharedWith.length > 1 && !rec.sharedWith.includes(rec.number)) rec.sharedWith = [];
+    if (rec.answer.length === 0 && rec.sharedWith.length > 1 && sharedHolder(rec, recs) === undefined) {
+      const others = rec.sharedWith.filter((n) => n !== rec.number).join(', ');
+      rec.doubts.push(`it points to the response to recommendation ${others}, and no answer was found there`);
+    }
   }
 }
 
-/** The number under which a recommendation's shared answer is kept, or undefined for its own answer. */
+/**
+ * The number under which a recommendation's shared answer is kept, or undefined for its own answer: the
+ * first of the recommendations it shares with that has an answer printed ("see the response to
+ * recommendation 5 below" points forward).
+ */
 export function sharedHolder(rec: SplitRecommendation, all: SplitRecommendation[]): number | undefined {
   if (rec.answer.length > 0 || rec.sharedWith.length < 2) return undefined;
-  const first = Math.min(...rec.sharedWith);
-  const holder = all.find((r) => r.number === first && r.answer.length > 0);
-  return holder && holder !== rec ? holder.number : undefined;
+  const holders = all.filter((r) => r !== rec && rec.sharedWith.includes(r.number) && r.answer.length > 0);
+  return holders.sort((a, b) => a.number - b.number)[0]?.number;
 }

@@ -1,17 +1,18 @@
 // The commitment ids the registers already in a seeds folder use, so a draft's ids never clash with them.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
 const Ids = z.object({ commitments: z.array(z.object({ id: z.string() }).loose()).default([]) }).loose();
 
-export async function commitmentIdsIn(seedsDir: string, except?: string): Promise<Set<string>> {
+/** `replacing` is the folder the draft will be written to: its own ids are free to use again. */
+export async function commitmentIdsIn(seedsDir: string, replacing?: string): Promise<Set<string>> {
   const ids = new Set<string>();
   const registers = join(seedsDir, 'registers');
   const folders = await readdir(registers, { withFileTypes: true }).catch(() => []);
   for (const folder of folders) {
-    if (!folder.isDirectory() || folder.name === except) continue;
+    if (!folder.isDirectory() || (replacing !== undefined && resolve(registers, folder.name) === resolve(replacing))) continue;
     const text = await readFile(join(registers, folder.name, 'commitments.yaml'), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     try {

@@ -81,15 +81,18 @@ export function draftFiles(draft: Draft): Record<string, string> {
 
 /** Writes the folder; an existing, non-empty folder is refused unless `force`. */
 export async function writeDraft(draft: Draft, dir: string, force: boolean): Promise<Result<string[], string>> {
-  const exists = await stat(dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (exists && !force && (await readdir(dir)).length > 0) {
+  const found = await stat(dir).catch(() => undefined);
+  if (found && !found.isDirectory()) return err(`${dir} is a file, not a folder: choose another --out`);
+  if (found && !force && (await readdir(dir)).length > 0) {
     return err(`${dir} already exists: choose another --id or --out, or add --force to overwrite it`);
   }
-  await mkdir(dir, { recursive: true });
   const files = draftFiles(draft);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, 'utf8');
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, 'utf8');
+  } catch (error) {
+    // A folder that cannot be made or written (a file on the path, no permission) is the user's to fix.
+    return err(`could not write the draft to ${dir}: ${(error as Error).message}`);
+  }
   return ok(Object.keys(files).map((name) => join(dir, name)));
 }

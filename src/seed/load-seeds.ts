@@ -48,6 +48,14 @@ export async function loadSeeds(seedsDir = DEFAULT_SEEDS_DIR): Promise<Result<Re
     registers.push(register);
     registerFolders.push(folder);
   }
+  // A register's id keys its recommendations: two folders with one id would be merged. The clash names both files.
+  const registerIds = new Map<string, string>();
+  for (const [k, r] of registers.entries()) {
+    const file = display(join(registersDir, registerFolders[k]!, 'register.yaml'));
+    const other = registerIds.get(r.manifest.id);
+    if (other) problems.push({ file, path: 'id', message: `"${r.manifest.id}" is already the id of the register in ${other}: register ids must be unique` });
+    else registerIds.set(r.manifest.id, file);
+  }
   // Commitment ids are global (history, evidence and Discord messages refer to them): a clash names both files.
   const ids = new Map<string, string>();
   for (const [k, r] of registers.entries()) {
