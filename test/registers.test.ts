@@ -14,7 +14,7 @@ import { silentLogger } from '../src/log.ts';
 import { loadSeeds } from '../src/seed/load-seeds.ts';
 import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { discordTestConfig, startFakeDiscord } from './support/discord-app.ts';
-import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
+import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { cli, tempDir } from './support/register.ts';
 
 const FLOOD = 'flood-resilience-rural-communities';
@@ -156,7 +156,7 @@ describe('Discord with two registers loaded', () => {
 
   it('/commitment list filters by register, and its pages keep the filter', async () => {
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'list', options: { register: FLOOD }, user: 'bob' }).settled();
-    const msg = () => fake.message(r.messageId!)! as PostedMessage;
+    const msg = () => fake.message(r.messageId!)!;
     expect(msg().embeds[0]!.footer!.text).toMatch(/^Page 1 of 2/);
     const next = msg().components[0]!.components!.find((b) => b.label === 'Next')!.custom_id!;
     await fake.button({ customId: next, message: msg(), user: 'bob' }).settled();

@@ -11,7 +11,7 @@ import { startTrackerServer, webServiceStarter } from '../src/web/server.ts';
 import { cli, tempDir } from './support/register.ts';
 import { HOSTILE_TITLE, removeDir, startTracker, twoRegisterSeeds, type TrackerFixture } from './support/tracker.ts';
 
-let fixtures: TrackerFixture[] = [];
+const fixtures: TrackerFixture[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   for (const f of fixtures.splice(0)) await f.close();

@@ -205,7 +205,7 @@ export class FakeDiscord {
 
   // --- fault injection -------------------------------------------------------------------------
   /** Every request to the channel fails: 403 → 50013 Missing Permissions, 404 → 10003 Unknown Channel. */
-  failChannel(channelId: string, status: 403 | 404 | number = 403): void {
+  failChannel(channelId: string, status = 403): void {
     this.state.failedChannels.set(channelId, status);
   }
   /** Removes failChannel, slow answers and pending one-shot faults for one channel, or for all (and a revoked token). */

@@ -175,8 +175,9 @@ function resolveValue(ctx: BuildContext, type: number, value: unknown, permissio
   };
   if (type === OPTION.USER) addUser();
   else if (type === OPTION.ROLE) addRole();
-  else if (type === OPTION.MENTIONABLE) addUser() || addRole();
-  else if (type === OPTION.CHANNEL) {
+  else if (type === OPTION.MENTIONABLE) {
+    if (!addUser()) addRole();
+  } else if (type === OPTION.CHANNEL) {
     const c = world.channels.find((x) => x.id === id);
     (resolved.channels ??= {})[id] = c
       ? channelForInteraction(c, permissions)
