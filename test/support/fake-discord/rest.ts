@@ -16,7 +16,8 @@ import {
   type RouteContext,
 } from './http.ts';
 import { invalidFormBody } from './limits.ts';
-import { guildObject, snowflake, toApiMessage, type ApiCommand, type ApiCommandOption } from './model.ts';
+import { guildObject, snowflake } from './model.ts';
+import { toApiMessage, type ApiCommand, type ApiCommandOption } from './api.ts';
 import type { FakeState } from './state.ts';
 import type { MessageBody } from './limits.ts';
 import type { FakeFaults } from './faults.ts';
