@@ -10,7 +10,7 @@ import { benchWeb, printWeb } from './web.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
-printMatching(await benchMatching());
+printMatching(benchMatching());
 printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
 printImport(await benchImport());
