@@ -21,7 +21,7 @@ if (!config.ok) throw new Error(config.error.join('; '));
 const clock = manualClock('2024-06-01T12:00:00Z');
 const app = await openApp(config.value, clock);
 // No real waits between in-flush retries (older posters slept between attempts).
-const deps = { logger: silentLogger, posterIntervalMs: 0, readyTimeoutMs: 5_000, sleep: async () => undefined } as DiscordDeps;
+const deps = { logger: silentLogger, posterIntervalMs: 0, readyTimeoutMs: 5_000, sleep: () => Promise.resolve() } as DiscordDeps;
 const bot = await startDiscord(app, deps);
 const subscriptions = new KyselySubscriptionStore(app.db);
 const [healthy, failing] = [fake.channelId('alerts'), fake.channelId('general')];

@@ -2,6 +2,7 @@
 import { benchFeeds, printFeeds } from './feeds.ts';
 import { benchMatchQuality, printMatchQuality } from './match-quality.ts';
 import { benchIdleRss, printIdleRss } from './idle-rss.ts';
+import { benchDiscordInteractions, printDiscordInteractions } from './discord-interactions.ts';
 import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
@@ -9,8 +10,9 @@ import { benchWeb, printWeb } from './web.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
-printMatching(await benchMatching());
+printMatching(benchMatching());
 printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
 printImport(await benchImport());
+printDiscordInteractions(await benchDiscordInteractions());
 printIdleRss(await benchIdleRss());

@@ -6,7 +6,7 @@ import { SeedError } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigProblem, EXIT_CONFIG, exitWithConfigProblems } from './config-problem.ts';
 import { configOrExit } from './config.ts';
-import { DiscordRefused, EXIT_DISCORD_REFUSED } from './discord/fatal.ts';
+import { DiscordRefused, EXIT_DISCORD_REFUSED } from './discord/refused.ts';
 import { chooseLogFormat, createLogger } from './log.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 

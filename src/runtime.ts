@@ -7,7 +7,6 @@ import { startConsolePoster } from './console/console-poster.ts';
 import type { REST } from 'discord.js';
 import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
 import type { Logger } from './log.ts';
-import { startDiscord } from './discord/client.ts';
 import type { OnFatal } from './discord/fatal.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
 import { configuredFeeds, feedSchedulerService } from './feeds/scheduler.ts';
@@ -40,6 +39,8 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
     // The front end first, so services share its Discord client (one REST queue, one set of rate limits).
     let discordRest: REST | undefined;
     if (config.discord) {
+      // Loaded here, not at the top: console mode never loads discord.js (~35 MB resident).
+      const { startDiscord } = await import('./discord/client.ts');
       const discord = await startDiscord(app, { logger, onFatal: deps.onFatal });
       discordRest = discord.deliveryRest;
       running.push({ name: 'discord', stop: (timeoutMs) => discord.stop(timeoutMs) });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -7,15 +7,17 @@ import { MINI_SEEDS, tempDir } from './support/register.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-it('npm start without a token runs in console mode and stops cleanly on SIGINT, closing the database', async () => {
+it('npm start without a token runs in console mode without loading discord.js, and stops cleanly on SIGINT, closing the database', async () => {
   const dir = tempDir();
   const db = join(dir, 'db.sqlite');
   // No feeds: the test must not reach any address but 127.0.0.1, even if a poll slot falls in it.
   const feeds = join(dir, 'feeds.json');
   writeFileSync(feeds, '[]');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const loads = join(dir, 'loads.txt');
+  const child = spawn(process.execPath, ['--import', './test/support/record-loads.js', '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
+      RECORD_LOADS_TO: loads,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATABASE_URL: db,
@@ -49,6 +51,10 @@ it('npm start without a token runs in console mode and stops cleanly on SIGINT, 
     child.kill('SIGINT');
   });
   expect(code).toBe(0);
+  // discord.js (~35 MB resident) is loaded only in Discord mode; its formatters package is small and allowed.
+  const loaded = readFileSync(loads, 'utf8').split('\n');
+  expect(loaded.some((url) => url.includes('/node_modules/kysely/'))).toBe(true);
+  expect(loaded.filter((url) => /\/node_modules\/(discord\.js|@discordjs\/(?!formatters\/))/.test(url))).toEqual([]);
   expect(stderr).toContain('"msg":"stopped"');
   // SQLite removes the write-ahead log when the last connection closes cleanly.
   expect(existsSync(`${db}-wal`)).toBe(false);

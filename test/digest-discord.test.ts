@@ -83,7 +83,7 @@ describe('/digest', () => {
     const posted = fake.messagesIn(alerts);
     expect(posted).toHaveLength(1);
     expect(withoutFooter(posted[0]!.embeds)).toEqual(withoutFooter(preview.embeds));
-    expect(posted[0]!.embeds!.at(-1)!.footer).toMatchObject({ text: expect.stringMatching(/cw-g-\w+-\w+-0$/) });
+    expect(posted[0]!.embeds.at(-1)!.footer).toMatchObject({ text: expect.stringMatching(/cw-g-\w+-\w+-0$/) });
     await service.tick(new Date('2024-06-08T08:05:00Z'));
     expect(fake.messagesIn(alerts)).toHaveLength(1);
   });
@@ -131,7 +131,10 @@ describe('/digest', () => {
     const result = await sender.send(alerts, [part(0), part(1)], 'cw-g-1-stop', {
       resumed: false,
       stopping: () => stopping,
-      onSent: async (p, id) => void recorded.push([p, id]),
+      onSent: (p, id) => {
+        recorded.push([p, id]);
+        return Promise.resolve();
+      },
     });
     expect(result.ok).toBe(false);
     expect(fake.messagesIn(alerts).map((m) => m.content)).toEqual(['part 0']);

@@ -1,6 +1,6 @@
 // Unit tests of the embed limits and the escaping every outside text goes through.
 import { readFileSync } from 'node:fs';
-import type { APIEmbed } from 'discord.js';
+import { ApplicationCommandOptionType, type APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { EMBED_LIMITS, embedLength, escapeText, fitEmbed, packEmbeds, truncate } from '../src/discord/embed-limits.ts';
 import { eventEmbed } from '../src/discord/render.ts';
@@ -126,7 +126,7 @@ describe('the command list stays true', () => {
     const { HELP_TEXT } = await import('../commands/help.ts');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const names = (await loadCommands()).flatMap((m) => {
-      const subs = (m.definition.options ?? []).filter((o) => o.type === 1).map((o) => `/${m.definition.name} ${o.name}`);
+      const subs = (m.definition.options ?? []).filter((o) => o.type === ApplicationCommandOptionType.Subcommand).map((o) => `/${m.definition.name} ${o.name}`);
       return subs.length ? subs : [`/${m.definition.name}`];
     });
     expect(names.length).toBeGreaterThan(10);

@@ -1,7 +1,10 @@
 // Discord's embed limits, enforced before anything is sent: the API answers 400 for an embed or a
 // message over them, and discord.js's builders do not check the 6,000-character total. Text is
 // trimmed visibly ("…"), never rejected. Also the escaping every piece of outside text goes through.
-import { escapeMarkdown, type APIEmbed } from 'discord.js';
+// escapeMarkdown from discord.js's own formatters package, not discord.js: the digest and the console
+// path load this file, and discord.js (~35 MB resident) is loaded only in Discord mode.
+import { escapeMarkdown } from '@discordjs/formatters';
+import type { APIEmbed } from 'discord.js';
 
 export const EMBED_LIMITS = {
   title: 256,

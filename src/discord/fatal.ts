@@ -3,23 +3,10 @@
 // closed with 4004, or a gateway close discord.js will not recover from (4010–4014) — one error-level
 // line naming the cause and what to do, then a non-zero exit so a supervisor or a person sees it.
 import { DiscordAPIError, GatewayCloseCodes, RESTEvents, type REST } from 'discord.js';
-
-/** The process exit code when Discord refuses the bot (see the README's operations notes). */
-export const EXIT_DISCORD_REFUSED = 3;
+import { DiscordRefused } from './refused.ts';
 
 export const TOKEN_REJECTED =
   'Discord rejected the bot token: it was reset or revoked. Reset it in the developer portal (Bot → Reset Token), set DISCORD_TOKEN to the new token, and start the bot again.';
-
-export class DiscordRefused extends Error {
-  override name = 'DiscordRefused';
-  constructor(
-    message: string,
-    /** The HTTP status (401) or the gateway close code. */
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
 
 export type OnFatal = (problem: DiscordRefused) => void;
 

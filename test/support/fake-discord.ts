@@ -1,5 +1,7 @@
 // A local fake of Discord (REST under /api/v10 + gateway over ws) that the real discord.js Client logs into.
-// Binds only to 127.0.0.1 on an ephemeral port. See /work/shared/docs/discord-local.md. Faults: `fake.faults`.
+// Binds only to 127.0.0.1 on an ephemeral port. discord.js has no gateway option: it asks GET /gateway/bot
+// and connects to the url answered; without the optional zlib-sync package it gets plain JSON text frames.
+// URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
@@ -22,11 +24,8 @@ import {
   type ComponentInput,
 } from './fake-discord/interactions.ts';
 import type { Choice } from './fake-discord/limits.ts';
+import { buildWorld, guildCreatePayload, makeChannel, readyPayload, snowflake, type ChannelSpec, type WorldOptions } from './fake-discord/model.ts';
 import {
-  buildWorld,
-  guildCreatePayload,
-  makeChannel,
-  snowflake,
   toApiMessage,
   type ApiChannel,
   type ApiCommand,
@@ -34,12 +33,11 @@ import {
   type ApiMessage,
   type ApiRole,
   type ApiUser,
-  type ChannelSpec,
   type PostedMessage,
-  type WorldOptions,
-} from './fake-discord/model.ts';
+} from './fake-discord/api.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
-import { FakeState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/state.ts';
+import { FakeState } from './fake-discord/state.ts';
+import { newInteractionState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/interaction-records.ts';
 import {
   interactionHandle,
   percentiles,
@@ -51,9 +49,9 @@ import {
 } from './fake-discord/waiting.ts';
 
 export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
-export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/model.ts';
+export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/api.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
-export type { InteractionResponseRecord } from './fake-discord/state.ts';
+export type { InteractionResponseRecord } from './fake-discord/interaction-records.ts';
 export type { InteractionHandle, ResponseTime } from './fake-discord/waiting.ts';
 export type { RecordedRequest } from './fake-discord/http.ts';
 export type { GatewayEvent } from './fake-discord/gateway.ts';
@@ -106,22 +104,7 @@ export class FakeDiscord {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       url: () => this.gatewayUrl,
-      readyPayload: (sessionId, shard) => ({
-        v: 10,
-        user: structuredClone(world.bot),
-        guilds: [{ id: world.guild.id, unavailable: true }],
-        session_id: sessionId,
-        session_type: 'normal',
-        resume_gateway_url: this.gatewayUrl,
-        shard,
-        application: { id: this.applicationId, flags: 0 },
-        private_channels: [],
-        relationships: [],
-        presences: [],
-        guild_join_requests: [],
-        user_settings: {},
-        geo_ordered_rtc_regions: [],
-      }),
+      readyPayload: (sessionId, shard) => readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard }),
       guildCreatePayload: () => guildCreatePayload(world),
       guildMembers: () => structuredClone(world.members),
       onChange: () => this.state.changed(),
@@ -205,7 +188,7 @@ export class FakeDiscord {
 
   // --- fault injection -------------------------------------------------------------------------
   /** Every request to the channel fails: 403 → 50013 Missing Permissions, 404 → 10003 Unknown Channel. */
-  failChannel(channelId: string, status: 403 | 404 | number = 403): void {
+  failChannel(channelId: string, status = 403): void {
     this.state.failedChannels.set(channelId, status);
   }
   /** Removes failChannel, slow answers and pending one-shot faults for one channel, or for all (and a revoked token). */
@@ -334,23 +317,7 @@ export class FakeDiscord {
     built: { id: string; token: string; user: ApiUser; channel: ApiChannel; payload: Record<string, unknown> },
     sourceMessageId: string | null,
   ): InteractionHandle {
-    const it: InteractionState = {
-      id: built.id,
-      token: built.token,
-      type: built.payload.type as number,
-      kind,
-      name,
-      payload: built.payload,
-      user: built.user,
-      channelId: built.channel.id,
-      sentAt: null,
-      firstCallbackAt: null,
-      callbackType: null,
-      originalMessageId: null,
-      sourceMessageId,
-      responses: [],
-      rejected: [],
-    };
+    const it = newInteractionState(kind, name, built, sourceMessageId);
     this.state.registerInteraction(it);
     this.debug(`INTERACTION_CREATE ${kind} ${name} ${it.id}`);
     this.gateway.dispatch('INTERACTION_CREATE', built.payload, () => {

@@ -117,7 +117,7 @@ export class Gateway {
     let payload: { op?: unknown; d?: unknown };
     try {
       if (isBinary) throw new Error('binary');
-      payload = JSON.parse(data.toString()) as { op?: unknown; d?: unknown };
+      payload = JSON.parse(rawDataText(data)) as { op?: unknown; d?: unknown };
     } catch {
       this.close(conn, 4002, 'Error while decoding payload.');
       return;
@@ -264,4 +264,10 @@ export class Gateway {
     this.pending = [];
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** The text of a frame as ws hands it over: one Buffer, or fragments, or an ArrayBuffer (by binaryType). */
+export function rawDataText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

@@ -1,19 +1,6 @@
 // Builds INTERACTION_CREATE payloads shaped like Discord's.
-import {
-  BOT_PERMISSIONS,
-  DEFAULT_MEMBER_PERMISSIONS,
-  member as makeMember,
-  permString,
-  snowflake,
-  type ApiChannel,
-  type ApiCommand,
-  type ApiCommandOption,
-  type ApiMember,
-  type ApiMessage,
-  type ApiUser,
-  type PermissionsInput,
-  type World,
-} from './model.ts';
+import { BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, member as makeMember, permString, snowflake, type PermissionsInput, type World } from './model.ts';
+import { type ApiChannel, type ApiCommand, type ApiCommandOption, type ApiMember, type ApiMessage, type ApiUser } from './api.ts';
 
 /** Application command option types. */
 export const OPTION = {
@@ -175,8 +162,9 @@ function resolveValue(ctx: BuildContext, type: number, value: unknown, permissio
   };
   if (type === OPTION.USER) addUser();
   else if (type === OPTION.ROLE) addRole();
-  else if (type === OPTION.MENTIONABLE) addUser() || addRole();
-  else if (type === OPTION.CHANNEL) {
+  else if (type === OPTION.MENTIONABLE) {
+    if (!addUser()) addRole();
+  } else if (type === OPTION.CHANNEL) {
     const c = world.channels.find((x) => x.id === id);
     (resolved.channels ??= {})[id] = c
       ? channelForInteraction(c, permissions)

@@ -1,5 +1,5 @@
 // Discord's message limits, checked the way the API does (400 Invalid Form Body), and mention analysis.
-import type { ApiAllowedMentions, ApiComponent, ApiEmbed } from './model.ts';
+import type { ApiAllowedMentions, ApiComponent, ApiEmbed } from './api.ts';
 
 export interface ApiErrorBody {
   code: number;

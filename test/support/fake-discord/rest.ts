@@ -16,7 +16,8 @@ import {
   type RouteContext,
 } from './http.ts';
 import { invalidFormBody } from './limits.ts';
-import { guildObject, snowflake, toApiMessage, type ApiCommand, type ApiCommandOption } from './model.ts';
+import { guildObject, snowflake } from './model.ts';
+import { toApiMessage, type ApiCommand, type ApiCommandOption } from './api.ts';
 import type { FakeState } from './state.ts';
 import type { MessageBody } from './limits.ts';
 import type { FakeFaults } from './faults.ts';
@@ -269,7 +270,7 @@ function materialise(raw: Partial<ApiCommand>, existing: ApiCommand[], applicati
     application_id: applicationId,
     ...(guildId ? { guild_id: guildId } : {}),
     version: snowflake(),
-  } as ApiCommand;
+  };
 }
 
 /** The HTTP request listener: records every request, then routes, checks auth and injected faults. */
@@ -294,7 +295,7 @@ export function requestListener(o: { routes: Route[]; state: FakeState; faults: 
     return match.route.handle({ params: match.params, query: record.query, body: record.body, files: record.files, auth: authHeader });
   };
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
@@ -330,5 +331,13 @@ export function requestListener(o: { routes: Route[]; state: FakeState; faults: 
     if (res.destroyed) return; // the client gave up waiting
     send(res, reply);
     o.state.changed();
+  };
+  // For http.Server's 'request' event, which ignores a returned promise: a failure outside `handle`
+  // (reading the body, sending) resets the connection, so the client sees it, and says why on stderr.
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    serve(req, res).catch((err: unknown) => {
+      process.stderr.write(`[fake-discord] ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
+      res.destroy();
+    });
   };
 }

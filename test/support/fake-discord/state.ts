@@ -3,66 +3,9 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { apiError, json, noContent, type RecordedRequest, type Reply, type UploadedFile } from './http.ts';
 import { checkChoices, checkMessage, wouldPing, type ApiErrorBody, type Choice, type MessageBody } from './limits.ts';
-import {
-  MESSAGE_FLAGS,
-  snowflake,
-  toApiMessage,
-  type ApiAllowedMentions,
-  type ApiAttachment,
-  type ApiCommand,
-  type ApiComponent,
-  type ApiEmbed,
-  type ApiUser,
-  type PostedMessage,
-  type World,
-} from './model.ts';
-
-export type InteractionKind = 'command' | 'autocomplete' | 'component';
-
-export interface InteractionResponseRecord {
-  interactionId: string;
-  kind: 'callback' | 'edit-original' | 'delete-original' | 'followup' | 'edit-followup' | 'delete-followup';
-  /** Callback type (4 reply, 5 deferred reply, 6 deferred update, 7 update, 8 autocomplete, 9 modal); absent for webhook calls. */
-  type?: number;
-  flags: number;
-  ephemeral: boolean;
-  content?: string;
-  embeds?: ApiEmbed[];
-  components?: ApiComponent[];
-  allowed_mentions?: ApiAllowedMentions;
-  choices?: Choice[];
-  /** Mentions in the content that would notify someone. */
-  pings: string[];
-  /** The message created or edited, if any. */
-  messageId?: string;
-  files: UploadedFile[];
-  /** The raw body (callbacks: the `data` object). */
-  body: unknown;
-  /** Milliseconds since the INTERACTION_CREATE was sent. */
-  at: number;
-}
-
-export interface InteractionState {
-  id: string;
-  token: string;
-  /** INTERACTION_CREATE type: 2 command, 3 component, 4 autocomplete. */
-  type: number;
-  kind: InteractionKind;
-  /** Command name, or custom_id for components. */
-  name: string;
-  payload: Record<string, unknown>;
-  user: ApiUser;
-  channelId: string;
-  sentAt: number | null;
-  firstCallbackAt: number | null;
-  callbackType: number | null;
-  originalMessageId: string | null;
-  /** For components: the message the component is on. */
-  sourceMessageId: string | null;
-  responses: InteractionResponseRecord[];
-  /** Calls the fake refused (bad form body, already acknowledged, too late...). */
-  rejected: Array<{ method: string; path: string; status: number; error: unknown }>;
-}
+import { MESSAGE_FLAGS, snowflake, type World } from './model.ts';
+import { toApiMessage, type ApiAllowedMentions, type ApiAttachment, type ApiCommand, type ApiComponent, type ApiEmbed, type PostedMessage } from './api.ts';
+import type { InteractionKind, InteractionResponseRecord, InteractionState } from './interaction-records.ts';
 
 export interface Fault {
   status: number;

@@ -1,6 +1,6 @@
 // Waiting for the bot: a generic waitFor and the handle returned for each interaction the fake sends.
 import type { EventEmitter } from 'node:events';
-import type { InteractionKind, InteractionResponseRecord, InteractionState } from './state.ts';
+import type { InteractionKind, InteractionResponseRecord, InteractionState } from './interaction-records.ts';
 
 /**
  * Resolves with `check()`'s first non-undefined result, re-checking whenever `events` emits "change"
