@@ -18,6 +18,14 @@ module.exports = {
       from: { path: '^monitors/' },
       to: { path: '^src/feeds/' },
     },
+    {
+      name: 'kysely-only-in-stores',
+      severity: 'error',
+      comment:
+        'Every table has one owner: Kysely (and so SQL) is used only by the store modules (src/store/, the feed store) and the database modules (src/db/). Everything else is handed a store interface.',
+      from: { path: '^(src|commands|monitors)/', pathNot: '^src/(store|db)/|^src/feeds/feed-store[^/]*[.]ts$' },
+      to: { path: '(^|/)node_modules/kysely/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -46,7 +46,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
       logger.info({ mode: 'discord', commands: discord.commands.length }, 'started');
     } else {
       write(consoleBanner(app));
-      const poster = await startConsolePoster(app.db, write);
+      const poster = await startConsolePoster(app.outbox, write);
       running.push({ name: 'console poster', stop: (timeoutMs) => poster.stop(timeoutMs) });
       logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
     }

@@ -2,11 +2,10 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
+import { databaseOf } from '../src/db/database.ts';
 import { manualClock } from '../src/clock.ts';
 import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import { recordEvent } from '../src/events.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
 import { tempDir } from './support/register.ts';
@@ -69,7 +68,7 @@ async function subscribe(channelId: string, extra: Record<string, string> = {}) 
 }
 
 async function evidenceEvent(commitmentId: string, link: string, title = 'Penalties consultation @everyone <@123> **bold**') {
-  return (await recordEvent(app.db, {
+  return (await app.outbox.record({
     type: 'evidence',
     commitmentId,
     payload: { commitment: commitmentId, item: { title, link }, feed: 'govuk' },
@@ -174,7 +173,7 @@ describe('/commitment evidence', () => {
       note: null,
       found_at: '2024-06-01T10:00:00.000Z',
     }));
-    await app.db.insertInto('evidence').values(rows).execute();
+    await databaseOf(app).insertInto('evidence').values(rows).execute();
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'report-export-controls-review' } }).settled();
     const e = r.embeds![0]!;
     expect(r.allowed_mentions).toEqual({ parse: [] });
@@ -286,7 +285,7 @@ describe('/commitment set-status', () => {
 });
 
 describe('/alerts', () => {
-  const subscriptions = () => new KyselySubscriptionStore(app.db);
+  const subscriptions = () => app.subscriptions;
 
   it('refuses a channel the bot cannot post in, naming what is missing, and saves nothing', async () => {
     const r = await fake
@@ -383,13 +382,13 @@ describe('posting', () => {
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/a');
     await bot.poster.flush();
     // A crash after the send but before 'sent' was written: the row stays 'sending'.
-    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await databaseOf(app).updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     await shutdown();
     await boot();
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/b');
     expect(await bot.poster.flush()).toBe(1);
     expect(fake.messagesIn(alerts()).map((m) => m.embeds[0]!.fields![0]!.value)).toEqual([expect.stringContaining('gov.uk/a'), expect.stringContaining('gov.uk/b')]);
-    const rows = await app.db.selectFrom('discord_deliveries').selectAll().orderBy('event_id').execute();
+    const rows = await databaseOf(app).selectFrom('discord_deliveries').selectAll().orderBy('event_id').execute();
     expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
     expect(rows[0]!.message_id).toBe(fake.messagesIn(alerts())[0]!.id);
     await shutdown();
@@ -404,7 +403,7 @@ describe('posting', () => {
     await bot.poster.flush();
     const original = fake.messagesIn(alerts())[0]!;
     // The crash: sent, but 'sent' never written. Then the channel moves on: 120 messages bury the post (more than one page of 100).
-    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await databaseOf(app).updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     fake.seedMessages(alerts(), 120);
     await shutdown();
     await boot();
@@ -415,7 +414,7 @@ describe('posting', () => {
         .filter((m) => m.embeds.length > 0)
         .map((m) => m.id),
     ).toEqual([original.id]);
-    const row = await app.db.selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
+    const row = await databaseOf(app).selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'sent', message_id: original.id });
     const lookups = fake.requests({ method: 'GET', path: `/channels/${alerts()}/messages` });
     expect(lookups.at(-1)!.url).toMatch(/[?&]after=\d+/);
@@ -450,7 +449,7 @@ describe('posting', () => {
 
   it('a proposal: a non-editor is refused, an editor confirms, the message shows who; a second press says decided', async () => {
     await subscribe(alerts());
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
       payload: {
@@ -491,7 +490,7 @@ describe('posting', () => {
 
   it('confirming a proposal the commitment has since moved past changes nothing: proposals only move forward', async () => {
     await subscribe(alerts());
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
       payload: {
@@ -526,7 +525,7 @@ describe('posting', () => {
     await subscribe(alerts());
     await subscribe(general());
     const proposal = async (key: string) =>
-      recordEvent(app.db, {
+      app.outbox.record({
         type: 'status-proposal',
         commitmentId: 'modern-slavery-penalties',
         payload: {
@@ -562,7 +561,7 @@ describe('posting', () => {
     // A copy left with live buttons (the bot stopped before editing it) is closed when it is next pressed.
     const id = await proposal('p-stale');
     await bot.poster.flush();
-    await app.db
+    await databaseOf(app)
       .insertInto('discord_proposal_decisions')
       .values({
         event_id: id!,

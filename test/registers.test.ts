@@ -9,10 +9,8 @@ import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import { recordEvent } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
 import { loadSeeds } from '../src/seed/load-seeds.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { discordTestConfig, startFakeDiscord } from './support/discord-app.ts';
 import { FakeDiscord, PERMS, opt, type PostedMessage } from './support/fake-discord.ts';
 import { cli, tempDir } from './support/register.ts';
@@ -177,7 +175,7 @@ describe('Discord with two registers loaded', () => {
       })
       .settled();
     expect(r.content).toMatch(new RegExp(`^Subscribed <#${channel}>: immediately, register \`${FLOOD}\``));
-    expect((await new KyselySubscriptionStore(app.db).get(channel))?.filters.registers).toEqual([FLOOD]);
+    expect((await app.subscriptions.get(channel))?.filters.registers).toEqual([FLOOD]);
     const bad = await fake
       .slashCommand({
         name: 'alerts',
@@ -190,7 +188,7 @@ describe('Discord with two registers loaded', () => {
     expect(bad).toMatchObject({ ephemeral: true });
     expect(bad.content).toMatch(/^there is no register "nope"/);
     for (const commitment of ['second-nfm-programme', 'modern-slavery-act-financial-penalties']) {
-      await recordEvent(app.db, {
+      await app.outbox.record({
         type: 'evidence',
         commitmentId: commitment,
         payload: { commitment, item: { title: `News about ${commitment}`, link: `https://www.gov.uk/${commitment}` }, feed: 'govuk' },

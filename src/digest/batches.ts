@@ -10,7 +10,7 @@ import { escapeText } from '../discord/embed-limits.ts';
 import { link } from '../discord/render.ts';
 import type { SubscriptionFilters } from '../subscriptions/subscription.ts';
 import { wants } from '../subscriptions/subscription.ts';
-import { commitmentSubjects, eventsInWindow, subjectOf, type DigestDeps } from './build-digest.ts';
+import { commitmentSubjects, subjectOf, type DigestDeps } from './build-digest.ts';
 import { sectionEmbeds, type RenderedMessage, packMessages } from './render-digest.ts';
 import type { Window } from './schedule.ts';
 
@@ -23,7 +23,7 @@ export interface AlertBatch {
 
 export async function buildBatch(deps: DigestDeps, kind: 'daily' | 'weekly', filters: SubscriptionFilters, window: Window, late = false): Promise<AlertBatch> {
   const subjects = await commitmentSubjects(deps.store);
-  const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
+  const events = (await deps.outbox.inWindow(window)).filter((e) => wants(filters, subjectOf(e, subjects)));
   return { kind, window: { start: window.start.toISOString(), end: window.end.toISOString() }, ...(late ? { late } : {}), events };
 }
 

@@ -4,11 +4,9 @@
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, REST, type Interaction } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
-import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { ButtonHandler, CommandContext, CommandModule } from './command.ts';
 import { ID_SEP } from './command.ts';
 import { loadCommands } from './command-loader.ts';
-import { KyselyGuildSettingsStore } from './guild-settings.ts';
 import type { BackoffPolicy } from './channel-backoff.ts';
 import { DiscordRefused, gatewayCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
 import { startPoster, type Poster } from './poster.ts';
@@ -73,8 +71,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   const commands = await loadCommands();
   const ctx: CommandContext = {
     app,
-    subscriptions: new KyselySubscriptionStore(app.db),
-    guildSettings: new KyselyGuildSettingsStore(app.db),
+    subscriptions: app.subscriptions,
+    guildSettings: app.guildSettings,
     logger,
     listPageSize: deps.listPageSize,
   };

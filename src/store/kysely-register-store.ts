@@ -17,7 +17,7 @@ import {
   WatchTerms,
 } from '../domain.ts';
 import type { CommitmentsTable, Database, EvidenceTable, HistoryTable, RecommendationsTable } from '../db/tables.ts';
-import { recordEvent } from '../events.ts';
+import { recordEvent } from './outbox-store.ts';
 import { DomainError } from './errors.ts';
 import type {
   CommitmentRow,
