@@ -26,6 +26,14 @@ module.exports = {
       from: { path: '^(src|commands|monitors)/', pathNot: '^src/(store|db)/|^src/feeds/feed-store[^/]*[.]ts$' },
       to: { path: '(^|/)node_modules/kysely/' },
     },
+    {
+      name: 'discord-js-only-in-discord',
+      severity: 'error',
+      comment:
+        'One Discord line: discord.js is imported only by the Discord front end (src/discord/) and the slash commands (commands/). The core, the digest included, builds and renders without it.',
+      from: { path: '^(src|monitors)/', pathNot: '^src/discord/' },
+      to: { path: '(^|/)node_modules/(discord[.]js|@discordjs/[^/]+|discord-api-types)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

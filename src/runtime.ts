@@ -4,11 +4,10 @@
 import { openApp, type App } from './app.ts';
 import { ConfigProblem } from './config-problem.ts';
 import { startConsolePoster } from './console/console-poster.ts';
-import type { REST } from 'discord.js';
+import type { DiscordRest } from './discord/rest.ts';
 import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
 import type { Logger } from './log.ts';
 import { startDiscord } from './discord/client.ts';
-import type { OnFatal } from './discord/fatal.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
 import { configuredFeeds, feedSchedulerService } from './feeds/scheduler.ts';
 import { webServiceStarter } from './web/server.ts';
@@ -38,7 +37,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const running: Service[] = [];
   try {
     // The front end first, so services share its Discord client (one REST queue, one set of rate limits).
-    let discordRest: REST | undefined;
+    let discordRest: DiscordRest | undefined;
     if (config.discord) {
       const discord = await startDiscord(app, { logger, onFatal: deps.onFatal });
       discordRest = discord.deliveryRest;

@@ -10,7 +10,7 @@ import { manualClock } from '../src/clock.ts';
 import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { DigestService } from '../src/digest/digest-service.ts';
-import { discordSender } from '../src/digest/discord-sender.ts';
+import { discordSender } from '../src/discord/digest-sender.ts';
 import { scoreboardSvg } from '../src/web/chart.tsx';
 import { scoreboardPng } from '../src/web/chart-png.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';

@@ -183,11 +183,6 @@ function storeProblem(error: unknown, problem: (text: string) => ConfigProblem):
   return error;
 }
 
-/** An in-memory store, migrated: what tests use. */
-export function openMemoryStore(): Promise<OpenStore> {
-  return openStore({ dialect: 'sqlite', filename: ':memory:' });
-}
-
 const databases = new WeakMap<object, Kysely<Database>>();
 
 /** Remembers which database an opened App stands on (app.ts), for databaseOf. */

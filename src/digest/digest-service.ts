@@ -4,11 +4,10 @@
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { REST } from 'discord.js';
+import type { DiscordRest } from '../discord/rest.ts';
 import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Service, ServiceStarter } from '../service.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
@@ -202,12 +201,14 @@ export interface StartDigestOptions {
 /** Starts the scheduler: a catch-up pass now, then one every minute. */
 export async function startDigestService(
   app: App,
-  deps: { clock: Clock; logger: Logger; write: (line: string) => void; discordRest?: REST | undefined },
+  deps: { clock: Clock; logger: Logger; write: (line: string) => void; discordRest?: DiscordRest | undefined },
   options: StartDigestOptions = {},
 ): Promise<Service & { service: DigestService }> {
   const subscriptions = app.subscriptions;
   const discord = app.config.discord;
-  const sender = options.sender ?? (discord ? await discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
+  // discord.js is loaded only in Discord mode, so console mode never holds it.
+  const sender =
+    options.sender ?? (discord ? (await import('../discord/digest-sender.ts')).discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
   const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {
@@ -225,18 +226,6 @@ export async function startDigestService(
       await service.idle();
     },
   };
-}
-
-/** Discord mode's sender; discord.js is loaded only here, so console mode never holds it. */
-async function discordDigestSender(
-  discord: NonNullable<Config['discord']>,
-  deps: { clock: Clock; discordRest?: REST | undefined },
-  subscriptions: SubscriptionStore,
-): Promise<DigestSender> {
-  const [{ REST }, { discordSender }] = await Promise.all([import('discord.js'), import('./discord-sender.ts')]);
-  // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
-  const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
-  return discordSender({ rest }, subscriptions, deps.clock);
 }
 
 export const digestServiceStarter: ServiceStarter = (app, deps) => startDigestService(app, deps);
