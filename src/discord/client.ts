@@ -150,6 +150,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
     const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';
+    // No cause attached: the original error may carry the token.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`could not log in to Discord: ${message}`);
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');
