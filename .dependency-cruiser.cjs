@@ -18,6 +18,22 @@ module.exports = {
       from: { path: '^monitors/' },
       to: { path: '^src/feeds/' },
     },
+    {
+      name: 'kysely-only-in-stores',
+      severity: 'error',
+      comment:
+        'Every table has one owner: Kysely (and so SQL) is used only by the store modules (src/store/, the feed store) and the database modules (src/db/). Everything else is handed a store interface.',
+      from: { path: '^(src|commands|monitors)/', pathNot: '^src/(store|db)/|^src/feeds/feed-store[^/]*[.]ts$' },
+      to: { path: '(^|/)node_modules/kysely/' },
+    },
+    {
+      name: 'discord-js-only-in-discord',
+      severity: 'error',
+      comment:
+        'One Discord line: discord.js is imported only by the Discord front end (src/discord/) and the slash commands (commands/). The core, the digest included, builds and renders without it.',
+      from: { path: '^(src|monitors)/', pathNot: '^src/discord/' },
+      to: { path: '(^|/)node_modules/(discord[.]js|@discordjs/[^/]+|discord-api-types)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -8,9 +8,7 @@ import { openApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { startDiscord, type DiscordDeps } from '../src/discord/client.ts';
-import { recordEvent } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { FakeDiscord } from '../test/support/fake-discord.ts';
 
 const TOKEN = 'fake-bot-token-for-the-outage-benchmark';
@@ -23,7 +21,7 @@ const app = await openApp(config.value, clock);
 // No real waits between in-flush retries (older posters slept between attempts).
 const deps = { logger: silentLogger, posterIntervalMs: 0, readyTimeoutMs: 5_000, sleep: () => Promise.resolve() } as DiscordDeps;
 const bot = await startDiscord(app, deps);
-const subscriptions = new KyselySubscriptionStore(app.db);
+const subscriptions = app.subscriptions;
 const [healthy, failing] = [fake.channelId('alerts'), fake.channelId('general')];
 for (const channelId of [healthy, failing]) {
   await subscriptions.upsert(
@@ -43,7 +41,7 @@ let events = 0;
 for (let t = 0; t < 3_600_000; t += 5_000) {
   if (t % 300_000 === 0) {
     events++;
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'evidence',
       commitmentId: app.registers[0]!.commitments[0]!.id,
       payload: { item: { title: `Item ${events}`, link: `https://www.gov.uk/${events}` }, feed: 'govuk' },

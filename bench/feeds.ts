@@ -23,7 +23,6 @@ import { openApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
-import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher } from '../src/feeds/fetch.ts';
 import { Poller } from '../src/feeds/poller.ts';
 
@@ -105,7 +104,7 @@ export async function benchFeeds() {
     const clock = manualClock('2024-06-01T12:00:00Z');
     const app = await openApp(config.value, clock);
     const poller = new Poller({
-      feedStore: new KyselyFeedStore(app.db),
+      feedStore: app.feeds,
       registerStore: app.store,
       fetcher,
       clock,

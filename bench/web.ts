@@ -11,6 +11,7 @@ import { renderList } from '../src/cli/format.ts';
 import { coloursFor } from '../src/cli/colours.ts';
 import { manualClock } from '../src/clock.ts';
 import { openStore } from '../src/db/database.ts';
+import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { STATUSES, type CommitmentSeed, type RecommendationSeed } from '../src/domain.ts';
 import { silentLogger } from '../src/log.ts';
 import { RegisterQueries } from '../src/queries.ts';
@@ -107,7 +108,7 @@ export async function benchWeb(size = 10_000) {
     );
     const clock = manualClock('2026-06-01T12:00:00Z');
     const queries = new RegisterQueries(store, clock, 'Europe/London');
-    const app = { queries, store, db: opened.db };
+    const app = { queries, store, feeds: new KyselyFeedStore(opened.db) };
     const server = await startTrackerServer(app, { port: 0, host: '127.0.0.1', clock, logger: silentLogger });
     const tracker = trackerFor(app);
     const get = async (path: string) => {

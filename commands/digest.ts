@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { accessNote, postableChannel } from '../src/discord/channel-access.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { answer, canManageServer, NOT_MANAGER, parseOptions, privately, replyPrivately } from '../src/discord/respond.ts';
-import { chartReply } from '../src/digest/chart-upload.ts';
+import { chartReply } from '../src/discord/chart-upload.ts';
 import { previewDigest } from '../src/digest/digest-service.ts';
 import { currentWindow, digestSchedule, latestSlot, nextSlot } from '../src/digest/schedule.ts';
 import { TimeZone } from '../src/time-zone.ts';

@@ -18,7 +18,7 @@ import { answer, isEditor, NO_MENTIONS, NOT_EDITOR, notFoundText, parseOptions, 
 import { closestIds } from '../src/closest-ids.ts';
 import { enableFeed } from '../src/feeds/enable-feed.ts';
 import { explainItem, rejectionLabel, type ItemExplanation, type SightingExplanation } from '../src/feeds/explain.ts';
-import { KyselyFeedStore, type FeedState } from '../src/feeds/feed-store.ts';
+import type { FeedState } from '../src/feeds/feed-store.ts';
 
 export const definition = {
   name: 'feeds',
@@ -112,7 +112,7 @@ function feedField(f: FeedState): APIEmbedField {
 }
 
 async function status(ctx: CommandContext): Promise<Answer | APIEmbed[][]> {
-  const feeds = await new KyselyFeedStore(ctx.app.db).listFeeds();
+  const feeds = await ctx.app.feeds.listFeeds();
   if (feeds.length === 0) return privately('No feeds are configured yet: the bot has not read its feed list (see feeds.yaml and `commitment-watch poll`).');
   feeds.sort((a, b) => (ORDER[a.health] ?? 3) - (ORDER[b.health] ?? 3) || a.id.localeCompare(b.id));
   const count = (h: string) => feeds.filter((f) => f.health === h).length;
@@ -185,7 +185,7 @@ function explanationMessages(e: ItemExplanation): APIEmbed[][] {
 }
 
 async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[][]> {
-  const result = await explainItem(new KyselyFeedStore(ctx.app.db), url);
+  const result = await explainItem(ctx.app.feeds, url);
   if (!result.ok) {
     return privately(
       `The bot has not seen that item: no feed item with the link ${escapeText(truncate(url, 500))} is known. ` +
@@ -196,7 +196,7 @@ async function why(ctx: CommandContext, url: string): Promise<Answer | APIEmbed[
 }
 
 async function enable(ctx: CommandContext, id: string, userId: string): Promise<Answer> {
-  const store = new KyselyFeedStore(ctx.app.db);
+  const store = ctx.app.feeds;
   const result = await enableFeed(store, id, `discord:${userId}`, ctx.app.clock.now());
   if (!result.ok)
     return privately(
@@ -212,7 +212,7 @@ async function enable(ctx: CommandContext, id: string, userId: string): Promise<
 /** Feed ids for what has been typed: failing and disabled first (those are the ones to enable). */
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const typed = String(interaction.options.getFocused()).trim().toLowerCase().slice(0, 100);
-  const feeds = await new KyselyFeedStore(ctx.app.db).listFeeds();
+  const feeds = await ctx.app.feeds.listFeeds();
   const rank = (f: FeedState) => ORDER[f.health] ?? 3;
   let pool = feeds.filter((f) => f.id.includes(typed)).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
   if (pool.length === 0) {

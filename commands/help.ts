@@ -25,8 +25,10 @@ export const HELP_TEXT = [
 ].join('\n');
 
 export async function execute(interaction: ChatInputCommandInteraction, _ctx: CommandContext): Promise<void> {
-  return answer(interaction, async () => ({
-    embeds: [{ title: 'Commitment Watch', description: `Holds the UK Government to what it said it would do.\n\n${HELP_TEXT}`, color: 0x5865f2 }],
-    ephemeral: true,
-  }));
+  return answer(interaction, () =>
+    Promise.resolve({
+      embeds: [{ title: 'Commitment Watch', description: `Holds the UK Government to what it said it would do.\n\n${HELP_TEXT}`, color: 0x5865f2 }],
+      ephemeral: true,
+    }),
+  );
 }

@@ -1,14 +1,22 @@
-// Wiring shared by every front end: open the store, load and apply the seeds, build the query core.
-import type { Kysely } from 'kysely';
-import { openStore } from './db/database.ts';
-import type { Database } from './db/tables.ts';
+// Wiring shared by every front end (the composition root): open the database, build every store once, load
+// and apply the seeds, build the query core. Everything else is handed stores, never the database.
+import { openStore, rememberDatabase } from './db/database.ts';
+import type { DigestRunStore } from './digest/digest-runs.ts';
+import { KyselyFeedStore, type FeedStore } from './feeds/feed-store.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './clock.ts';
 import { RegisterQueries } from './queries.ts';
 import { applySeeds, type SeedSummary } from './seed/apply-seeds.ts';
 import { DEFAULT_SEEDS_DIR, formatSeedProblem, loadSeeds, type RegisterSeed, type SeedProblem } from './seed/load-seeds.ts';
+import { KyselyDeliveryStore, type DeliveryStore } from './store/delivery-store.ts';
+import { KyselyDigestRunStore } from './store/digest-run-store.ts';
+import { KyselyGuildSettingsStore, type GuildSettingsStore } from './store/guild-settings-store.ts';
+import { KyselyOutboxStore, type OutboxStore } from './store/outbox-store.ts';
+import { KyselyProposalDecisionStore, type ProposalDecisionStore } from './store/proposal-decision-store.ts';
 import { KyselyRegisterStore } from './store/kysely-register-store.ts';
 import type { RegisterStore } from './store/register-store.ts';
+import { KyselySubscriptionStore } from './store/subscription-store.ts';
+import type { SubscriptionStore } from './subscriptions/subscription-store.ts';
 
 export class SeedError extends Error {
   constructor(readonly problems: SeedProblem[]) {
@@ -17,11 +25,25 @@ export class SeedError extends Error {
   }
 }
 
-export interface App {
+/** One store per table (or per group of tables one module owns). */
+export interface Stores {
+  /** The register: registers, documents, recommendations, commitments, history, evidence, search. */
+  store: RegisterStore;
+  /** The events table. */
+  outbox: OutboxStore;
+  /** feeds, feed_items, feed_item_traces, feed_pending_changes. */
+  feeds: FeedStore;
+  subscriptions: SubscriptionStore;
+  digestRuns: DigestRunStore;
+  guildSettings: GuildSettingsStore;
+  /** discord_deliveries and the poster's cursor. */
+  deliveries: DeliveryStore;
+  proposalDecisions: ProposalDecisionStore;
+}
+
+export interface App extends Stores {
   config: Config;
   clock: Clock;
-  db: Kysely<Database>;
-  store: RegisterStore;
   queries: RegisterQueries;
   registers: RegisterSeed[];
   seedSummary: SeedSummary;
@@ -38,18 +60,27 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
   if (!seeds.ok) throw new SeedError(seeds.error);
   const opened = await openStore(config.store);
   try {
-    const store = new KyselyRegisterStore(opened.db);
+    const db = opened.db;
+    const store = new KyselyRegisterStore(db);
     const seedSummary = await applySeeds(store, seeds.value, clock.now());
-    return {
+    const app: App = {
       config,
       clock,
-      db: opened.db,
       store,
+      outbox: new KyselyOutboxStore(db),
+      feeds: new KyselyFeedStore(db),
+      subscriptions: new KyselySubscriptionStore(db),
+      digestRuns: new KyselyDigestRunStore(db),
+      guildSettings: new KyselyGuildSettingsStore(db),
+      deliveries: new KyselyDeliveryStore(db),
+      proposalDecisions: new KyselyProposalDecisionStore(db),
       queries: new RegisterQueries(store, clock, config.timeZone),
       registers: seeds.value,
       seedSummary,
       close: () => opened.close(),
     };
+    rememberDatabase(app, db);
+    return app;
   } catch (error) {
     await opened.close();
     throw error;

@@ -4,10 +4,9 @@
 import { openApp, type App } from './app.ts';
 import { ConfigProblem } from './config-problem.ts';
 import { startConsolePoster } from './console/console-poster.ts';
-import type { REST } from 'discord.js';
+import type { DiscordRest } from './discord/rest.ts';
 import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
 import type { Logger } from './log.ts';
-import type { OnFatal } from './discord/fatal.ts';
 import { digestServiceStarter } from './digest/digest-service.ts';
 import { configuredFeeds, feedSchedulerService } from './feeds/scheduler.ts';
 import { webServiceStarter } from './web/server.ts';
@@ -37,7 +36,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const running: Service[] = [];
   try {
     // The front end first, so services share its Discord client (one REST queue, one set of rate limits).
-    let discordRest: REST | undefined;
+    let discordRest: DiscordRest | undefined;
     if (config.discord) {
       // Loaded here, not at the top: console mode never loads discord.js (~35 MB resident).
       const { startDiscord } = await import('./discord/client.ts');
@@ -47,7 +46,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
       logger.info({ mode: 'discord', commands: discord.commands.length }, 'started');
     } else {
       write(consoleBanner(app));
-      const poster = await startConsolePoster(app.db, write);
+      const poster = await startConsolePoster(app.outbox, write);
       running.push({ name: 'console poster', stop: (timeoutMs) => poster.stop(timeoutMs) });
       logger.info({ mode: 'console', commitments: (await app.queries.stats()).commitments.total }, 'started');
     }

@@ -1,6 +1,6 @@
 // What runtime.ts starts alongside the front end, and what each service is given. Its own module so
 // the services (feed scheduler, digest scheduler) and runtime.ts do not import each other.
-import type { REST } from 'discord.js';
+import type { DiscordRest } from './discord/rest.ts';
 import type { App } from './app.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -22,7 +22,7 @@ export interface RuntimeDeps {
 
 /** What a service gets: the runtime's deps and, in Discord mode, the bot's own REST client. */
 export interface ServiceDeps extends RuntimeDeps {
-  discordRest?: REST | undefined;
+  discordRest?: DiscordRest | undefined;
 }
 
 /** Something started alongside the front end (a feed scheduler, a digest scheduler). */

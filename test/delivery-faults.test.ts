@@ -7,15 +7,14 @@ import { Writable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
+import { databaseOf } from '../src/db/database.ts';
 import { manualClock } from '../src/clock.ts';
 import type { DiscordDeps, DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { gatewayCloseProblem } from '../src/discord/fatal.ts';
 import { startPoster } from '../src/discord/poster.ts';
 import type { DiscordRefused } from '../src/discord/refused.ts';
-import { recordEvent } from '../src/events.ts';
 import { createLogger } from '../src/log.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
 import { tempDir } from './support/register.ts';
@@ -62,7 +61,7 @@ async function subscribe(channelId: string) {
 }
 
 async function evidenceEvent(n: number): Promise<number> {
-  return (await recordEvent(app.db, {
+  return (await app.outbox.record({
     type: 'evidence',
     commitmentId: 'modern-slavery-penalties',
     payload: { commitment: 'modern-slavery-penalties', item: { title: `Penalties ${n}`, link: `https://www.gov.uk/p${n}` }, feed: 'govuk' },
@@ -72,7 +71,7 @@ async function evidenceEvent(n: number): Promise<number> {
 }
 
 const delivery = (eventId: number, channelId: string) =>
-  app.db.selectFrom('discord_deliveries').selectAll().where('event_id', '=', eventId).where('channel_id', '=', channelId).executeTakeFirstOrThrow();
+  databaseOf(app).selectFrom('discord_deliveries').selectAll().where('event_id', '=', eventId).where('channel_id', '=', channelId).executeTakeFirstOrThrow();
 
 describe('each channel fails alone', () => {
   it('a channel answering 500 for an hour costs a dozen requests, the others are posted to, and it catches up in order once', async () => {
@@ -128,7 +127,7 @@ describe('each channel fails alone', () => {
     await evidenceEvent(2);
     await bot.poster.flush();
     expect(posts(alerts())).toHaveLength(2);
-    const sub = await new KyselySubscriptionStore(app.db).get(general_());
+    const sub = await app.subscriptions.get(general_());
     expect(sub?.brokenReason).toMatch(/404 \(10003: Unknown Channel\)/);
     const before = fake.requests({ path: `/channels/${general_()}/messages` }).length;
     clock.advance(60 * 60_000);
@@ -149,7 +148,7 @@ describe('each channel fails alone', () => {
     expect(choices.map((c) => c.name)).toContain('#alerts — immediately');
     const un = await fake.slashCommand({ name: 'alerts', subcommand: 'unsubscribe', options: { subscription: deleted }, ...manager }).settled();
     expect(un.content).toMatch(/^Unsubscribed/);
-    expect(await new KyselySubscriptionStore(app.db).get(deleted)).toBeUndefined();
+    expect(await app.subscriptions.get(deleted)).toBeUndefined();
   });
 });
 
@@ -166,7 +165,7 @@ describe('two processes on one store', () => {
     fake.clearFaults(alerts());
     clock.advance(10 * 60_000);
     // A second bot process on the same store, with its own (empty) backoff.
-    const other = await startPoster({ app, rest: bot.deliveryRest, subscriptions: new KyselySubscriptionStore(app.db), logger: createLogger('silent') });
+    const other = await startPoster({ app, rest: bot.deliveryRest, subscriptions: app.subscriptions, logger: createLogger('silent') });
     await Promise.all([bot.poster.flush(), other.flush()]);
     await other.stop();
     expect(footers(alerts())).toEqual(ids.map((id) => `event #${id}`));
@@ -191,7 +190,7 @@ describe('two processes on one store, one send in flight', () => {
     const a = await startPoster({
       app,
       rest: heldRest as unknown as typeof rest,
-      subscriptions: new KyselySubscriptionStore(app.db),
+      subscriptions: app.subscriptions,
       logger: createLogger('silent'),
     });
     const sending = a.flush();
@@ -241,7 +240,7 @@ describe('an answer that never comes', () => {
     await bot.poster.flush();
     const original = posts(alerts())[0]!;
     // The crash: sent, 'sent' never written. The channel was busy in the minute before: 150 messages.
-    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await databaseOf(app).updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     fake.seedMessages(alerts(), 150, Date.now() - 30_000);
     clock.advance(30_000); // the restart: that send can no longer be in flight
     await bot.poster.flush();
@@ -342,7 +341,7 @@ describe('what reaches the logs and the channels', () => {
 
   it('bidirectional and zero-width characters in a reason do not reach the channel', async () => {
     await subscribe(alerts());
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'status-change',
       commitmentId: 'modern-slavery-penalties',
       payload: {

@@ -3,13 +3,12 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
+import { databaseOf } from '../src/db/database.ts';
 import { manualClock } from '../src/clock.ts';
 import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { DigestService } from '../src/digest/digest-service.ts';
-import { discordSender } from '../src/digest/discord-sender.ts';
-import { recordEvent } from '../src/events.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
+import { discordSender } from '../src/discord/digest-sender.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
 import { tempDir } from './support/register.ts';
@@ -58,7 +57,7 @@ describe('/digest', () => {
       })
       .settled();
     expect(s.content).toMatch(/Saturdays at 09:00 Europe\/London/);
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'evidence',
       commitmentId: 'modern-slavery-penalties',
       payload: {
@@ -75,7 +74,7 @@ describe('/digest', () => {
     expect(JSON.stringify(preview.embeds)).toContain('https://example.org/penalties');
     expect(JSON.stringify(preview.embeds)).not.toContain('@everyone');
 
-    const subscriptions = new KyselySubscriptionStore(app.db);
+    const subscriptions = app.subscriptions;
     const service = new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
     const report = await service.tick(clock.now());
     expect(report.failed).toEqual([]);
@@ -100,12 +99,12 @@ describe('/digest', () => {
       })
       .settled();
     clock.set('2024-06-08T08:00:20Z');
-    const subscriptions = new KyselySubscriptionStore(app.db);
+    const subscriptions = app.subscriptions;
     const service = () => new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock });
     expect((await service().tick(clock.now())).posted).toHaveLength(1);
     const [original] = fake.messagesIn(alerts);
     // The crash: Discord took the part, the run never recorded it. Then 120 messages bury it (more than one page of 100).
-    await app.db.updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
+    await databaseOf(app).updateTable('digest_runs').set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null }).execute();
     fake.seedMessages(alerts, 120);
     clock.set('2024-06-08T08:10:00Z');
     const report = await service().tick(clock.now());
@@ -116,13 +115,13 @@ describe('/digest', () => {
         .filter((m) => m.embeds.length > 0)
         .map((m) => m.id),
     ).toEqual([original!.id]);
-    const run = await app.db.selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
+    const run = await databaseOf(app).selectFrom('digest_runs').selectAll().executeTakeFirstOrThrow();
     expect(run).toMatchObject({ state: 'posted', message_ids: JSON.stringify([original!.id]) });
   });
 
   it('a stop while a part is in flight: that part finishes and is recorded, the next is not sent', async () => {
     const alerts = fake.channelId('alerts');
-    const sender = discordSender(bot.client, new KyselySubscriptionStore(app.db), clock);
+    const sender = discordSender(bot.client, app.subscriptions, clock);
     const part = (n: number) => ({ part: n, content: `part ${n}`, embeds: [] });
     let stopping = false;
     const recorded: Array<[number, string]> = [];

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../src/app.ts';
+import { databaseOf } from '../src/db/database.ts';
 import { buildDigest } from '../src/digest/build-digest.ts';
 import { DigestService, NO_FILTERS } from '../src/digest/digest-service.ts';
 import { renderDigestMessages, renderDigestText } from '../src/digest/render-digest.ts';
 import { type DigestSender, type OutgoingPart } from '../src/digest/sender.ts';
-import { recordEvent } from '../src/events.ts';
 import { ok } from '../src/result.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
+import type { SubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { cli, openMiniApp } from './support/register.ts';
 
 let app: (App & { clock: ReturnType<typeof import('../src/clock.ts').manualClock> }) | undefined;
@@ -31,7 +31,7 @@ async function seedWeek(a: App) {
     '2022-12-07T10:00:00.000Z',
   );
   const evidence = (commitment: string, link: string, title: string, at: string) =>
-    recordEvent(a.db, {
+    a.outbox.record({
       type: 'evidence',
       commitmentId: commitment,
       feedId: 'govuk',
@@ -43,21 +43,21 @@ async function seedWeek(a: App) {
   await evidence('report-export-controls-review', 'https://example.org/b', 'Minister answers on export controls', '2022-12-08T08:00:00.000Z');
   await evidence('modern-slavery-penalties', 'https://example.org/c', 'Modern Slavery Act penalties consultation', '2022-12-09T08:00:00.000Z');
   await evidence('modern-slavery-penalties', 'https://example.org/outside', 'Outside the window', '2022-12-12T09:00:00.000Z');
-  await recordEvent(a.db, {
+  await a.outbox.record({
     type: 'feed-health',
     feedId: 'bills',
     payload: { type: 'feed-health', feed: 'bills', url: 'https://example.org/bills.rss', health: 'failing', reason: 'HTTP 503' },
     dedupeKey: 'fh:bills:1',
     createdAt: '2022-12-10T00:00:00.000Z',
   });
-  await recordEvent(a.db, {
+  await a.outbox.record({
     type: 'feed-health',
     feedId: 'ok',
     payload: { type: 'feed-health', feed: 'ok', health: 'failing', reason: 'x' },
     dedupeKey: 'fh:ok:1',
     createdAt: '2022-12-09T00:00:00.000Z',
   });
-  await recordEvent(a.db, {
+  await a.outbox.record({
     type: 'feed-health',
     feedId: 'ok',
     payload: { type: 'feed-health', feed: 'ok', health: 'healthy', change: 'recovered', reason: 'back' },
@@ -70,7 +70,7 @@ describe('digest content', () => {
   it('scoreboard, status changes with reasons, evidence grouped, upcoming and failing feeds', async () => {
     app = await openMiniApp('2022-12-12T09:00:30Z');
     await seedWeek(app);
-    const d = await buildDigest({ db: app.db, store: app.store, timeZone: TZ }, NO_FILTERS, WEEK, app.clock.now());
+    const d = await buildDigest({ outbox: app.outbox, store: app.store, timeZone: TZ }, NO_FILTERS, WEEK, app.clock.now());
     expect(Object.keys(d)).toEqual(expect.arrayContaining(['window', 'scoreboard', 'statusChanges', 'evidence', 'overdue', 'upcoming', 'failingFeeds']));
     expect(d.window).toEqual({ start: '2022-12-05T09:00:00.000Z', end: '2022-12-12T09:00:00.000Z' });
     expect(d.scoreboard).toMatchObject({ 'in-progress': 2, stalled: 1, 'not-started': 0, delivered: 0 });
@@ -106,7 +106,7 @@ describe('digest content', () => {
   it('an updated page appears once, as its latest version, with the publisher’s note of what changed', async () => {
     const a = (app = await openMiniApp('2022-12-12T09:00:30Z'));
     const updated = (note: string | undefined, at: string, key: string) =>
-      recordEvent(a.db, {
+      a.outbox.record({
         type: 'item-updated',
         commitmentId: 'report-export-controls-review',
         feedId: 'fcdo',
@@ -124,7 +124,7 @@ describe('digest content', () => {
       });
     await updated('Added the terms of reference.', '2022-12-06T08:00:00.000Z', 'u1');
     await updated('Added the findings @everyone.', '2022-12-08T08:00:00.000Z', 'u2');
-    const d = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
+    const d = await buildDigest({ outbox: a.outbox, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
     expect(d.evidence).toEqual([
       expect.objectContaining({
         commitment: 'report-export-controls-review',
@@ -133,7 +133,7 @@ describe('digest content', () => {
     ]);
     // A later update whose note could not be had: the page shows no note, never the earlier one.
     await updated(undefined, '2022-12-09T08:00:00.000Z', 'u3');
-    const later = await buildDigest({ db: a.db, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
+    const later = await buildDigest({ outbox: a.outbox, store: a.store, timeZone: TZ }, NO_FILTERS, WEEK, a.clock.now());
     expect(later.evidence[0]!.items).toEqual([expect.objectContaining({ updated: true, changeNote: null })]);
     expect(renderDigestText(d, { timeZone: TZ })).toContain('what changed: Added the findings @everyone.');
     const all = JSON.stringify(renderDigestMessages(d, { timeZone: TZ }));
@@ -143,7 +143,7 @@ describe('digest content', () => {
 
   it('a deadline passing in the window makes the commitment overdue; outside it, not', async () => {
     app = await openMiniApp('2023-01-02T10:00:00Z');
-    const deps = { db: app.db, store: app.store, timeZone: TZ };
+    const deps = { outbox: app.outbox, store: app.store, timeZone: TZ };
     const d = await buildDigest(deps, NO_FILTERS, { start: new Date('2022-12-26T09:00:00Z'), end: new Date('2023-01-02T09:00:00Z') }, app.clock.now());
     expect(d.overdue.map((c) => c.commitment)).toEqual(['modern-slavery-penalties']);
     const later = await buildDigest(deps, NO_FILTERS, { start: new Date('2023-01-02T09:00:00Z'), end: new Date('2023-01-09T09:00:00Z') }, app.clock.now());
@@ -153,7 +153,7 @@ describe('digest content', () => {
   it('a quiet week is marked quiet and rendered as a short "nothing moved" summary', async () => {
     app = await openMiniApp('2024-06-03T09:00:00Z');
     const d = await buildDigest(
-      { db: app.db, store: app.store, timeZone: TZ },
+      { outbox: app.outbox, store: app.store, timeZone: TZ },
       NO_FILTERS,
       { start: new Date('2024-05-27T08:00:00Z'), end: new Date('2024-06-03T08:00:00Z') },
       app.clock.now(),
@@ -168,12 +168,12 @@ describe('digest content', () => {
   it('respects the subscription’s filters', async () => {
     app = await openMiniApp('2022-12-12T09:00:30Z');
     await seedWeek(app);
-    const d = await buildDigest({ db: app.db, store: app.store, timeZone: TZ }, { ...NO_FILTERS, departments: ['home office'] }, WEEK, app.clock.now());
+    const d = await buildDigest({ outbox: app.outbox, store: app.store, timeZone: TZ }, { ...NO_FILTERS, departments: ['home office'] }, WEEK, app.clock.now());
     expect(d.statusChanges).toEqual([]);
     expect(d.evidence.map((g) => g.commitment)).toEqual(['modern-slavery-penalties']);
     expect(Object.values(d.scoreboard).reduce((a, b) => a + b, 0)).toBe(1);
     const byCommitment = await buildDigest(
-      { db: app.db, store: app.store, timeZone: TZ },
+      { outbox: app.outbox, store: app.store, timeZone: TZ },
       { ...NO_FILTERS, commitments: ['trade-envoy-training'] },
       WEEK,
       app.clock.now(),
@@ -204,8 +204,8 @@ function fakeSender(options: { crashAfterParts?: number } = {}) {
   return { sender, posted };
 }
 
-async function subscribe(a: App, at: string, settings: Partial<Parameters<KyselySubscriptionStore['upsert']>[0]> = {}) {
-  const subs = new KyselySubscriptionStore(a.db);
+async function subscribe(a: App, at: string, settings: Partial<Parameters<SubscriptionStore['upsert']>[0]> = {}) {
+  const subs = a.subscriptions;
   await subs.upsert(
     { guildId: '100000000000000001', channelId: '200000000000000001', timeZone: TZ, createdBy: 'discord:123456', frequency: 'immediately', ...settings },
     at,
@@ -221,7 +221,7 @@ describe('exactly once', () => {
     // Enough long evidence for the digest to need more than one message.
     for (let i = 0; i < 22; i++) {
       const link = `https://example.org/long/${i}`;
-      await recordEvent(app.db, {
+      await app.outbox.record({
         type: 'evidence',
         commitmentId: 'report-export-controls-review',
         payload: { item: { title: `Item ${i} ${'about export controls and more '.repeat(7)}`, link } },
@@ -282,7 +282,7 @@ describe('exactly once', () => {
     expect(b.posted).toEqual([]);
 
     // A process that died holding a lease: the run waits for the lease to end, then is sent once.
-    await app.db
+    await databaseOf(app)
       .updateTable('digest_runs')
       .set({ state: 'pending', parts_sent: 0, message_ids: '[]', posted_at: null, lease_owner: 'dead:1:x', lease_until: '2022-12-12T09:08:00.000Z' })
       .execute();
@@ -302,7 +302,7 @@ describe('exactly once', () => {
     const runs = service.runs;
     const stale = (await runs.pending())[0]!;
     // Meanwhile another sender got part 0 out and stopped.
-    await app.db
+    await databaseOf(app)
       .updateTable('digest_runs')
       .set({ parts_sent: 1, message_ids: '["m0"]', attempts: 2, updated_at: '2022-12-12T09:01:00.000Z', parts_total: 2 })
       .execute();

@@ -1,7 +1,6 @@
 // End to end against the local fake Discord: what editors and server managers do — /commitment set-status
 // (only editors change statuses) and /alerts (subscribing channels the bot can post in).
 import { describe, expect, it } from 'vitest';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { PERMS, opt } from './support/fake-discord.ts';
 import { fake, app, bot, alerts, subscribe, useDiscordBot } from './support/discord-bot-session.ts';
 
@@ -73,7 +72,7 @@ describe('/commitment set-status', () => {
 });
 
 describe('/alerts', () => {
-  const subscriptions = () => new KyselySubscriptionStore(app.db);
+  const subscriptions = () => app.subscriptions;
 
   it('refuses a channel the bot cannot post in, naming what is missing, and saves nothing', async () => {
     const r = await fake

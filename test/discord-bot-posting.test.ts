@@ -1,5 +1,6 @@
 // End to end against the local fake Discord: alerts posted to subscribed channels — once, escaped, across
 // restarts and crashes, and through 403s, 429s and 5xx.
+import { databaseOf } from '../src/db/database.ts';
 import { describe, expect, it } from 'vitest';
 import { PERMS } from './support/fake-discord.ts';
 import { fake, app, bot, clock, boot, shutdown, alerts, general, subscribe, evidenceEvent, useDiscordBot } from './support/discord-bot-session.ts';
@@ -42,14 +43,14 @@ describe('posting', () => {
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/a');
     await bot.poster.flush();
     // A crash after the send but before 'sent' was written: the row stays 'sending'.
-    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await databaseOf(app).updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     await shutdown();
     clock.advance(60_000); // restarted a minute later: that send can no longer be in flight
     await boot();
     await evidenceEvent('modern-slavery-penalties', 'https://www.gov.uk/b');
     expect(await bot.poster.flush()).toBe(1);
     expect(fake.messagesIn(alerts()).map((m) => m.embeds[0]!.fields![0]!.value)).toEqual([expect.stringContaining('gov.uk/a'), expect.stringContaining('gov.uk/b')]);
-    const rows = await app.db.selectFrom('discord_deliveries').selectAll().orderBy('event_id').execute();
+    const rows = await databaseOf(app).selectFrom('discord_deliveries').selectAll().orderBy('event_id').execute();
     expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
     expect(rows[0]!.message_id).toBe(fake.messagesIn(alerts())[0]!.id);
     await shutdown();
@@ -64,7 +65,7 @@ describe('posting', () => {
     await bot.poster.flush();
     const original = fake.messagesIn(alerts())[0]!;
     // The crash: sent, but 'sent' never written. Then the channel moves on: 120 messages bury the post (more than one page of 100).
-    await app.db.updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
+    await databaseOf(app).updateTable('discord_deliveries').set({ state: 'sending', message_id: null }).execute();
     fake.seedMessages(alerts(), 120);
     await shutdown();
     clock.advance(60_000);
@@ -76,7 +77,7 @@ describe('posting', () => {
         .filter((m) => m.embeds.length > 0)
         .map((m) => m.id),
     ).toEqual([original.id]);
-    const row = await app.db.selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
+    const row = await databaseOf(app).selectFrom('discord_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'sent', message_id: original.id });
     const lookups = fake.requests({ method: 'GET', path: `/channels/${alerts()}/messages` });
     expect(lookups.at(-1)!.url).toMatch(/[?&]after=\d+/);

@@ -1,7 +1,7 @@
 // End to end against the local fake Discord: proposed status changes posted with Confirm/Dismiss buttons —
 // only editors decide, a proposal is decided once, and every copy shows the decision.
+import { databaseOf } from '../src/db/database.ts';
 import { describe, expect, it } from 'vitest';
-import { recordEvent } from '../src/events.ts';
 import { PERMS } from './support/fake-discord.ts';
 import { fake, app, bot, clock, alerts, general, subscribe, useDiscordBot } from './support/discord-bot-session.ts';
 
@@ -10,7 +10,7 @@ useDiscordBot();
 describe('proposals', () => {
   it('a proposal: a non-editor is refused, an editor confirms, the message shows who; a second press says decided', async () => {
     await subscribe(alerts());
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
       payload: {
@@ -51,7 +51,7 @@ describe('proposals', () => {
 
   it('confirming a proposal the commitment has since moved past changes nothing: proposals only move forward', async () => {
     await subscribe(alerts());
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'status-proposal',
       commitmentId: 'modern-slavery-penalties',
       payload: {
@@ -86,7 +86,7 @@ describe('proposals', () => {
     await subscribe(alerts());
     await subscribe(general());
     const proposal = async (key: string) =>
-      recordEvent(app.db, {
+      app.outbox.record({
         type: 'status-proposal',
         commitmentId: 'modern-slavery-penalties',
         payload: {
@@ -122,7 +122,7 @@ describe('proposals', () => {
     // A copy left with live buttons (the bot stopped before editing it) is closed when it is next pressed.
     const id = await proposal('p-stale');
     await bot.poster.flush();
-    await app.db
+    await databaseOf(app)
       .insertInto('discord_proposal_decisions')
       .values({
         event_id: id!,

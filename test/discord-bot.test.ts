@@ -1,6 +1,7 @@
 // End to end: the real discord.js Client, logged into the local fake Discord, driving the bot. Reading the
 // register: deploying the commands, /commitment show, search, history, evidence and list paging, /help.
 // Changing it is in discord-bot-editors.test.ts; posting in discord-bot-posting.test.ts and -proposals.test.ts.
+import { databaseOf } from '../src/db/database.ts';
 import { describe, expect, it } from 'vitest';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { fake, app, clock, config, useDiscordBot } from './support/discord-bot-session.ts';
@@ -103,7 +104,7 @@ describe('/commitment evidence', () => {
       note: null,
       found_at: '2024-06-01T10:00:00.000Z',
     }));
-    await app.db.insertInto('evidence').values(rows).execute();
+    await databaseOf(app).insertInto('evidence').values(rows).execute();
     const r = await fake.slashCommand({ name: 'commitment', subcommand: 'evidence', options: { commitment: 'report-export-controls-review' } }).settled();
     const e = r.embeds![0]!;
     expect(r.allowed_mentions).toEqual({ parse: [] });

@@ -9,10 +9,8 @@ import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { embedLength } from '../src/discord/embed-limits.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
-import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller } from '../src/feeds/poller.ts';
-import { eventsAfter } from '../src/events.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './support/discord-app.ts';
@@ -64,7 +62,7 @@ beforeEach(async () => {
     { id: 'committee', url: server.url('/committee.rss'), everyMs: 15 * MIN },
     { id: 'broken', url: server.url('/broken.rss'), kind: 'generic', everyMs: 15 * MIN },
   ];
-  poller = new Poller({ feedStore: new KyselyFeedStore(app.db), registerStore: app.store, fetcher, clock, timeZone: 'Europe/London' });
+  poller = new Poller({ feedStore: app.feeds, registerStore: app.store, fetcher, clock, timeZone: 'Europe/London' });
   await poller.pollOnce(feeds);
   server.serveBody('/committee.rss', committeeNewsWithNewItem(), { 'content-type': 'application/rss+xml' });
   clock.advance(16 * MIN);
@@ -106,7 +104,7 @@ describe('/feeds status', () => {
   });
 
   it('stays within embed limits with many feeds', async () => {
-    const store = new KyselyFeedStore(app.db);
+    const store = app.feeds;
     const many: FeedSpec[] = Array.from({ length: 80 }, (_, i) => ({
       id: `feed-${String(i).padStart(2, '0')}-${'x'.repeat(40)}`,
       url: `https://example.org/${i}.rss`,
@@ -165,7 +163,7 @@ describe('/feeds why', () => {
 });
 
 describe('/feeds enable', () => {
-  const store = () => new KyselyFeedStore(app.db);
+  const store = () => app.feeds;
   const brokenRequests = () => server.requests('/broken.rss').length;
 
   it('refuses a non-editor privately and changes nothing', async () => {
@@ -185,7 +183,7 @@ describe('/feeds enable', () => {
         nextAttemptAt: '2024-06-02T12:16:00.000Z',
       }),
     );
-    const lastEvent = (await eventsAfter(app.db, 0, 1000)).at(-1)!.id;
+    const lastEvent = (await app.outbox.after(0, 1000)).at(-1)!.id;
     clock.advance(16 * MIN);
     const skipped = brokenRequests();
     await poller.pollOnce(feeds);
@@ -198,7 +196,7 @@ describe('/feeds enable', () => {
     expect(r.allowed_mentions).toEqual({ parse: [] });
     expect(r.content).toBe('`broken` was disabled; it is healthy again and will be polled at its next slot. If it still fails, it backs off and is reported again.');
     expect(await store().getFeed('broken')).toMatchObject({ health: 'healthy', consecutiveFailures: 0, nextAttemptAt: null });
-    const events = (await eventsAfter(app.db, lastEvent, 1000)).filter((e) => e.type === 'feed-health');
+    const events = (await app.outbox.after(lastEvent, 1000)).filter((e) => e.type === 'feed-health');
     expect(events).toHaveLength(1);
     expect(events[0]!.payload).toMatchObject({ feed: 'broken', change: 'recovered', previous: 'disabled', health: 'healthy' });
     expect(String(events[0]!.payload.reason)).toContain(`re-enabled by discord:${fake.userId('carol')} (was disabled: disabled after 10 failures in a row)`);
@@ -208,7 +206,7 @@ describe('/feeds enable', () => {
       .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
       .settled();
     expect(again.content).toBe('`broken` is already healthy: nothing to do.');
-    expect((await eventsAfter(app.db, lastEvent, 1000)).filter((e) => e.type === 'feed-health')).toHaveLength(1);
+    expect((await app.outbox.after(lastEvent, 1000)).filter((e) => e.type === 'feed-health')).toHaveLength(1);
 
     clock.advance(16 * MIN);
     await poller.pollOnce(feeds);
@@ -219,13 +217,13 @@ describe('/feeds enable', () => {
   it('never races a poll in progress: while one holds the feed, enabling it is refused and changes nothing', async () => {
     const now = clock.now().toISOString();
     expect(await store().claim('broken', 'a-poll-in-another-process', now, new Date(clock.now().getTime() + 5 * MIN).toISOString())).toBeDefined();
-    const before = (await eventsAfter(app.db, 0, 1000)).length;
+    const before = (await app.outbox.after(0, 1000)).length;
     const r = await fake
       .slashCommand({ name: 'feeds', subcommand: 'enable', options: { feed: opt.string('broken') }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
       .settled();
     expect(r).toMatchObject({ ephemeral: true, content: 'The feed broken is being polled right now: try again in a minute.' });
     expect((await store().getFeed('broken'))!.health).toBe('failing');
-    expect(await eventsAfter(app.db, 0, 1000)).toHaveLength(before);
+    expect(await app.outbox.after(0, 1000)).toHaveLength(before);
   });
 
   it('names the closest feed ids for an unknown one', async () => {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { eventsAfter, type StoredEvent } from '../src/events.ts';
+import type { StoredEvent } from '../src/events.ts';
 import { explainItem, explanationText } from '../src/feeds/explain.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
-import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
+import type { FeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller, type PollerDeps } from '../src/feeds/poller.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
@@ -26,7 +26,7 @@ let server: FeedServer;
 let app: App | undefined;
 let clock: ReturnType<typeof manualClock>;
 let fetcher: Fetcher;
-let feedStore: KyselyFeedStore;
+let feedStore: FeedStore;
 const dirs: string[] = [];
 
 beforeEach(async () => {
@@ -50,7 +50,7 @@ async function open(extra: string): Promise<void> {
   appendFileSync(join(seeds, 'registers', 'mini', 'commitments.yaml'), extra);
   clock = manualClock('2024-06-01T12:00:00Z');
   app = await openApp(testConfig(), clock, { seedsDir: seeds });
-  feedStore = new KyselyFeedStore(app.db);
+  feedStore = app.feeds;
 }
 
 const commitment = (id: string, watch: string, department = 'Department for Education') => `  - id: ${id}
@@ -70,7 +70,7 @@ const STATISTICS = commitment('fjaa-statistics', '      any: [traineeships stati
 
 const poller = (extra: Partial<PollerDeps> = {}) => new Poller({ feedStore, registerStore: app!.store, fetcher, clock, timeZone: 'Europe/London', ...extra });
 const spec = (id: string, path: string, kind: FeedSpec['kind']): FeedSpec => ({ id, url: server.url(`${path}?take=100`), kind, everyMs: 15 * MIN });
-const feedEvents = async (): Promise<StoredEvent[]> => (await eventsAfter(app!.db, 0, 10_000)).filter((e) => e.type !== 'overdue');
+const feedEvents = async (): Promise<StoredEvent[]> => (await app!.outbox.after(0, 10_000)).filter((e) => e.type !== 'overdue');
 
 /** A whole result as the LIST endpoint gives it: text fields cut at 255 characters ("..." on the answer), tags gone. */
 function listForm<T extends Record<string, unknown>>(result: { value: T; links: unknown }, fields: string[]): { value: T; links: unknown } {

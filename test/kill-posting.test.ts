@@ -8,8 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { openApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { recordEvent } from '../src/events.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { DISCORD_TOKEN, startFakeDiscord } from './support/discord-app.ts';
 import type { FakeDiscord } from './support/fake-discord.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
@@ -31,7 +29,7 @@ it(`killed ${KILLS} times while posting ${EVENTS} events to 3 channels: 0 lost, 
   const dbFile = join(dir, 'cw.sqlite');
   const channels = [fake.channelId('alerts'), fake.channelId('general'), fake.addChannel({ name: 'news' }).id];
   const app = await openApp(testConfig({ DATABASE_URL: dbFile }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
-  const subscriptions = new KyselySubscriptionStore(app.db);
+  const subscriptions = app.subscriptions;
   for (const channelId of channels) {
     await subscriptions.upsert(
       {
@@ -45,9 +43,9 @@ it(`killed ${KILLS} times while posting ${EVENTS} events to 3 channels: 0 lost, 
       '2024-06-01T11:00:00.000Z',
     );
   }
-  await app.db.insertInto('discord_state').values({ key: 'poster_cursor', value: '0' }).execute();
+  await app.deliveries.setCursor(0);
   for (let i = 0; i < EVENTS; i++) {
-    await recordEvent(app.db, {
+    await app.outbox.record({
       type: 'evidence',
       commitmentId: 'modern-slavery-penalties',
       payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' },

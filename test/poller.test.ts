@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
-import { eventsAfter, type StoredEvent } from '../src/events.ts';
+import type { StoredEvent } from '../src/events.ts';
 import type { FeedSpec } from '../src/feeds/feed-list.ts';
-import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
+import type { FeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller, type PollerDeps } from '../src/feeds/poller.ts';
 import { explainItem } from '../src/feeds/explain.ts';
@@ -24,12 +24,12 @@ let server: FeedServer;
 let app: App;
 let clock: ReturnType<typeof manualClock>;
 let fetcher: Fetcher;
-let feedStore: KyselyFeedStore;
+let feedStore: FeedStore;
 
 async function open(seedsDir = MINI_SEEDS) {
   clock = manualClock('2024-06-01T12:00:00Z');
   app = await openApp(testConfig(), clock, { seedsDir });
-  feedStore = new KyselyFeedStore(app.db);
+  feedStore = app.feeds;
 }
 
 beforeEach(async () => {
@@ -50,7 +50,7 @@ function poller(extra: Partial<PollerDeps> = {}): Poller {
 const spec = (id: string, path: string, kind?: FeedSpec['kind']): FeedSpec => ({ id, url: server.url(path), kind, everyMs: 15 * MIN });
 
 async function allEvents(): Promise<StoredEvent[]> {
-  return eventsAfter(app.db, 0, 10_000);
+  return app.outbox.after(0, 10_000);
 }
 const feedEvents = async () => (await allEvents()).filter((e) => e.type !== 'overdue');
 

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { openForText } from '../src/domain.ts';
-import { eventsAfter } from '../src/events.ts';
 import { DomainError } from '../src/store/errors.ts';
 import { MINI_SEEDS, openMiniApp, tempDir, testConfig } from './support/register.ts';
 
@@ -71,7 +70,7 @@ describe('status changes', () => {
       '2024-06-01T12:00:00.000Z',
     );
     expect(entry).toMatchObject({ from: 'in-progress', to: 'delivered' });
-    const events = await eventsAfter(app.db, 0);
+    const events = await app.outbox.after(0);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'status-change', commitmentId: 'report-export-controls-review', payload: { from: 'in-progress', to: 'delivered' } });
     expect((await app.queries.show('report-export-controls-review')).ok).toBe(true);
@@ -86,7 +85,7 @@ describe('status changes', () => {
     await expect(change({ to: 'not-started' })).rejects.toBeInstanceOf(DomainError);
     await expect(change({ to: 'done' })).rejects.toThrow(/to:/);
     expect(await app.store.history('trade-envoy-training')).toHaveLength(1);
-    expect(await eventsAfter(app.db, 0)).toHaveLength(0);
+    expect(await app.outbox.after(0)).toHaveLength(0);
   });
 });
 

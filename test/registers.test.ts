@@ -12,10 +12,8 @@ import { manualClock } from '../src/clock.ts';
 import { startDiscord, type DiscordFrontEnd } from '../src/discord/client.ts';
 import type { CommandContext } from '../src/discord/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import { recordEvent } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
 import { loadSeeds } from '../src/seed/load-seeds.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
 import { discordTestConfig, startFakeDiscord } from './support/discord-app.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
 import { cli, tempDir } from './support/register.ts';
@@ -217,7 +215,7 @@ describe('Discord with two registers loaded', () => {
       })
       .settled();
     expect(r.content).toMatch(new RegExp(`^Subscribed <#${channel}>: immediately, register \`${FLOOD}\``));
-    expect((await new KyselySubscriptionStore(app.db).get(channel))?.filters.registers).toEqual([FLOOD]);
+    expect((await app.subscriptions.get(channel))?.filters.registers).toEqual([FLOOD]);
     const bad = await fake
       .slashCommand({
         name: 'alerts',
@@ -230,7 +228,7 @@ describe('Discord with two registers loaded', () => {
     expect(bad).toMatchObject({ ephemeral: true });
     expect(bad.content).toMatch(/^there is no register "nope"/);
     for (const commitment of ['second-nfm-programme', 'modern-slavery-act-financial-penalties']) {
-      await recordEvent(app.db, {
+      await app.outbox.record({
         type: 'evidence',
         commitmentId: commitment,
         payload: { commitment, item: { title: `News about ${commitment}`, link: `https://www.gov.uk/${commitment}` }, feed: 'govuk' },

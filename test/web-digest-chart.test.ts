@@ -10,8 +10,7 @@ import { manualClock } from '../src/clock.ts';
 import type { DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { DigestService } from '../src/digest/digest-service.ts';
-import { discordSender } from '../src/digest/discord-sender.ts';
-import { KyselySubscriptionStore } from '../src/subscriptions/subscription-store.ts';
+import { discordSender } from '../src/discord/digest-sender.ts';
 import { scoreboardSvg } from '../src/web/chart.tsx';
 import { scoreboardPng } from '../src/web/chart-png.ts';
 import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
@@ -57,7 +56,7 @@ async function postDigest(env: NodeJS.ProcessEnv = {}) {
     .settled();
   clock.set('2024-06-08T08:00:20Z');
   const preview = await fake.slashCommand({ name: 'digest', subcommand: 'preview', options: { channel: opt.channel(alerts) }, user: 'carol' }).settled();
-  const subscriptions = new KyselySubscriptionStore(app.db);
+  const subscriptions = app.subscriptions;
   const report = await new DigestService({ app, subscriptions, sender: discordSender(bot.client, subscriptions, clock), clock }).tick(clock.now());
   expect(report.failed).toEqual([]);
   const [message] = fake.messagesIn(alerts);

@@ -4,7 +4,6 @@
 // fixed keys: window, scoreboard, statusChanges, evidence, overdue, upcoming, failingFeeds.
 import type { Command } from 'commander';
 import { previewDigest } from '../digest/digest-service.ts';
-import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { CliContext } from './context.ts';
 
 export function registerDigestCommand(program: Command, ctx: CliContext): void {
@@ -17,7 +16,7 @@ export function registerDigestCommand(program: Command, ctx: CliContext): void {
     .action(async (o: { preview?: boolean; channel?: string; json?: boolean }) => {
       if (!o.preview) ctx.fail('digest needs --preview (the bot posts digests itself: npm start)');
       const app = await ctx.app();
-      const subscription = o.channel ? await new KyselySubscriptionStore(app.db).get(o.channel) : undefined;
+      const subscription = o.channel ? await app.subscriptions.get(o.channel) : undefined;
       if (o.channel && !subscription) ctx.fail(`channel ${o.channel} has no subscription`);
       const preview = await previewDigest(app, subscription, ctx.clock.now());
       ctx.io.out(o.json ? JSON.stringify(preview.digest, null, 2) : preview.text);

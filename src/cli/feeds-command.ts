@@ -4,7 +4,7 @@
 // the closest ids.
 import type { Command } from 'commander';
 import { enableFeed } from '../feeds/enable-feed.ts';
-import { KyselyFeedStore, type FeedState } from '../feeds/feed-store.ts';
+import type { FeedState } from '../feeds/feed-store.ts';
 import type { Colours } from './colours.ts';
 import { registerFeedsCheckCommand } from './feeds-check-command.ts';
 import type { CliContext } from './context.ts';
@@ -19,7 +19,7 @@ export function registerFeedsCommand(program: Command, ctx: CliContext): void {
     .description('every feed, failing and disabled first')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const list = await new KyselyFeedStore((await ctx.app()).db).listFeeds();
+      const list = await (await ctx.app()).feeds.listFeeds();
       list.sort((a, b) => (ORDER[a.health] ?? 3) - (ORDER[b.health] ?? 3) || a.id.localeCompare(b.id));
       if (o.json) return ctx.io.out(JSON.stringify(list.map(feedJson), null, 2));
       if (list.length === 0) return ctx.io.out('No feeds yet: the store has not read a feed list (npm start, or poll --once).');
@@ -31,7 +31,7 @@ export function registerFeedsCommand(program: Command, ctx: CliContext): void {
     .description('put a disabled or failing feed back on its schedule')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const result = await enableFeed(new KyselyFeedStore((await ctx.app()).db), id, 'cli', ctx.clock.now());
+      const result = await enableFeed((await ctx.app()).feeds, id, 'cli', ctx.clock.now());
       if (!result.ok) ctx.fail(result.error.message);
       const { feed, previous } = result.value;
       if (o.json) return ctx.io.out(JSON.stringify({ ...feedJson(feed), previous, changed: previous !== 'healthy' }, null, 2));

@@ -3,14 +3,11 @@
 // (DATABASE_URL) remembers what was seen, so a second run prints only what is new. Exit 0 when the cycle
 // ran, even if feeds failed: their failures are `feed-health` events.
 import type { Command } from 'commander';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.ts';
 import type { Colours } from './colours.ts';
 import { terminalSafe } from './format.ts';
-import { eventsAfter, type StoredEvent } from '../events.ts';
+import type { StoredEvent } from '../events.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
 import { configuredChangeNotes } from '../feeds/change-notes.ts';
-import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
 import { configuredFeeds } from '../feeds/scheduler.ts';
 import type { CliContext } from './context.ts';
@@ -33,7 +30,7 @@ export function registerPollCommand(program: Command, ctx: CliContext): void {
       const fetcher = feedFetcher(ctx.config);
       try {
         const poller = new Poller({
-          feedStore: new KyselyFeedStore(app.db),
+          feedStore: app.feeds,
           registerStore: app.store,
           fetcher,
           changeNotes: configuredChangeNotes(ctx.config, fetcher),
@@ -41,7 +38,7 @@ export function registerPollCommand(program: Command, ctx: CliContext): void {
           timeZone: ctx.config.timeZone,
         });
         const report = await poller.pollOnce(feeds, { force: o.force, respectInterval: false });
-        const events = await eventsByIds(app.db, report.eventIds);
+        const events = await app.outbox.byIds(report.eventIds);
         for (const event of events) ctx.io.out(o.json ? JSON.stringify(eventJson(event)) : renderEvent(event, ctx.pc));
         if (!o.json) ctx.io.err(summary(report, events.length, ctx.pc));
       } finally {
@@ -61,21 +58,6 @@ async function readFeeds(ctx: CliContext, file: string | undefined): Promise<Fee
   const list = await loadFeedList(file);
   if (!list.ok) ctx.fail(`the feeds file is invalid:\n${list.error.map((p) => `  - ${formatFeedListProblem(p)}`).join('\n')}`);
   return list.value;
-}
-
-async function eventsByIds(db: Kysely<Database>, ids: number[]): Promise<StoredEvent[]> {
-  if (ids.length === 0) return [];
-  const wanted = new Set(ids);
-  const last = Math.max(...ids);
-  const out: StoredEvent[] = [];
-  let after = Math.min(...ids) - 1;
-  while (after < last) {
-    const batch = await eventsAfter(db, after, 500);
-    if (batch.length === 0) break;
-    for (const e of batch) if (wanted.has(e.id)) out.push(e);
-    after = batch.at(-1)!.id;
-  }
-  return out;
 }
 
 /**

@@ -2,7 +2,6 @@
 // or not (scores, terms, reasons) and why it was or was not posted. Unknown link: exit 1.
 import type { Command } from 'commander';
 import { explainItem, explanationText } from '../feeds/explain.ts';
-import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import { terminalSafe } from './format.ts';
 import type { CliContext } from './context.ts';
 
@@ -13,7 +12,7 @@ export function registerWhyCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (url: string, o: { json?: boolean }) => {
       const app = await ctx.app();
-      const result = await explainItem(new KyselyFeedStore(app.db), url);
+      const result = await explainItem(app.feeds, url);
       if (!result.ok) ctx.fail(result.error);
       // Titles, links and what sources answered (a lookup's error quotes the body) are feed text.
       ctx.io.out(o.json ? JSON.stringify(result.value, null, 2) : terminalSafe(explanationText(result.value)));

@@ -1,8 +1,6 @@
 // Console mode's "poster": prints to the terminal what the Discord front end would post.
-import { eventsAfter } from '../events.ts';
 import { eventHeadline, eventLink } from '../event-text.ts';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
 
 export interface ConsolePoster {
   /** Prints every event recorded since the last call. */
@@ -11,18 +9,18 @@ export interface ConsolePoster {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function startConsolePoster(db: Kysely<Database>, write: (line: string) => void, intervalMs = 5_000): Promise<ConsolePoster> {
+export async function startConsolePoster(
+  outbox: Pick<OutboxStore, 'after' | 'newestId'>,
+  write: (line: string) => void,
+  intervalMs = 5_000,
+): Promise<ConsolePoster> {
   // Start from the newest event: the console shows what happens from now on, not the archive.
-  const newest = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
-  let cursor = Number(newest?.id ?? 0);
+  let cursor = await outbox.newestId();
   let running: Promise<number> | undefined;
   const flush = async () => {
     let printed = 0;
     for (;;) {
-      const batch = await eventsAfter(db, cursor, 100);
+      const batch = await outbox.after(cursor, 100);
       for (const event of batch) {
         const link = eventLink(event);
         write(`[would post] ${eventHeadline(event)}${link ? `\n             ${link}` : ''}`);

@@ -191,7 +191,20 @@ function storeProblem(error: unknown, problem: (text: string) => ConfigProblem):
   return error;
 }
 
-/** An in-memory store, migrated: what tests use. */
-export function openMemoryStore(): Promise<OpenStore> {
-  return openStore({ dialect: 'sqlite', filename: ':memory:' });
+const databases = new WeakMap<object, Kysely<Database>>();
+
+/** Remembers which database an opened App stands on (app.ts), for databaseOf. */
+export function rememberDatabase(owner: object, db: Kysely<Database>): void {
+  databases.set(owner, db);
+}
+
+/**
+ * The database under an App that openApp opened, for tests that stage what no store writes (a crash between
+ * a send and its record, a row another process left). Product code goes through the stores the App holds:
+ * the dependency-cruiser rule "kysely-only-in-stores" keeps Kysely out of it.
+ */
+export function databaseOf(owner: object): Kysely<Database> {
+  const db = databases.get(owner);
+  if (!db) throw new Error('this App was not opened by openApp');
+  return db;
 }

@@ -2,7 +2,7 @@
 // one window that the subscription wants, grouped into one post (split only where Discord's limits
 // require). Daily windows are 08:00 → 08:00 local, sent at 08:30 (GOV.UK's rhythm); weekly batches reuse
 // the digest's schedule. Recorded and posted exactly once through digest-runs.ts, like digests.
-import type { APIEmbed } from 'discord.js';
+import type { Embed } from './embed.ts';
 import { DateTime } from 'luxon';
 import type { StoredEvent } from '../events.ts';
 import { eventHeadline, eventLink } from '../event-text.ts';
@@ -10,7 +10,7 @@ import { escapeText } from '../discord/embed-limits.ts';
 import { link } from '../discord/render.ts';
 import type { SubscriptionFilters } from '../subscriptions/subscription.ts';
 import { wants } from '../subscriptions/subscription.ts';
-import { commitmentSubjects, eventsInWindow, subjectOf, type DigestDeps } from './build-digest.ts';
+import { commitmentSubjects, subjectOf, type DigestDeps } from './build-digest.ts';
 import { sectionEmbeds, type RenderedMessage, packMessages } from './render-digest.ts';
 import type { Window } from './schedule.ts';
 
@@ -23,7 +23,7 @@ export interface AlertBatch {
 
 export async function buildBatch(deps: DigestDeps, kind: 'daily' | 'weekly', filters: SubscriptionFilters, window: Window, late = false): Promise<AlertBatch> {
   const subjects = await commitmentSubjects(deps.store);
-  const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
+  const events = (await deps.outbox.inWindow(window)).filter((e) => wants(filters, subjectOf(e, subjects)));
   return { kind, window: { start: window.start.toISOString(), end: window.end.toISOString() }, ...(late ? { late } : {}), events };
 }
 
@@ -32,7 +32,7 @@ export function batchTitle(b: AlertBatch, timeZone: string): string {
   return `${b.kind === 'daily' ? 'Daily' : 'Weekly'} alerts to ${end}: ${b.events.length} update${b.events.length === 1 ? '' : 's'}${b.late ? ' (late)' : ''}`;
 }
 
-export function batchEmbeds(b: AlertBatch, timeZone: string): APIEmbed[] {
+export function batchEmbeds(b: AlertBatch, timeZone: string): Embed[] {
   const lines = b.events.map((e) => {
     const url = eventLink(e);
     return `• ${escapeText(eventHeadline(e))}${url ? `\n  ${link(url)}` : ''}`;

@@ -1,17 +1,16 @@
 // What a digest says: built from the outbox events recorded in its window [start, end) — filtered by what
 // the subscription wants — and from the register. The JSON keys of Digest are fixed (the preview's
 // --json prints them): window, scoreboard, statusChanges, evidence, overdue, upcoming, failingFeeds.
-import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import type { Database } from '../db/tables.ts';
 import { SETTLED_STATUSES, STATUSES, type Status } from '../domain.ts';
-import { toStoredEvent, type EventType, type StoredEvent } from '../events.ts';
+import type { StoredEvent } from '../events.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
 import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import { wants, type EventSubject, type SubscriptionFilters } from '../subscriptions/subscription.ts';
 import type { Window } from './schedule.ts';
 
 export interface DigestDeps {
-  db: Kysely<Database>;
+  outbox: Pick<OutboxStore, 'inWindow' | 'ofType'>;
   store: RegisterStore;
   /** The zone in which deadline dates fall (TIMEZONE). */
   timeZone: string;
@@ -104,20 +103,6 @@ export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'pa
   };
 }
 
-/** Events recorded in [start, end), oldest first (compared as instants, whatever the ISO spelling). */
-export async function eventsInWindow(db: Kysely<Database>, window: Window, types?: EventType[]): Promise<StoredEvent[]> {
-  // A day of slack either side of the text comparison, then the exact comparison on parsed instants.
-  const lo = new Date(window.start.getTime() - 86_400_000).toISOString();
-  const hi = new Date(window.end.getTime() + 86_400_000).toISOString();
-  let query = db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
-  if (types) query = query.where('type', 'in', types);
-  const rows = await query.orderBy('id').execute();
-  return rows.map(toStoredEvent).filter((e) => {
-    const t = Date.parse(e.createdAt);
-    return t >= window.start.getTime() && t < window.end.getTime();
-  });
-}
-
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
@@ -140,7 +125,7 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
     registerTitles &&
     [...byRegister].sort(([a], [b]) => a.localeCompare(b)).map(([register, counts]) => ({ register, title: registerTitles.get(register) ?? register, counts }));
 
-  const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
+  const events = (await deps.outbox.inWindow(window)).filter((e) => wants(filters, subjectOf(e, subjects)));
 
   const statusChanges: DigestStatusChange[] = events
     .filter((e) => e.type === 'status-change' && e.commitmentId)
@@ -216,7 +201,7 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
   }
   upcoming.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.commitment.localeCompare(b.commitment));
 
-  const failingFeeds = await failingFeedsAt(deps.db, window.end, filters);
+  const failingFeeds = await failingFeedsAt(deps.outbox, window.end, filters);
 
   const digest: Digest = {
     window: { start: window.start.toISOString(), end: window.end.toISOString() },
@@ -243,17 +228,16 @@ export function isQuiet(d: Pick<Digest, 'statusChanges' | 'evidence' | 'overdue'
  * Feeds failing or disabled at `at`: each feed's latest `feed-health` event recorded before then. Read
  * from the outbox, so the digest does not depend on the feed store's tables.
  */
-export async function failingFeedsAt(db: Kysely<Database>, at: Date, filters: SubscriptionFilters): Promise<DigestFailingFeed[]> {
+export async function failingFeedsAt(outbox: Pick<OutboxStore, 'ofType'>, at: Date, filters: SubscriptionFilters): Promise<DigestFailingFeed[]> {
   if (!wants(filters, { type: 'feed-health' })) return [];
-  const rows = await db.selectFrom('events').selectAll().where('type', '=', 'feed-health').orderBy('id').execute();
   const latest = new Map<string, DigestFailingFeed>();
-  for (const r of rows) {
-    if (Date.parse(r.created_at) >= at.getTime()) continue;
-    const p = JSON.parse(r.payload) as Record<string, unknown>;
-    const feed = str(p.feed) ?? r.feed_id;
+  for (const e of await outbox.ofType('feed-health')) {
+    if (Date.parse(e.createdAt) >= at.getTime()) continue;
+    const p = e.payload;
+    const feed = str(p.feed) ?? e.feedId;
     if (!feed) continue;
     const health = str(p.health) ?? str(p.state) ?? 'unknown';
-    latest.set(feed, { feed, url: str(p.url), health, reason: str(p.reason) ?? str(p.message) ?? '', since: r.created_at });
+    latest.set(feed, { feed, url: str(p.url), health, reason: str(p.reason) ?? str(p.message) ?? '', since: e.createdAt });
   }
   return [...latest.values()].filter((f) => f.health === 'failing' || f.health === 'disabled');
 }

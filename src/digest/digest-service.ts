@@ -4,24 +4,23 @@
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { REST } from 'discord.js';
+import type { DiscordRest } from '../discord/rest.ts';
 import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Service, ServiceStarter } from '../service.ts';
-import { KyselySubscriptionStore, type SubscriptionStore } from '../subscriptions/subscription-store.ts';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { Subscription, SubscriptionFilters } from '../subscriptions/subscription.ts';
 import { buildBatch, renderBatchMessages } from './batches.ts';
 import { buildDigest, type Digest, type DigestDeps } from './build-digest.ts';
-import { DigestRuns, runNonceBase, type DigestRun, type RunKind } from './digest-runs.ts';
+import { runNonceBase, type DigestRun, type DigestRunStore, type RunKind } from './digest-runs.ts';
 import { renderDigestMessages, renderDigestText, type RenderedMessage } from './render-digest.ts';
 import { currentWindow, dailySchedule, digestSchedule, dueWindows, type ScheduleSpec, type Window } from './schedule.ts';
 import { consoleSender, type DigestSender } from './sender.ts';
 
 export interface DigestServiceDeps {
-  app: Pick<App, 'db' | 'store' | 'config'>;
+  app: Pick<App, 'outbox' | 'store' | 'digestRuns' | 'config'>;
   subscriptions: SubscriptionStore;
   sender: DigestSender;
   clock: Clock;
@@ -38,7 +37,7 @@ export interface DigestTickReport {
   failed: { runId: number; error: string }[];
 }
 
-const digestDeps = (app: DigestServiceDeps['app']): DigestDeps => ({ db: app.db, store: app.store, timeZone: app.config.timeZone });
+const digestDeps = (app: DigestServiceDeps['app']): DigestDeps => ({ outbox: app.outbox, store: app.store, timeZone: app.config.timeZone });
 
 /** The digest a subscription (or no filters at all) would receive for a window, and its messages. */
 export async function composeDigest(
@@ -67,7 +66,7 @@ export const NO_FILTERS: SubscriptionFilters = { commitments: [], departments: [
 const LEASE_MS = 5 * 60_000;
 
 export class DigestService {
-  readonly runs: DigestRuns;
+  readonly runs: DigestRunStore;
   /** Who holds a run's lease while this service sends it. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger: Logger;
@@ -75,7 +74,7 @@ export class DigestService {
   private stopping = false;
 
   constructor(private readonly deps: DigestServiceDeps) {
-    this.runs = new DigestRuns(deps.app.db);
+    this.runs = deps.app.digestRuns;
     this.logger = deps.logger ?? silentLogger;
   }
 
@@ -202,12 +201,14 @@ export interface StartDigestOptions {
 /** Starts the scheduler: a catch-up pass now, then one every minute. */
 export async function startDigestService(
   app: App,
-  deps: { clock: Clock; logger: Logger; write: (line: string) => void; discordRest?: REST | undefined },
+  deps: { clock: Clock; logger: Logger; write: (line: string) => void; discordRest?: DiscordRest | undefined },
   options: StartDigestOptions = {},
 ): Promise<Service & { service: DigestService }> {
-  const subscriptions = new KyselySubscriptionStore(app.db);
+  const subscriptions = app.subscriptions;
   const discord = app.config.discord;
-  const sender = options.sender ?? (discord ? await discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
+  // discord.js is loaded only in Discord mode, so console mode never holds it.
+  const sender =
+    options.sender ?? (discord ? (await import('../discord/digest-sender.ts')).discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
   const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {
@@ -225,18 +226,6 @@ export async function startDigestService(
       await service.idle();
     },
   };
-}
-
-/** Discord mode's sender; discord.js is loaded only here, so console mode never holds it. */
-async function discordDigestSender(
-  discord: NonNullable<Config['discord']>,
-  deps: { clock: Clock; discordRest?: REST | undefined },
-  subscriptions: KyselySubscriptionStore,
-): Promise<DigestSender> {
-  const [{ REST }, { discordSender }] = await Promise.all([import('discord.js'), import('./discord-sender.ts')]);
-  // In Discord mode the bot's own REST client is shared; a separate one only where none is given.
-  const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
-  return discordSender({ rest }, subscriptions, deps.clock);
 }
 
 export const digestServiceStarter: ServiceStarter = (app, deps) => startDigestService(app, deps);

@@ -3,7 +3,7 @@
 // broken, so nothing pings even before the sender's allowedMentions { parse: [] }. Long digests are split
 // into several embeds (each list continues in the next) and then into messages with packEmbeds, within
 // Discord's limits; links stay whole because lines are never cut, only moved to the next embed.
-import type { APIEmbed } from 'discord.js';
+import type { Embed } from './embed.ts';
 import { DateTime } from 'luxon';
 import { STATUSES, type Status } from '../domain.ts';
 import { EMBED_LIMITS, escapeText, packEmbeds, truncate } from '../discord/embed-limits.ts';
@@ -14,7 +14,7 @@ import { trackerHomeUrl } from '../web/links.ts';
 
 export interface RenderedMessage {
   content?: string;
-  embeds: APIEmbed[];
+  embeds: Embed[];
   /** The scoreboard chart to attach as a PNG (chart-upload.ts); an embed shows it as attachment://scoreboard.png. */
   chart?: DigestChart;
 }
@@ -105,8 +105,8 @@ export function renderDigestText(d: Digest, options: RenderOptions): string {
 // ── Discord ───────────────────────────────────────────────────────────────────────────────────────────
 
 /** Lines gathered into embeds of at most `max` characters of description; a line is never cut in two. */
-export function sectionEmbeds(title: string, lines: string[], colour: number, max = EMBED_LIMITS.description): APIEmbed[] {
-  const embeds: APIEmbed[] = [];
+export function sectionEmbeds(title: string, lines: string[], colour: number, max = EMBED_LIMITS.description): Embed[] {
+  const embeds: Embed[] = [];
   let current: string[] = [];
   let size = 0;
   const flush = () => {
@@ -126,7 +126,7 @@ export function sectionEmbeds(title: string, lines: string[], colour: number, ma
 }
 
 /** The digest as embeds, before packing into messages. */
-export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
+export function digestEmbeds(d: Digest, options: RenderOptions): Embed[] {
   const summary = d.quiet ? '\nNothing moved this week: no status changes, evidence, overdue deadlines or feed problems.' : '';
   const board = boards(d)
     .map(
@@ -136,7 +136,7 @@ export function digestEmbeds(d: Digest, options: RenderOptions): APIEmbed[] {
           .join('\n')}`,
     )
     .join('\n\n');
-  const embeds: APIEmbed[] = [
+  const embeds: Embed[] = [
     {
       title: digestTitle(d, options.heading),
       url: trackerHomeUrl(options.publicUrl),
@@ -201,7 +201,7 @@ export const partNonce = (nonceBase: string, part: number): string => `${nonceBa
  * footed with its part marker when `nonceBase` is given. Room for the marker is kept while packing, so
  * adding it never takes a message over the limit.
  */
-export function packMessages(embeds: APIEmbed[], nonceBase?: string): RenderedMessage[] {
+export function packMessages(embeds: Embed[], nonceBase?: string): RenderedMessage[] {
   const reserved = embeds.map((e) => ({ ...e, footer: { text: FOOTER + ' '.repeat(MARKER_ROOM) } }));
   return packEmbeds(reserved).map((packed, part) => ({
     embeds: packed.map((e, i) => ({

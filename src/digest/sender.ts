@@ -1,7 +1,7 @@
 // Where rendered digests go: a DigestSender posts the parts of one run, in order, reporting each part as
 // it is accepted so progress is recorded between parts (see digest-runs.ts). Results are values: a channel
 // that is gone is not an exception; a transient failure leaves the run pending for the next tick.
-import type { APIEmbed } from 'discord.js';
+import type { Embed } from './embed.ts';
 import { err, ok, type Result } from '../result.ts';
 import { partNonce, type RenderedMessage } from './render-digest.ts';
 
@@ -28,7 +28,7 @@ export interface DigestSender {
 }
 
 /** An embed as terminal text. */
-export function embedText(e: APIEmbed): string {
+export function embedText(e: Embed): string {
   const lines: string[] = [];
   if (e.title) lines.push(e.title);
   if (e.description) lines.push(e.description);
@@ -53,5 +53,3 @@ export function consoleSender(write: (text: string) => void): DigestSender {
     },
   };
 }
-
-export { err, ok };

@@ -4,11 +4,9 @@
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, REST, type Interaction } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
-import { KyselySubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { ButtonHandler, CommandContext, CommandModule } from './command.ts';
 import { ID_SEP } from './command.ts';
 import { loadCommands } from './command-loader.ts';
-import { KyselyGuildSettingsStore } from './guild-settings.ts';
 import type { BackoffPolicy } from './channel-backoff.ts';
 import { gatewayCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
 import { DiscordRefused } from './refused.ts';
@@ -74,8 +72,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   const commands = await loadCommands();
   const ctx: CommandContext = {
     app,
-    subscriptions: new KyselySubscriptionStore(app.db),
-    guildSettings: new KyselyGuildSettingsStore(app.db),
+    subscriptions: app.subscriptions,
+    guildSettings: app.guildSettings,
     logger,
     listPageSize: deps.listPageSize,
   };
@@ -152,6 +150,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
     const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';
+    // No cause attached: the original error may carry the token.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`could not log in to Discord: ${message}`);
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');

@@ -3,7 +3,7 @@ import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandIntera
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
-import type { GuildSettingsStore } from './guild-settings.ts';
+import type { GuildSettingsStore } from '../store/guild-settings-store.ts';
 
 export interface CommandContext {
   app: App;

@@ -20,14 +20,14 @@ const GATEWAY_CAUSES: Partial<Record<number, string>> = {
 
 /** The problem a gateway close code means, or undefined when discord.js reconnects after it. */
 export function gatewayCloseProblem(code: number): DiscordRefused | undefined {
-  if (code === GatewayCloseCodes.AuthenticationFailed) return new DiscordRefused(`${TOKEN_REJECTED} (gateway close 4004)`, code);
+  if (code === Number(GatewayCloseCodes.AuthenticationFailed)) return new DiscordRefused(`${TOKEN_REJECTED} (gateway close 4004)`, code);
   const cause = GATEWAY_CAUSES[code];
   return cause ? new DiscordRefused(`Discord closed the gateway for good (${code}): ${cause}. The bot cannot run until that is fixed.`, code) : undefined;
 }
 
 /** True for a 401, and for discord.js's local error on every request after one (it drops the token). */
 export function isAuthFailure(error: unknown): boolean {
-  if (error instanceof DiscordRefused) return error.code === 401 || error.code === GatewayCloseCodes.AuthenticationFailed;
+  if (error instanceof DiscordRefused) return error.code === 401 || error.code === Number(GatewayCloseCodes.AuthenticationFailed);
   if (error instanceof DiscordAPIError) return error.status === 401;
   return error instanceof Error && error.message.startsWith('Expected token to be set for this request');
 }

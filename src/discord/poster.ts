@@ -26,10 +26,8 @@ import {
   type APIMessage,
   type REST,
 } from 'discord.js';
-import type { Kysely } from 'kysely';
 import type { App } from '../app.ts';
-import type { Database } from '../db/tables.ts';
-import { eventsAfter, type StoredEvent } from '../events.ts';
+import type { StoredEvent } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { wants, type EventSubject, type Subscription } from '../subscriptions/subscription.ts';
@@ -43,7 +41,6 @@ import { NO_MENTIONS } from './respond.ts';
 import { commitmentPageUrl } from '../web/links.ts';
 
 export const PROPOSAL_PREFIX = 'proposal';
-const CURSOR_KEY = 'poster_cursor';
 
 /** How long a stop waits for the send in flight to finish and be recorded. */
 export const STOP_TIMEOUT_MS = 10_000;
@@ -51,7 +48,7 @@ export const STOP_TIMEOUT_MS = 10_000;
 export const IN_FLIGHT_MS = 20_000;
 
 export interface PosterDeps {
-  app: App;
+  app: Pick<App, 'config' | 'clock' | 'store' | 'outbox' | 'deliveries'>;
   /** A REST client that never resends on its own (retries: 0). */
   rest: REST;
   subscriptions: SubscriptionStore;
@@ -94,7 +91,7 @@ function classify(error: unknown, doing: string): Outcome {
 
 export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const { app, rest, subscriptions, logger } = deps;
-  const db: Kysely<Database> = app.db;
+  const { outbox, deliveries } = app;
   const backoff = new ChannelBackoff(deps.backoff);
   const now = () => app.clock.now().toISOString();
   let stopping = false;
@@ -104,33 +101,9 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const attempt = (eventId: number, channelId: string, stamp: string) => `${eventId}|${channelId}|${stamp}`;
 
   // The first start begins at the newest event: a new bot posts what happens from now on.
-  const existing = await db.selectFrom('discord_state').select('value').where('key', '=', CURSOR_KEY).executeTakeFirst();
-  if (!existing) {
-    const newest = await db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .executeTakeFirst();
-    await setCursor(Number(newest?.id ?? 0));
-  }
+  if ((await deliveries.cursor()) === undefined) await deliveries.setCursor(await outbox.newestId());
 
-  async function cursor(): Promise<number> {
-    const row = await db.selectFrom('discord_state').select('value').where('key', '=', CURSOR_KEY).executeTakeFirst();
-    return Number(row?.value ?? 0);
-  }
-  async function setCursor(id: number): Promise<void> {
-    await db
-      .insertInto('discord_state')
-      .values({ key: CURSOR_KEY, value: String(id) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(id) }))
-      .execute();
-  }
-  const setRow = (eventId: number, channelId: string, values: { state?: string; message_id?: string; error?: string }) =>
-    db
-      .updateTable('discord_deliveries')
-      .set({ ...values, updated_at: now() })
-      .where('event_id', '=', eventId)
-      .where('channel_id', '=', channelId)
-      .execute();
+  const setRow = (eventId: number, channelId: string, change: Parameters<typeof deliveries.update>[2]) => deliveries.update(eventId, channelId, change, now());
 
   function body(event: StoredEvent) {
     const pageUrl = event.commitmentId ? commitmentPageUrl(app.config.publicUrl, event.commitmentId) : undefined;
@@ -169,7 +142,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   async function settle(eventId: number, channelId: string, outcome: Outcome, waiting: Set<string>): Promise<boolean> {
     switch (outcome.kind) {
       case 'sent':
-        await setRow(eventId, channelId, { state: 'sent', message_id: outcome.messageId });
+        await setRow(eventId, channelId, { state: 'sent', messageId: outcome.messageId });
         backoff.succeeded(channelId);
         return true;
       case 'gone':
@@ -195,59 +168,46 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
 
   /** Unresolved rows, oldest first: a 'sending' one is looked for before it is sent again; a 'queued' one was never sent. */
   async function resolvePending(waiting: Set<string>): Promise<number> {
-    const pending = await db.selectFrom('discord_deliveries').selectAll().where('state', 'in', ['sending', 'queued']).orderBy('event_id').execute();
+    const pending = await deliveries.unresolved();
     let sent = 0;
     for (const row of pending) {
       if (stopping) break;
-      if (waiting.has(row.channel_id)) continue; // later rows of a failing channel wait behind the first
-      const sub = await subscriptions.get(row.channel_id);
+      if (waiting.has(row.channelId)) continue; // later rows of a failing channel wait behind the first
+      const sub = await subscriptions.get(row.channelId);
       if (!sub || sub.brokenReason) {
-        await setRow(row.event_id, row.channel_id, { state: 'failed', error: sub?.brokenReason ?? 'no longer subscribed' });
+        await setRow(row.eventId, row.channelId, { state: 'failed', error: sub?.brokenReason ?? 'no longer subscribed' });
         continue;
       }
       if (row.state === 'sending') {
-        const mine = attempt(row.event_id, row.channel_id, row.updated_at);
-        if (!ended.has(mine) && Date.parse(row.updated_at) > app.clock.now().getTime() - inFlightMs) {
-          waiting.add(row.channel_id); // maybe still on its way: the channel's later alerts queue behind it
+        const mine = attempt(row.eventId, row.channelId, row.updatedAt);
+        if (!ended.has(mine) && Date.parse(row.updatedAt) > app.clock.now().getTime() - inFlightMs) {
+          waiting.add(row.channelId); // maybe still on its way: the channel's later alerts queue behind it
           continue;
         }
-        const marker = eventMarker(row.event_id);
+        const marker = eventMarker(row.eventId);
         let lookup: Awaited<ReturnType<typeof findSentMessage>>;
         try {
-          lookup = await findSentMessage(
-            rest,
-            row.channel_id,
-            row.updated_at,
-            (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)),
-          );
+          lookup = await findSentMessage(rest, row.channelId, row.updatedAt, (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
         } catch (error) {
-          await settle(row.event_id, row.channel_id, classify(error, 'looking for an earlier post'), waiting);
+          await settle(row.eventId, row.channelId, classify(error, 'looking for an earlier post'), waiting);
           continue; // a failed look leaves the attempt as it was
         }
         ended.delete(mine); // settled below, or claimed afresh
         if (lookup.found) {
-          await settle(row.event_id, row.channel_id, { kind: 'sent', messageId: lookup.found.id }, waiting);
+          await settle(row.eventId, row.channelId, { kind: 'sent', messageId: lookup.found.id }, waiting);
           continue;
         }
       }
-      const [event] = await eventsAfter(db, row.event_id - 1, 1);
-      if (!event || event.id !== row.event_id) {
-        await setRow(row.event_id, row.channel_id, { state: 'failed', error: 'the event no longer exists' });
+      const event = await outbox.get(row.eventId);
+      if (!event) {
+        await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists' });
         continue;
       }
       // Claimed and stamped before it goes (a later look starts from this attempt). The claim holds only if
       // the row is as read: another process resolving the same row at the same moment finds it taken.
       const stamp = now();
-      const claimed = await db
-        .updateTable('discord_deliveries')
-        .set({ state: 'sending', updated_at: stamp })
-        .where('event_id', '=', row.event_id)
-        .where('channel_id', '=', row.channel_id)
-        .where('state', '=', row.state)
-        .where('updated_at', '=', row.updated_at)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 0) continue;
-      if (await settle(event.id, row.channel_id, await post(event, row.channel_id, row.nonce, stamp), waiting)) sent++;
+      if (!(await deliveries.claim(row, stamp))) continue;
+      if (await settle(event.id, row.channelId, await post(event, row.channelId, row.nonce, stamp), waiting)) sent++;
     }
     return sent;
   }
@@ -276,12 +236,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     const nonce = deliveryNonce(event.id, sub.channelId);
     const state = waiting.has(sub.channelId) ? 'queued' : 'sending';
     const stamp = now();
-    const inserted = await db
-      .insertInto('discord_deliveries')
-      .values({ event_id: event.id, channel_id: sub.channelId, state, nonce, message_id: null, error: null, created_at: stamp, updated_at: stamp })
-      .onConflict((oc) => oc.columns(['event_id', 'channel_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false; // already delivered (or being resolved)
+    if (!(await deliveries.open(event.id, sub.channelId, state, nonce, stamp))) return false; // already delivered (or being resolved)
     if (state === 'queued') return false;
     return settle(event.id, sub.channelId, await post(event, sub.channelId, nonce, stamp), waiting);
   }
@@ -290,7 +245,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     const waiting = backoff.waiting(app.clock.now().getTime());
     let sent = await resolvePending(waiting);
     for (;;) {
-      const batch = await eventsAfter(db, await cursor(), 100);
+      const batch = await outbox.after((await deliveries.cursor()) ?? 0, 100);
       for (const event of batch) {
         // A stop between two deliveries: the cursor stays, and the rows written say what is done.
         if (stopping) return sent;
@@ -303,7 +258,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
             if (await deliver(event, sub, waiting)) sent++;
           }
         }
-        await setCursor(event.id);
+        await deliveries.setCursor(event.id);
       }
       if (batch.length < 100) return sent;
     }

@@ -3,7 +3,6 @@
 // left with live buttons on a decided proposal (a copy missed by a crash is closed when next pressed).
 import { Routes, type APIEmbed, type ButtonInteraction } from 'discord.js';
 import { Status } from '../domain.ts';
-import { eventsAfter } from '../events.ts';
 import { movesForward } from '../match/proposals.ts';
 import { DomainError } from '../store/errors.ts';
 import type { CommandContext } from './command.ts';
@@ -17,35 +16,30 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
   const eventId = Number(idText);
   if ((action !== 'confirm' && action !== 'dismiss') || !Number.isInteger(eventId)) return replyPrivately(interaction, 'This button is not understood.');
   if (!(await isEditor(interaction, ctx))) return replyPrivately(interaction, NOT_EDITOR);
-  const db = ctx.app.db;
-  const earlier = await db.selectFrom('discord_proposal_decisions').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+  const { outbox, proposalDecisions } = ctx.app;
+  const earlier = await proposalDecisions.get(eventId);
   if (earlier) {
     await replyPrivately(
       interaction,
-      `This proposal was already ${earlier.decision} by <@${earlier.decided_by.replace(/^discord:/, '')}> at ${earlier.decided_at.slice(0, 16).replace('T', ' ')} UTC.`,
+      `This proposal was already ${earlier.decision} by <@${earlier.decidedBy.replace(/^discord:/, '')}> at ${earlier.decidedAt.slice(0, 16).replace('T', ' ')} UTC.`,
     );
     const field = decisionField(
       earlier.decision === 'confirmed' ? 'confirm' : 'dismiss',
       earlier.outcome ?? earlier.decision,
-      earlier.decided_by.replace(/^discord:/, ''),
-      earlier.decided_at,
+      earlier.decidedBy.replace(/^discord:/, ''),
+      earlier.decidedAt,
     );
     return closeCopies(interaction, ctx, eventId, withDecision(interaction, field), false);
   }
-  const [event] = await eventsAfter(db, eventId - 1, 1);
-  if (!event || event.id !== eventId || event.type !== 'status-proposal' || !event.commitmentId)
-    return replyPrivately(interaction, 'This proposal is not known any more.');
+  const event = await outbox.get(eventId);
+  if (!event || event.type !== 'status-proposal' || !event.commitmentId) return replyPrivately(interaction, 'This proposal is not known any more.');
   const at = ctx.app.clock.now().toISOString();
   const by = `discord:${interaction.user.id}`;
   const decision = action === 'confirm' ? 'confirmed' : 'dismissed';
-  const inserted = await db
-    .insertInto('discord_proposal_decisions')
-    .values({ event_id: eventId, decision, decided_by: by, decided_at: at, outcome: null })
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return replyPrivately(interaction, 'This proposal was already decided.');
+  if (!(await proposalDecisions.claim({ eventId, decision, decidedBy: by, decidedAt: at })))
+    return replyPrivately(interaction, 'This proposal was already decided.');
 
-  let outcome = decision;
+  let outcome: string = decision;
   if (action === 'confirm') {
     const p = event.payload as { to?: unknown; reason?: unknown; item?: { link?: unknown }; evidence?: unknown };
     const to = Status.safeParse(p.to);
@@ -63,12 +57,12 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
       outcome = `confirmed: now ${to.data}`;
     } catch (error) {
       if (!(error instanceof DomainError)) {
-        await db.deleteFrom('discord_proposal_decisions').where('event_id', '=', eventId).execute();
+        await proposalDecisions.forget(eventId);
         throw error;
       }
       outcome = `confirmed, but nothing changed: ${error.message}`;
     }
-    await db.updateTable('discord_proposal_decisions').set({ outcome }).where('event_id', '=', eventId).execute();
+    await proposalDecisions.setOutcome(eventId, outcome);
   }
   const embeds = withDecision(interaction, decisionField(action, outcome, interaction.user.id, at));
   await interaction.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
@@ -93,22 +87,17 @@ function withDecision(interaction: ButtonInteraction, decided: { name: string; v
  * that cannot be edited (deleted, channel gone) is logged and left; the decision stands.
  */
 async function closeCopies(interaction: ButtonInteraction, ctx: CommandContext, eventId: number, embeds: APIEmbed[], skipPressed: boolean): Promise<void> {
-  const copies = await ctx.app.db
-    .selectFrom('discord_deliveries')
-    .select(['channel_id', 'message_id'])
-    .where('event_id', '=', eventId)
-    .where('state', '=', 'sent')
-    .execute();
-  const targets = copies.filter((c) => c.message_id && !(skipPressed && c.message_id === interaction.message.id));
-  if (!skipPressed && !targets.some((c) => c.message_id === interaction.message.id))
-    targets.push({ channel_id: interaction.channelId, message_id: interaction.message.id });
+  const copies = await ctx.app.deliveries.sentCopies(eventId);
+  const targets = copies.filter((c) => !(skipPressed && c.messageId === interaction.message.id));
+  if (!skipPressed && !targets.some((c) => c.messageId === interaction.message.id))
+    targets.push({ channelId: interaction.channelId, messageId: interaction.message.id });
   for (const copy of targets) {
     try {
-      await interaction.client.rest.patch(Routes.channelMessage(copy.channel_id, copy.message_id!), {
+      await interaction.client.rest.patch(Routes.channelMessage(copy.channelId, copy.messageId), {
         body: { embeds, components: [], allowed_mentions: NO_MENTIONS },
       });
     } catch (error) {
-      ctx.logger.warn({ err: error, channelId: copy.channel_id, messageId: copy.message_id, eventId }, 'could not show the decision on a copy of the proposal');
+      ctx.logger.warn({ err: error, channelId: copy.channelId, messageId: copy.messageId, eventId }, 'could not show the decision on a copy of the proposal');
     }
   }
 }

@@ -58,7 +58,6 @@ export async function replyPrivately(interaction: RepliableInteraction, content:
  */
 export async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, produce: () => Promise<Answer>, ephemeralHint = false): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  let deferring: Promise<unknown> | undefined;
   const work = produce();
   const result = await Promise.race([work.then((a) => ({ a })), new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), DEFER_AFTER_MS)))]);
   clearTimeout(timer);
@@ -67,8 +66,7 @@ export async function answer(interaction: ChatInputCommandInteraction | ButtonIn
     await interaction.reply({ ...payload(a), ...(a.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     return;
   }
-  deferring = interaction.deferReply(ephemeralHint ? { flags: MessageFlags.Ephemeral } : {});
-  await deferring;
+  await interaction.deferReply(ephemeralHint ? { flags: MessageFlags.Ephemeral } : {});
   const a = await work;
   if (a.ephemeral && !ephemeralHint) {
     await interaction.deleteReply().catch(() => undefined);

@@ -8,7 +8,8 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { FeedKind } from '../domain.ts';
 import type { Database, FeedItemsTable, FeedsTable } from '../db/tables.ts';
-import { recordEvent, type NewEvent } from '../events.ts';
+import type { NewEvent } from '../events.ts';
+import { eventIdByKey, recordEvent } from '../store/outbox-store.ts';
 import type { FeedSpec } from './feed-list.ts';
 import type { Validators } from './fetch.ts';
 import type { FeedHealth, HealthState } from './health.ts';
@@ -331,9 +332,8 @@ class KyselyFeedTransaction implements FeedTransaction {
     return recordEvent(this.db, event);
   }
 
-  async eventIdByKey(dedupeKey: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('events').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
-    return row?.id;
+  eventIdByKey(dedupeKey: string): Promise<number | undefined> {
+    return eventIdByKey(this.db, dedupeKey);
   }
 
   async addEvidence(e: NewEvidence): Promise<boolean> {
@@ -455,9 +455,8 @@ export class KyselyFeedStore implements FeedStore {
     await this.db.updateTable('feed_pending_changes').set({ applied_at: at, outcome }).where('id', '=', id).execute();
   }
 
-  async eventIdByKey(dedupeKey: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('events').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
-    return row?.id;
+  eventIdByKey(dedupeKey: string): Promise<number | undefined> {
+    return eventIdByKey(this.db, dedupeKey);
   }
 
   async findItems(refs: string[]): Promise<StoredItem[]> {

@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Service, ServiceStarter } from '../service.ts';
 import { DEFAULT_FEEDS_FILE, formatFeedListProblem, loadFeedList, type FeedSpec } from './feed-list.ts';
 import { configuredChangeNotes } from './change-notes.ts';
-import { KyselyFeedStore, type FeedStore } from './feed-store.ts';
+import type { FeedStore } from './feed-store.ts';
 import type { Fetcher } from './fetch.ts';
 import { feedFetcher, Poller, type FeedReport } from './poller.ts';
 
@@ -195,7 +195,7 @@ export interface StartFeedSchedulerOptions {
 /** Wires a scheduler for an opened App (its store, clock and configuration) and starts it. */
 export async function startFeedScheduler(app: App, options: StartFeedSchedulerOptions = {}): Promise<FeedScheduler> {
   const feeds = options.feeds ?? (await configuredFeeds(app.config.feedsFile));
-  const feedStore = new KyselyFeedStore(app.db);
+  const feedStore = app.feeds;
   const fetcher = options.fetcher ?? feedFetcher(app.config);
   const poller = new Poller({
     feedStore,

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
-import { KyselyFeedStore } from '../feeds/feed-store.ts';
 import type { Logger } from '../log.ts';
 import type { Service, ServiceStarter } from '../service.ts';
 import { trackerRoutes } from './routes.ts';
@@ -16,12 +15,12 @@ export interface TrackerServer {
   stop(): Promise<void>;
 }
 
-export function trackerFor(app: Pick<App, 'queries' | 'store' | 'db'>): Tracker {
-  return new Tracker({ queries: app.queries, store: app.store, feeds: new KyselyFeedStore(app.db) });
+export function trackerFor(app: Pick<App, 'queries' | 'store' | 'feeds'>): Tracker {
+  return new Tracker({ queries: app.queries, store: app.store, feeds: app.feeds });
 }
 
 export async function startTrackerServer(
-  app: Pick<App, 'queries' | 'store' | 'db'>,
+  app: Pick<App, 'queries' | 'store' | 'feeds'>,
   options: { port: number; host: string; clock: Clock; logger: Logger; publicUrl?: string | undefined },
 ): Promise<TrackerServer> {
   const routes = trackerRoutes(trackerFor(app), options);

@@ -9,7 +9,6 @@ import type { App } from '../../src/app.ts';
 import { manualClock } from '../../src/clock.ts';
 import type { DiscordFrontEnd } from '../../src/discord/client.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
-import { recordEvent } from '../../src/events.ts';
 import { PERMS, opt, type FakeDiscord } from './fake-discord.ts';
 import { discordTestConfig, openDiscordApp, startFakeDiscord } from './discord-app.ts';
 import { tempDir } from './register.ts';
@@ -65,7 +64,7 @@ export async function subscribe(channelId: string, extra: Record<string, string>
 }
 
 export async function evidenceEvent(commitmentId: string, link: string, title = 'Penalties consultation @everyone <@123> **bold**') {
-  return (await recordEvent(app.db, {
+  return (await app.outbox.record({
     type: 'evidence',
     commitmentId,
     payload: { commitment: commitmentId, item: { title, link }, feed: 'govuk' },

@@ -7,7 +7,6 @@ import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startPoster, type PosterDeps } from '../../src/discord/poster.ts';
 import { silentLogger } from '../../src/log.ts';
-import { KyselySubscriptionStore } from '../../src/subscriptions/subscription-store.ts';
 
 const [databaseFile, apiUrl, token, seedsDir] = process.argv.slice(2) as [string, string, string, string];
 const config = loadConfig({ DATABASE_URL: databaseFile, LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off' });
@@ -16,7 +15,7 @@ const app = await openApp(config.value, systemClock, { seedsDir });
 const deps = {
   app,
   rest: new REST({ api: apiUrl, retries: 0, timeout: 2_000 }).setToken(token),
-  subscriptions: new KyselySubscriptionStore(app.db),
+  subscriptions: app.subscriptions,
   logger: silentLogger,
   backoff: { baseMs: 10, maxMs: 50 },
   // The process before this one was killed: nothing of it is still in flight, so its sends are looked for at once.
@@ -25,17 +24,8 @@ const deps = {
 const poster = await startPoster(deps);
 for (let round = 0; round < 200; round++) {
   await poster.flush();
-  const open = await app.db
-    .selectFrom('discord_deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('state', 'in', ['sending', 'queued'])
-    .executeTakeFirstOrThrow();
-  const cursor = await app.db.selectFrom('discord_state').select('value').where('key', '=', 'poster_cursor').executeTakeFirstOrThrow();
-  const newest = await app.db
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirstOrThrow();
-  if (Number(open.n) === 0 && Number(cursor.value) === Number(newest.id)) {
+  const open = (await app.deliveries.unresolved()).length;
+  if (open === 0 && (await app.deliveries.cursor()) === (await app.outbox.newestId())) {
     await app.close();
     process.exit(0);
   }

@@ -4,7 +4,6 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { App } from '../../src/app.ts';
-import { KyselyFeedStore } from '../../src/feeds/feed-store.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startTrackerServer, type TrackerServer } from '../../src/web/server.ts';
 import { openApp } from '../../src/app.ts';
@@ -53,7 +52,7 @@ export async function plantHostileText(app: App): Promise<void> {
     { commitmentId: 'modern-slavery-penalties', to: 'in-progress', reason: HOSTILE_REASON, evidence: ['https://bills.parliament.uk/bills/1234'], actor: 'cli:test' },
     '2024-05-30T10:00:00.000Z',
   );
-  const feeds = new KyselyFeedStore(app.db);
+  const feeds = app.feeds;
   await feeds.syncFeeds([
     { id: 'govuk-home-office', url: 'https://www.gov.uk/government/organisations/home-office.atom', kind: 'govuk-atom', everyMs: 3_600_000 },
     { id: 'bills', url: 'https://bills.parliament.uk/rss/allbills.rss', kind: 'parliament-bills', everyMs: 3_600_000 },

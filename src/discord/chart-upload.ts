@@ -4,7 +4,7 @@
 import type { APIEmbed, AttachmentPayload, RawFile } from 'discord.js';
 import { CHART_FILE } from '../web/chart.tsx';
 import { scoreboardPng } from '../web/chart-png.ts';
-import type { RenderedMessage } from './render-digest.ts';
+import type { RenderedMessage } from '../digest/render-digest.ts';
 
 export interface ChartUpload {
   embeds: APIEmbed[];

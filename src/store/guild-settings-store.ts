@@ -1,4 +1,4 @@
-// Per-guild settings: the role whose members are editors (besides Manage Server).
+// Per-guild settings (the discord_guild_settings table): the role whose members are editors (besides Manage Server).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 

@@ -5,14 +5,15 @@
 // (find-sent.ts) before it is sent. 403/404 → the subscription is marked broken (and the run abandoned by
 // the service); a 401 is fatal (fatal.ts: the REST client's watcher reports it); anything else is transient.
 // At a stop, the part in flight finishes and is recorded, and no further part is sent.
-import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
+import { DiscordAPIError, REST, Routes, type APIMessage } from 'discord.js';
 import type { Clock } from '../clock.ts';
-import { findSentMessage } from '../discord/find-sent.ts';
+import type { Config } from '../config.ts';
+import { findSentMessage } from './find-sent.ts';
 import { err, ok } from '../result.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { chartUpload } from './chart-upload.ts';
-import { partNonce } from './render-digest.ts';
-import type { DigestSender } from './sender.ts';
+import { partNonce } from '../digest/render-digest.ts';
+import type { DigestSender } from '../digest/sender.ts';
 
 export function discordSender(client: { rest: REST }, subscriptions: Pick<SubscriptionStore, 'markBroken'>, clock: Clock): DigestSender {
   const { rest } = client;
@@ -50,4 +51,14 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
       }
     },
   };
+}
+
+/** Discord mode's digest sender: the bot's own REST client when given (one queue, one set of rate limits), else one of its own. */
+export function discordDigestSender(
+  discord: NonNullable<Config['discord']>,
+  deps: { clock: Clock; discordRest?: REST | undefined },
+  subscriptions: Pick<SubscriptionStore, 'markBroken'>,
+): DigestSender {
+  const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
+  return discordSender({ rest }, subscriptions, deps.clock);
 }

@@ -1,0 +1,128 @@
+// The durable outbox. Every change the bot reports is written as an event in the same transaction as the
+// change itself, exactly once (by dedupe key); the Discord poster, the console, the digest and the CLI read
+// it. This module is the one owner of the `events` table: other stores that must record an event inside
+// their own transaction call recordEvent with that transaction.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, EventsTable } from '../db/tables.ts';
+import type { EventType, NewEvent, StoredEvent } from '../events.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface OutboxStore {
+  /** Records an event once; its id, or undefined when it was already recorded. */
+  record(event: NewEvent): Promise<number | undefined>;
+  /** Events after a given id, oldest first: how consumers read the outbox from where they left off. */
+  after(afterId: number, limit?: number): Promise<StoredEvent[]>;
+  get(id: number): Promise<StoredEvent | undefined>;
+  /** These events (those that exist), oldest first. */
+  byIds(ids: readonly number[]): Promise<StoredEvent[]>;
+  /** The newest event's id (0 when there is none). */
+  newestId(): Promise<number>;
+  idByKey(dedupeKey: string): Promise<number | undefined>;
+  /** Events recorded in [start, end), oldest first (compared as instants, whatever the ISO spelling). */
+  inWindow(window: { start: Date; end: Date }, types?: readonly EventType[]): Promise<StoredEvent[]>;
+  /** Every event of one type, oldest first. */
+  ofType(type: EventType): Promise<StoredEvent[]>;
+}
+
+/** Records an event once in `db` (the store's database, or another store's transaction). */
+export async function recordEvent(db: Db, event: NewEvent): Promise<number | undefined> {
+  const row = await db
+    .insertInto('events')
+    .values({
+      type: event.type,
+      commitment_id: event.commitmentId ?? null,
+      feed_id: event.feedId ?? null,
+      payload: JSON.stringify(event.payload),
+      dedupe_key: event.dedupeKey,
+      created_at: event.createdAt,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The id of the event recorded under a dedupe key, read in `db` (a transaction sees its own writes). */
+export async function eventIdByKey(db: Db, dedupeKey: string): Promise<number | undefined> {
+  const row = await db.selectFrom('events').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+  return row?.id;
+}
+
+/** A row of the events table as the event it records (payload parsed). */
+function toStoredEvent(r: Selectable<EventsTable>): StoredEvent {
+  return {
+    id: r.id,
+    type: r.type as EventType,
+    commitmentId: r.commitment_id ?? undefined,
+    feedId: r.feed_id ?? undefined,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    dedupeKey: r.dedupe_key,
+    createdAt: r.created_at,
+  };
+}
+
+/** Ids per query when reading events by id (SQLite's bound-parameter limit is far above it). */
+const ID_CHUNK = 500;
+
+export class KyselyOutboxStore implements OutboxStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  record(event: NewEvent): Promise<number | undefined> {
+    return recordEvent(this.db, event);
+  }
+
+  async after(afterId: number, limit = 100): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map(toStoredEvent);
+  }
+
+  async get(id: number): Promise<StoredEvent | undefined> {
+    const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toStoredEvent(row);
+  }
+
+  async byIds(ids: readonly number[]): Promise<StoredEvent[]> {
+    const unique = [...new Set(ids)];
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < unique.length; i += ID_CHUNK) {
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll()
+        .where('id', 'in', unique.slice(i, i + ID_CHUNK))
+        .execute();
+      out.push(...rows.map(toStoredEvent));
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  async newestId(): Promise<number> {
+    const newest = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Number(newest?.id ?? 0);
+  }
+
+  idByKey(dedupeKey: string): Promise<number | undefined> {
+    return eventIdByKey(this.db, dedupeKey);
+  }
+
+  async inWindow(window: { start: Date; end: Date }, types?: readonly EventType[]): Promise<StoredEvent[]> {
+    // A day of slack either side of the text comparison, then the exact comparison on parsed instants.
+    const lo = new Date(window.start.getTime() - 86_400_000).toISOString();
+    const hi = new Date(window.end.getTime() + 86_400_000).toISOString();
+    let query = this.db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
+    if (types) query = query.where('type', 'in', types);
+    const rows = await query.orderBy('id').execute();
+    return rows.map(toStoredEvent).filter((e) => {
+      const t = Date.parse(e.createdAt);
+      return t >= window.start.getTime() && t < window.end.getTime();
+    });
+  }
+
+  async ofType(type: EventType): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('type', '=', type).orderBy('id').execute();
+    return rows.map(toStoredEvent);
+  }
+}
