@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/tables.ts';
 import { SETTLED_STATUSES, STATUSES, type Status } from '../domain.ts';
-import { toStoredEvent, type EventType, type StoredEvent } from '../events.ts';
+import { readableEvents, type EventType, type StoredEvent } from '../events.ts';
+import { eventItem } from '../event-text.ts';
 import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import { wants, type EventSubject, type SubscriptionFilters } from '../subscriptions/subscription.ts';
 import type { Window } from './schedule.ts';
@@ -90,9 +91,9 @@ export async function commitmentSubjects(store: RegisterStore): Promise<Map<stri
 
 export type Subjects = Awaited<ReturnType<typeof commitmentSubjects>>;
 
-export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'payload'>, subjects: Subjects): EventSubject {
+export function subjectOf(event: Pick<StoredEvent, 'commitmentId'> & ({ type: EventType; payload?: undefined } | StoredEvent), subjects: Subjects): EventSubject {
   const c = event.commitmentId ? subjects.get(event.commitmentId) : undefined;
-  const to = event.type === 'status-change' ? (event.payload.to as Status | undefined) : undefined;
+  const to = event.type === 'status-change' ? event.payload?.to : undefined;
   return {
     type: event.type,
     commitmentId: event.commitmentId,
@@ -112,18 +113,17 @@ export async function eventsInWindow(db: Kysely<Database>, window: Window, types
   let query = db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
   if (types) query = query.where('type', 'in', types);
   const rows = await query.orderBy('id').execute();
-  return rows.map(toStoredEvent).filter((e) => {
+  return readableEvents(rows).filter((e) => {
     const t = Date.parse(e.createdAt);
     return t >= window.start.getTime() && t < window.end.getTime();
   });
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters, window: Window, now: Date, options: { late?: boolean } = {}): Promise<Digest> {
   const subjects = await commitmentSubjects(deps.store);
-  const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id, payload: {} }, subjects)));
+  const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id }, subjects)));
   const title = (id: string) => subjects.get(id)?.row.title ?? id;
 
   const zero = () => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
@@ -142,35 +142,39 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
 
   const events = (await eventsInWindow(deps.db, window)).filter((e) => wants(filters, subjectOf(e, subjects)));
 
-  const statusChanges: DigestStatusChange[] = events
-    .filter((e) => e.type === 'status-change' && e.commitmentId)
-    .map((e) => ({
-      commitment: e.commitmentId!,
-      title: title(e.commitmentId!),
-      from: (str(e.payload.from) as Status | null) ?? null,
-      to: e.payload.to as Status,
-      reason: str(e.payload.reason) ?? '',
-      sources: strings(e.payload.evidence),
-      at: str(e.payload.at) ?? e.createdAt,
-      actor: str(e.payload.actor),
-    }));
+  const statusChanges: DigestStatusChange[] = events.flatMap((e) =>
+    e.type === 'status-change' && e.commitmentId
+      ? [
+          {
+            commitment: e.commitmentId,
+            title: title(e.commitmentId),
+            from: e.payload.from,
+            to: e.payload.to,
+            reason: e.payload.reason,
+            sources: e.payload.evidence ?? [],
+            at: str(e.payload.at) ?? e.createdAt,
+            actor: str(e.payload.actor),
+          },
+        ]
+      : [],
+  );
 
   const groups = new Map<string, DigestEvidenceGroup>();
   for (const e of events) {
     if ((e.type !== 'evidence' && e.type !== 'item-updated') || !e.commitmentId) continue;
-    const item = (e.payload.item ?? {}) as Record<string, unknown>;
-    const link = str(item.link);
+    const item = eventItem(e);
+    const link = str(item?.link);
     if (!link) continue;
     const group = groups.get(e.commitmentId) ?? { commitment: e.commitmentId, title: title(e.commitmentId), items: [] };
     groups.set(e.commitmentId, group);
     const existing = group.items.find((i) => i.link === link);
     const entry = {
-      title: str(item.title) ?? link,
+      title: str(item?.title) ?? link,
       link,
       feed: str(e.payload.feed) ?? e.feedId ?? null,
-      published: str(item.published),
+      published: str(item?.published),
       updated: e.type === 'item-updated',
-      changeNote: str(item.changeNote),
+      changeNote: str(item?.changeNote),
     };
     // One entry per page: the latest version of it, as GOV.UK digests do — with that version's note only
     // (an earlier note would say the wrong thing changed).
@@ -199,9 +203,9 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
         : {
             commitment: e.commitmentId,
             title: str(e.payload.commitmentTitle) ?? e.commitmentId,
-            deadline: str(e.payload.deadline) ?? '',
+            deadline: e.payload.deadline,
             deadlineText: str(e.payload.deadlineText),
-            status: e.payload.status as Status,
+            status: e.payload.status,
           },
     );
   }
@@ -247,13 +251,12 @@ export async function failingFeedsAt(db: Kysely<Database>, at: Date, filters: Su
   if (!wants(filters, { type: 'feed-health' })) return [];
   const rows = await db.selectFrom('events').selectAll().where('type', '=', 'feed-health').orderBy('id').execute();
   const latest = new Map<string, DigestFailingFeed>();
-  for (const r of rows) {
-    if (Date.parse(r.created_at) >= at.getTime()) continue;
-    const p = JSON.parse(r.payload) as Record<string, unknown>;
-    const feed = str(p.feed) ?? r.feed_id;
+  for (const e of readableEvents(rows)) {
+    if (e.type !== 'feed-health' || Date.parse(e.createdAt) >= at.getTime()) continue;
+    const p = e.payload;
+    const feed = str(p.feed) ?? e.feedId;
     if (!feed) continue;
-    const health = str(p.health) ?? str(p.state) ?? 'unknown';
-    latest.set(feed, { feed, url: str(p.url), health, reason: str(p.reason) ?? str(p.message) ?? '', since: r.created_at });
+    latest.set(feed, { feed, url: str(p.url), health: p.health, reason: p.reason, since: e.createdAt });
   }
   return [...latest.values()].filter((f) => f.health === 'failing' || f.health === 'disabled');
 }

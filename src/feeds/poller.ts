@@ -28,7 +28,16 @@ import { monitorFor, recogniseKind } from '../../monitors/index.ts';
 import { todayIn, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { FeedKind, Status } from '../domain.ts';
-import type { EventType } from '../events.ts';
+import {
+  deadlineProposalEvent,
+  evidenceEvent,
+  evidenceKey,
+  itemProposalEvent,
+  itemUpdatedEvent,
+  overdueEvent,
+  statusChangeKey,
+  type NewEvent,
+} from '../event-kinds.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Matcher, type MatchResult } from '../match/matcher.ts';
 import { movesForward, overdueCommitments, proposeStatuses, type Proposal } from '../match/proposals.ts';
@@ -595,8 +604,9 @@ export class Poller {
       ...(item.updated ? { updated: item.updated } : {}),
       ...(item.changeNote ? { changeNote: item.changeNote.note, changeNoteAt: item.changeNote.at } : {}),
     };
-    const post = async (type: EventType, commitmentId: string | undefined, dedupeKey: string, payload: Record<string, unknown>, what: string) => {
-      const id = await tx.recordEvent({ type, commitmentId, feedId: feed.id, payload: { type, ...payload }, dedupeKey, createdAt: at });
+    const post = async (event: NewEvent, what: string) => {
+      const { type, commitmentId, dedupeKey } = event;
+      const id = await tx.recordEvent(event);
       if (id !== undefined) {
         ids.push(id);
         traces.push({ ...base, stage: 'post', decision: 'posted', commitmentId, eventId: id, detail: `posted as event ${id} (${type}${what ? `: ${what}` : ''})` });
@@ -617,7 +627,7 @@ export class Poller {
     const newlyMatched: string[] = [];
     for (const r of accepted) {
       const commitment = ctx.commitments.get(r.commitmentId)!;
-      const common = { commitment: r.commitmentId, commitmentTitle: commitment.title, feed: feed.id, item: itemJson, score: r.score, matched: r.matched };
+      const about = { commitment, feedId: feed.id, item: itemJson, match: r, at };
       const added = await tx.addEvidence({
         commitmentId: r.commitmentId,
         url: item.link,
@@ -639,9 +649,9 @@ export class Poller {
           detail: 'recorded as evidence; reported by the item-updated event of this update',
         });
       } else if (added) {
-        await post('evidence', r.commitmentId, `evidence:${r.commitmentId}:${item.link}`, { ...common, reason: r.reason }, r.commitmentId);
+        await post(evidenceEvent(about), r.commitmentId);
       } else {
-        const existing = await tx.eventIdByKey(`evidence:${r.commitmentId}:${item.link}`);
+        const existing = await tx.eventIdByKey(evidenceKey(r.commitmentId, item.link));
         traces.push({
           ...base,
           stage: 'post',
@@ -660,7 +670,6 @@ export class Poller {
         this.logger.error({ err: error, feed: feed.id, item: item.link }, 'proposal rules failed');
       }
       for (const p of proposals) {
-        const key = `status-proposal:${p.commitmentId}:${p.rule}:${p.to}:${item.link}`;
         traces.push({
           ...base,
           stage: 'proposal',
@@ -668,16 +677,18 @@ export class Poller {
           commitmentId: p.commitmentId,
           detail: `${commitment.status} → ${p.to} by rule ${p.rule}${p.automatic ? ' (automatic)' : ''}: ${p.reason}`,
         });
-        const id = await post(
-          'status-proposal',
-          p.commitmentId,
-          key,
-          { ...common, commitment: p.commitmentId, from: commitment.status, to: p.to, rule: p.rule, automatic: p.automatic, reason: p.reason },
-          `${p.to} by ${p.rule}`,
-        );
+        const proposal = itemProposalEvent({
+          ...about,
+          commitment: { ...commitment, id: p.commitmentId },
+          to: p.to,
+          rule: p.rule,
+          automatic: p.automatic,
+          reason: p.reason,
+        });
+        const id = await post(proposal, `${p.to} by ${p.rule}`);
         if (id !== undefined && p.automatic) {
           await tx.addPendingChange({
-            dedupeKey: key,
+            dedupeKey: proposal.dedupeKey,
             commitmentId: p.commitmentId,
             to: p.to,
             reason: p.reason,
@@ -690,24 +701,17 @@ export class Poller {
       }
     }
     if (mode === 'update' && update) {
-      const best = accepted[0]!;
-      await post(
-        'item-updated',
-        best.commitmentId,
-        `item-updated:${item.link}:${update.version}`,
-        {
-          commitment: best.commitmentId,
-          commitments: accepted.map((r) => r.commitmentId),
-          newlyMatched,
-          feed: feed.id,
-          item: itemJson,
-          previousUpdated: update.previousUpdated,
-          ...(item.billStage ? { stage: item.billStage } : {}),
-          score: best.score,
-          matched: best.matched,
-        },
-        '',
-      );
+      const event = itemUpdatedEvent({
+        feedId: feed.id,
+        item: itemJson,
+        version: update.version,
+        previousUpdated: update.previousUpdated,
+        stage: item.billStage,
+        matches: accepted,
+        newlyMatched,
+        at,
+      });
+      await post(event, '');
     }
   }
 
@@ -734,7 +738,7 @@ export class Poller {
             at,
           );
           await this.feedStore.settlePendingChange(change.id, at, 'applied');
-          const id = await this.feedStore.eventIdByKey(`status-change:${view.id}`);
+          const id = await this.feedStore.eventIdByKey(statusChangeKey(view.id));
           if (id !== undefined) ids.push(id);
         } catch (error) {
           if (error instanceof DomainError) {
@@ -763,43 +767,15 @@ export class Poller {
     const ids = await this.feedStore.transaction(async (tx) => {
       const out: number[] = [];
       for (const c of overdue) {
-        const id = await tx.recordEvent({
-          type: 'overdue',
-          commitmentId: c.id,
-          payload: {
-            type: 'overdue',
-            commitment: c.id,
-            commitmentTitle: c.title,
-            deadline: c.deadlineDate,
-            deadlineText: c.deadline?.text ?? null,
-            status: c.status,
-            today,
-          },
-          dedupeKey: `overdue:${c.id}:${c.deadlineDate}`,
-          createdAt: at,
-        });
+        const deadlineDate = c.deadlineDate!; // overdue: it has one
+        const id = await tx.recordEvent(overdueEvent({ ...c, deadlineDate, deadlineText: c.deadline?.text ?? null }, today, at));
         if (id !== undefined) out.push(id);
         const rule = c.rules.find((r) => r.when === 'deadline-passed');
         if (!rule || !movesForward(c.status, rule.propose)) continue;
-        const key = `status-proposal:${c.id}:deadline-passed:${rule.propose}:${c.deadlineDate}`;
-        const reason = `the deadline ${c.deadlineDate} passed with the commitment ${c.status}`;
-        const pid = await tx.recordEvent({
-          type: 'status-proposal',
-          commitmentId: c.id,
-          payload: {
-            type: 'status-proposal',
-            commitment: c.id,
-            commitmentTitle: c.title,
-            from: c.status,
-            to: rule.propose,
-            rule: 'deadline-passed',
-            automatic: rule.automatic,
-            reason,
-            deadline: c.deadlineDate,
-          },
-          dedupeKey: key,
-          createdAt: at,
-        });
+        const reason = `the deadline ${deadlineDate} passed with the commitment ${c.status}`;
+        const proposal = deadlineProposalEvent({ commitment: c, to: rule.propose, automatic: rule.automatic, reason, deadline: deadlineDate, at });
+        const key = proposal.dedupeKey;
+        const pid = await tx.recordEvent(proposal);
         if (pid !== undefined) {
           out.push(pid);
           if (rule.automatic) {

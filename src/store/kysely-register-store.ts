@@ -18,6 +18,7 @@ import {
 } from '../domain.ts';
 import type { CommitmentsTable, Database, EvidenceTable, HistoryTable, RecommendationsTable } from '../db/tables.ts';
 import { recordEvent } from '../events.ts';
+import { statusChangeEvent } from '../event-kinds.ts';
 import { DomainError } from './errors.ts';
 import type {
   CommitmentRow,
@@ -249,13 +250,7 @@ export class KyselyRegisterStore implements RegisterStore {
         actor: change.actor,
         recordedAt: at,
       };
-      await recordEvent(trx, {
-        type: 'status-change',
-        commitmentId: change.commitmentId,
-        payload: { ...view, commitment: change.commitmentId },
-        dedupeKey: `status-change:${inserted.id}`,
-        createdAt: at,
-      });
+      await recordEvent(trx, statusChangeEvent(change.commitmentId, view));
       return view;
     });
   }
