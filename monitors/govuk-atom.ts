@@ -35,7 +35,6 @@ import {
   htmlToPlain,
   pageLinkOf,
   parseAtomFeed,
-  parseDate,
   setEntryDates,
   sniff,
   textOf,

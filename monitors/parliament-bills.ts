@@ -35,7 +35,8 @@
 //   `updated` = a10:updated. Per bill: `categories` as given; `documentType` = Publication/Sitting/…;
 //   `published` = the date of the sitting (from its title; pubDate when the title has none) or a
 //   publication's pubDate; `updated` = atom:updated where given.
-// - An update (updateOf) is a known bill at another stage, or with a later `updated`.
+// - An update (updateOf) is a known bill at another stage, or with a later `updated`; `why` says which
+//   (describeUpdate).
 // - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
 import { DateTime } from 'luxon';
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
@@ -151,6 +152,9 @@ export const parliamentBills: Monitor = {
     const later = item.updated !== undefined && previous.updated !== null && item.updated > previous.updated;
     return later ? item.updated : undefined;
   },
+
+  describeUpdate: (previous, item) =>
+    item.billStage && item.billStage !== previous.stage ? `stage changed from ${previous.stage ?? 'none'} to ${item.billStage}` : undefined,
 
   recognise(body, _contentType, url) {
     const { root } = sniff(body);

@@ -116,8 +116,10 @@ export const parliamentQuestions: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'answeredWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body, feedUrl) =>
-    parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+  parse: (body, feedUrl) =>
+    Promise.resolve(
+      parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+    ),
 
   updateOf(previous, item) {
     if (item.updated === undefined) return undefined;

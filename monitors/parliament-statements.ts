@@ -84,9 +84,11 @@ export const parliamentStatements: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'madeWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body, feedUrl) =>
-    parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, (value, warnings) =>
-      readStatement(value, warnings, feedUrl),
+  parse: (body, feedUrl) =>
+    Promise.resolve(
+      parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, (value, warnings) =>
+        readStatement(value, warnings, feedUrl),
+      ),
     ),
 
   readDetail: (body) => parseApiDetail(body, 'statement', ResultEntry, (value) => htmlToPlain(value.text ?? '')),

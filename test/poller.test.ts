@@ -12,7 +12,8 @@ import type { FeedSpec } from '../src/feeds/feed-list.ts';
 import { KyselyFeedStore } from '../src/feeds/feed-store.ts';
 import { createFetcher, type Fetcher } from '../src/feeds/fetch.ts';
 import { Poller, type PollerDeps } from '../src/feeds/poller.ts';
-import { explainItem } from '../src/feeds/explain.ts';
+import { explainItem, rejectionLabel } from '../src/feeds/explain.ts';
+import type { MatchEngineFactory } from '../src/feeds/poll-types.ts';
 import { govukChangeNotes, pickChangeNote } from '../src/feeds/change-notes.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
@@ -236,6 +237,56 @@ describe('first fetch, then only what is new', () => {
     expect(second.feeds[0]).toMatchObject({ outcome: 'parsed', newItems: 0 });
     const traces = await feedStore.traces('questions', 'futoral190121');
     expect(traces.map((t) => t.decision)).toEqual(['duplicate']);
+    expect(await feedEvents()).toEqual([]);
+  });
+});
+
+describe('match decisions', () => {
+  it('each commitment’s decision is the matcher’s own code, so `why` names every kind of rejection', async () => {
+    await open();
+    const [penalties, training] = ['modern-slavery-penalties', 'trade-envoy-training'];
+    // The matcher's newer rejections, with reasons that carry none of the older prefixes.
+    const engine: MatchEngineFactory = () => ({
+      threshold: 2,
+      match: (item) =>
+        item.title.startsWith('Penalties')
+          ? [
+              {
+                commitmentId: penalties,
+                score: 1,
+                matched: ['penalties'],
+                accepted: false,
+                decision: 'single-word',
+                reason: "only one word, 'penalties', and nothing to confirm it",
+              },
+              {
+                commitmentId: training,
+                score: 2,
+                matched: ['training'],
+                accepted: false,
+                decision: 'shared-terms',
+                reason: `its only terms are shared with ${penalties}, which fits better`,
+              },
+            ]
+          : [],
+      propose: () => [],
+    });
+    server.serveBody('/committee.rss', committeeNewsWith(), { 'content-type': 'application/rss+xml' });
+    const feeds = [spec('committee', '/committee.rss')];
+    const p = poller({ matchEngine: engine });
+    await p.pollOnce(feeds);
+    server.serveBody('/committee.rss', committeeNewsWith({ guid: 'thin', title: 'Penalties in brief', date: 'Sat, 01 Jun 2024 11:00:00 GMT' }), {
+      'content-type': 'application/rss+xml',
+    });
+    clock.advance(16 * MIN);
+    await p.pollOnce(feeds);
+    const traces = await feedStore.traces('committee', 'thin');
+    expect(traces.filter((t) => t.stage === 'match').map((t) => [t.commitmentId, t.decision])).toEqual([
+      [penalties, 'single-word'],
+      [training, 'shared-terms'],
+    ]);
+    const why = await explainItem(feedStore, 'https://committees.example.org/news/thin');
+    expect(why.ok && why.value.sightings[0]!.matches.map((m) => rejectionLabel(m))).toEqual(['too thin: ', 'fits another better: ']);
     expect(await feedEvents()).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import { eventItem } from '../event-text.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
 import { configuredChangeNotes } from '../feeds/change-notes.ts';
 import { KyselyFeedStore } from '../feeds/feed-store.ts';
-import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
+import { Poller, type CycleReport } from '../feeds/poller.ts';
+import { feedFetcher } from '../feeds/user-agent.ts';
 import { configuredFeeds } from '../feeds/scheduler.ts';
 import type { CliContext } from './context.ts';
 
