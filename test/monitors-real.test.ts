@@ -251,7 +251,7 @@ describe('parliament-questions on real captures', () => {
     expect(parliamentQuestions.updateOf?.({ updated: null, stage: null }, answer)).toBe('corrected:2024-02-05T00:00:00.000Z');
     expect(parliamentQuestions.updateOf?.({ updated: '2024-01-30T00:00:00.000Z', stage: null }, answer)).toBe('corrected:2024-02-05T00:00:00.000Z');
     expect(parliamentQuestions.updateOf?.({ updated: '2024-02-05T00:00:00.000Z', stage: null }, answer)).toBeUndefined();
-    expect(parliamentQuestions.updateOf?.({ updated: null, stage: null }, { ...answer, updated: undefined } as FeedItem)).toBeUndefined();
+    expect(parliamentQuestions.updateOf?.({ updated: null, stage: null }, { ...answer, updated: undefined })).toBeUndefined();
   });
 
   it('reads one question’s own endpoint ({value, links}, HTML answer) into the whole answer and question', () => {
