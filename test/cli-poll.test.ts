@@ -10,6 +10,13 @@ import { renderEvent } from '../src/cli/poll-command.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
 import { MINI_SEEDS, tempDir } from './support/register.ts';
 
+/** The control characters in a text (tab and newline allowed), up to DEL (0x7f) or the C1 set (to 0x9f). */
+const controlCharacters = (text: string, last: 0x7f | 0x9f): string[] =>
+  [...text].filter((c) => {
+    const n = c.codePointAt(0)!;
+    return n <= 0x08 || (n >= 0x0b && n <= 0x1f) || (n >= 0x7f && n <= last);
+  });
+
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'feeds');
 const committeeNews = readFileSync(join(FIXTURES, 'parliament-committee-news-rss-2018.xml'), 'utf8');
 const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -225,7 +232,7 @@ describe('poll --once', () => {
     expect(why.code).toBe(0);
     expect(why.stdout).toContain('“Incinerators]0;pwned (written answer, Department for Environment, Food and Rural Affairs)”');
     expect(why.stdout).toMatch(/text: the full-text lookup failed \(invalid JSON: .*<html>\[2J/);
-    expect(why.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(controlCharacters(why.stdout, 0x9f)).toEqual([]);
   });
 
   it('feed text reaches the terminal without control characters; the colour is still ours', () => {

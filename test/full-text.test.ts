@@ -76,7 +76,8 @@ const feedEvents = async (): Promise<StoredEvent[]> => (await eventsAfter(app!.d
 function listForm<T extends Record<string, unknown>>(result: { value: T; links: unknown }, fields: string[]): { value: T; links: unknown } {
   const value: Record<string, unknown> = { ...result.value };
   for (const field of fields) {
-    const text = String(value[field] ?? '').replace(/<[^>]*>/g, '');
+    const raw = value[field];
+    const text = (typeof raw === 'string' ? raw : '').replace(/<[^>]*>/g, '');
     value[field] = text.length > 255 ? `${text.slice(0, 255)}${field === 'questionText' ? '' : '...'}` : text;
   }
   return { value: value as T, links: result.links };

@@ -54,7 +54,7 @@ describe('why, for an item no commitment accepted', () => {
       categories: ['Guidance'],
       documentType: 'Guidance',
     });
-    expect(text).toMatch(/^  Not posted: no commitment accepted it — /m);
+    expect(text).toMatch(/^ {2}Not posted: no commitment accepted it — /m);
     expect(text).toMatch(
       /procurement-bill-exclude-forced-labour-suppliers: missing required '[^']*exclu[^']*': none of these appears[^(]*\(seen 'Procurement Act'\)/,
     );
