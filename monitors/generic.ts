@@ -13,24 +13,12 @@
 //   `updated` = Atom updated (or a prefixed a10:/atom:updated on RSS).
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
-import {
-  absoluteUrl,
-  baseItem,
-  bodyTextOf,
-  categoriesOf,
-  finish,
-  foldSpace,
-  hashKey,
-  htmlToPlain,
-  pageLinkOf,
-  parseDate,
-  readAll,
-  parseXmlFeed,
-  sniff,
-  textOf,
-  truncateWords,
-  type RawItem,
-} from './support.ts';
+import { sniff } from './support/body-checks.ts';
+import { parseDate } from './support/dates.ts';
+import { absoluteUrl, baseItem, finish, hashKey, readAll } from './support/items.ts';
+import { bodyTextOf, categoriesOf, pageLinkOf, parseXmlFeed, type RawItem } from './support/rss-parser.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
+import { textOf } from './support/xml-nodes.ts';
 
 const SUMMARY_MAX = 1000;
 

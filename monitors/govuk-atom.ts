@@ -25,23 +25,12 @@
 // - "This feed has ended" yields a warning and no items: the feed URL needs replacing.
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
-import {
-  absoluteUrl,
-  baseItem,
-  categoriesOf,
-  feedUrlOf,
-  finish,
-  foldSpace,
-  htmlToPlain,
-  pageLinkOf,
-  parseAtomFeed,
-  parseDate,
-  setEntryDates,
-  sniff,
-  textOf,
-  truncateWords,
-  type RawItem,
-} from './support.ts';
+import { sniff } from './support/body-checks.ts';
+import { setEntryDates } from './support/dates.ts';
+import { absoluteUrl, baseItem, feedUrlOf, finish } from './support/items.ts';
+import { categoriesOf, pageLinkOf, parseAtomFeed, type RawItem } from './support/rss-parser.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
+import { textOf } from './support/xml-nodes.ts';
 
 const GOVUK_ORIGIN = 'https://www.gov.uk';
 const SUMMARY_MAX = 1000;

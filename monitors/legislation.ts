@@ -10,7 +10,7 @@
 //   <ukm:DocumentMainType Value="UnitedKingdomStatutoryInstrument"/>, <ukm:Year>, <ukm:Number>,
 //   <category term="SUBJECT"/>, <summary> (plain text; may be absent).
 // - Dates: entry dates carry an offset. The feed-level <updated> may lack one ("2015-12-16T00:20:05.739");
-//   like every offset-less date here it is read as UK local time (Europe/London, see support.ts).
+//   like every offset-less date here it is read as UK local time (Europe/London, see support/dates.ts).
 //
 // - Bilingual (Welsh) legislation has <title type="xhtml"><div><span xml:lang="en">…</span> / <span
 //   xml:lang="cy">…</span></div></title>: markup, not text (real capture: 5 of 20 entries).
@@ -27,27 +27,12 @@
 //   `published`/`updated` = the entry's dates.
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { ok, type Result } from '../src/result.ts';
-import {
-  absoluteUrl,
-  attributesOf,
-  baseItem,
-  categoriesOf,
-  feedUrlOf,
-  finish,
-  foldSpace,
-  hashKey,
-  htmlToPlain,
-  linksOf,
-  listOf,
-  parseAtomFeed,
-  parseDate,
-  readAll,
-  setEntryDates,
-  sniff,
-  textOf,
-  truncateWords,
-  type RawItem,
-} from './support.ts';
+import { sniff } from './support/body-checks.ts';
+import { parseDate, setEntryDates } from './support/dates.ts';
+import { absoluteUrl, baseItem, feedUrlOf, finish, hashKey, readAll } from './support/items.ts';
+import { categoriesOf, linksOf, parseAtomFeed, type RawItem } from './support/rss-parser.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
+import { attributesOf, listOf, textOf } from './support/xml-nodes.ts';
 
 const SUMMARY_MAX = 1000;
 const LEGISLATION_NS = 'http://www.legislation.gov.uk/namespaces/';

@@ -6,7 +6,10 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
-import { SOURCE_ZONE, clip, feedUrlOf, finish, foldSpace, MAX_BODY_CHARS, sniff } from './support.ts';
+import { MAX_BODY_CHARS, sniff } from './support/body-checks.ts';
+import { SOURCE_ZONE } from './support/dates.ts';
+import { feedUrlOf, finish } from './support/items.ts';
+import { clip, foldSpace } from './support/text.ts';
 
 export const API_HOST = 'questions-statements-api.parliament.uk';
 const Envelope = z.object({ totalResults: z.number().optional(), results: z.array(z.unknown()) });

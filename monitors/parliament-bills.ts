@@ -11,12 +11,12 @@
 //       EITHER order; title = the bill's short title; description = its long title; <a10:updated> in
 //       RFC 822 or ISO 8601; no pubDate.
 //   rss-parser does not expose <item> attributes, so the attribute map comes through its customFields as
-//   the xml2js `$` key (see support.ts): the XML parser has read it, so a CDATA section or an escaped
+//   the xml2js `$` key (see support/rss-parser.ts): the XML parser has read it, so a CDATA section or an escaped
 //   quote in the text cannot fake or hide a stage, as a regex over the raw body could.
 // - Per bill: https://bills.parliament.uk/rss/bills/<billId>.rss (also under bills-api…/Rss/Bills/). One
 //   <item> per event of one bill: category Publication | Sitting | Provisional Sitting, pubDate, and the
 //   stage as an ELEMENT — <p4:Stage> today (capital S, prefix bound on <channel>), <stage> in 2018 — so the
-//   element is found by its local name in any case (support.ts). The channel title is the bill's title.
+//   element is found by its local name in any case (support/xml-nodes.ts). The channel title is the bill's title.
 //   Real captures (test/fixtures/feeds/real/parliament-bills/) show what matters: a Sitting's guid AND link
 //   are the bill's page, the same for every sitting of the bill; its title is "Sitting: <stage> - <weekday>,
 //   <d MMMM yyyy>" and its pubDate is when the record was written (years later, for old bills). A
@@ -35,32 +35,18 @@
 //   `updated` = a10:updated. Per bill: `categories` as given; `documentType` = Publication/Sitting/…;
 //   `published` = the date of the sitting (from its title; pubDate when the title has none) or a
 //   publication's pubDate; `updated` = atom:updated where given.
-// - An update (updateOf) is a known bill at another stage, or with a later `updated`.
+// - An update (updateOf) is a known bill at another stage, or with a later `updated`; `why` says which
+//   (describeUpdate).
 // - A bill at "Royal Assent" in an all-bills feed is the signal that a commitment needing a bill is met.
 import { DateTime } from 'luxon';
 import type { FeedItem, Monitor, ParsedFeed } from '../src/feed-types.ts';
 import { err, ok, type Result } from '../src/result.ts';
-import {
-  absoluteUrl,
-  attributeByLocalName,
-  attributesOf,
-  baseItem,
-  categoriesOf,
-  feedUrlOf,
-  finish,
-  foldSpace,
-  hashKey,
-  htmlToPlain,
-  pageLinkOf,
-  parseDate,
-  readAll,
-  parseXmlFeed,
-  SOURCE_ZONE,
-  sniff,
-  textOf,
-  truncateWords,
-  type RawItem,
-} from './support.ts';
+import { sniff } from './support/body-checks.ts';
+import { parseDate, SOURCE_ZONE } from './support/dates.ts';
+import { absoluteUrl, baseItem, feedUrlOf, finish, hashKey, readAll } from './support/items.ts';
+import { categoriesOf, pageLinkOf, parseXmlFeed, type RawItem } from './support/rss-parser.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
+import { attributeByLocalName, attributesOf, textOf } from './support/xml-nodes.ts';
 
 const SUMMARY_MAX = 1000;
 const HOUSE = /^(?:House of )?(?:Commons|Lords)$|^Not assigned$/i;
@@ -151,6 +137,9 @@ export const parliamentBills: Monitor = {
     const later = item.updated !== undefined && previous.updated !== null && item.updated > previous.updated;
     return later ? item.updated : undefined;
   },
+
+  describeUpdate: (previous, item) =>
+    item.billStage && item.billStage !== previous.stage ? `stage changed from ${previous.stage ?? 'none'} to ${item.billStage}` : undefined,
 
   recognise(body, _contentType, url) {
     const { root } = sniff(body);

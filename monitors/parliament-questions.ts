@@ -35,7 +35,9 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
-import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
+import { parseDate, SOURCE_ZONE } from './support/dates.ts';
+import { baseItem } from './support/items.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
 
 const SUMMARY_MAX = 1000;
 const WINDOW_DAYS = 14;
@@ -116,8 +118,10 @@ export const parliamentQuestions: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'answeredWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body, feedUrl) =>
-    parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+  parse: (body, feedUrl) =>
+    Promise.resolve(
+      parseApiResults(body, { noun: 'questions', title: 'Written questions and answers' }, ResultEntry, (value, warnings) => readQuestion(value, warnings, feedUrl)),
+    ),
 
   updateOf(previous, item) {
     if (item.updated === undefined) return undefined;

@@ -30,7 +30,9 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FeedItem, Monitor } from '../src/feed-types.ts';
 import { detailUrlFor, parseApiDetail, parseApiResults, recogniseApi, windowedUrl } from './parliament-api.ts';
-import { SOURCE_ZONE, baseItem, foldSpace, htmlToPlain, parseDate, truncateWords } from './support.ts';
+import { parseDate, SOURCE_ZONE } from './support/dates.ts';
+import { baseItem } from './support/items.ts';
+import { foldSpace, htmlToPlain, truncateWords } from './support/text.ts';
 
 const SUMMARY_MAX = 1000;
 const WINDOW_DAYS = 14;
@@ -84,9 +86,11 @@ export const parliamentStatements: Monitor = {
 
   requestUrl: (feedUrl, now) => windowedUrl(feedUrl, now, 'madeWhenFrom', WINDOW_DAYS, TAKE),
 
-  parse: async (body, feedUrl) =>
-    parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, (value, warnings) =>
-      readStatement(value, warnings, feedUrl),
+  parse: (body, feedUrl) =>
+    Promise.resolve(
+      parseApiResults(body, { noun: 'statements', title: 'Written ministerial statements' }, ResultEntry, (value, warnings) =>
+        readStatement(value, warnings, feedUrl),
+      ),
     ),
 
   readDetail: (body) => parseApiDetail(body, 'statement', ResultEntry, (value) => htmlToPlain(value.text ?? '')),

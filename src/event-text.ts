@@ -1,35 +1,33 @@
 // One-line, plain-text descriptions of outbox events: what the console prints, and what any
 // front end can fall back on. Text from feeds is passed through as data, never interpreted.
-import type { StoredEvent } from './events.ts';
+import type { EventItem, EventView } from './event-kinds.ts';
 
-interface ItemPayload {
-  title?: string;
-  link?: string;
-  changeNote?: string;
+/** The item an event is about, where it is about one. */
+export function eventItem(event: EventView): EventItem | undefined {
+  return event.type === 'evidence' || event.type === 'status-proposal' || event.type === 'item-updated' ? event.payload.item : undefined;
 }
 
-export function eventHeadline(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'feedId' | 'payload'>): string {
-  const p = event.payload as Record<string, unknown> & { item?: ItemPayload };
-  const item = p.item?.title ? `“${p.item.title}”` : '';
+export function eventHeadline(event: EventView): string {
+  const p = eventItem(event);
+  const item = p?.title ? `“${p.title}”` : '';
   const on = event.commitmentId ? ` [${event.commitmentId}]` : '';
   switch (event.type) {
     case 'evidence':
       return `New evidence${on}: ${item}`;
     case 'status-proposal':
-      return `Proposed status ${String(p.to)}${on}: ${String(p.reason ?? item)}`;
+      return `Proposed status ${event.payload.to}${on}: ${event.payload.reason}`;
     case 'status-change':
-      return `Status changed${on}: ${String(p.from ?? '—')} → ${String(p.to)} — ${String(p.reason ?? '')}`;
+      return `Status changed${on}: ${event.payload.from ?? '—'} → ${event.payload.to} — ${event.payload.reason}`;
     case 'item-updated':
-      return `Updated${on}: ${item}${p.item?.changeNote ? ` — ${p.item.changeNote}` : ''}`;
+      return `Updated${on}: ${item}${p?.changeNote ? ` — ${p.changeNote}` : ''}`;
     case 'feed-health':
-      if (p.change === 'disabling-soon') return `Feed ${event.feedId ?? ''} ${String(p.reason ?? 'will be disabled soon')}`;
-      return `Feed ${event.feedId ?? ''} is ${String(p.health ?? p.state ?? 'changed')}: ${String(p.reason ?? p.message ?? '')}`;
+      if (event.payload.change === 'disabling-soon') return `Feed ${event.feedId ?? ''} ${event.payload.reason}`;
+      return `Feed ${event.feedId ?? ''} is ${event.payload.health}: ${event.payload.reason}`;
     case 'overdue':
-      return `Overdue${on}: the deadline ${String(p.deadline ?? '')} has passed`;
+      return `Overdue${on}: the deadline ${event.payload.deadline} has passed`;
   }
 }
 
-export function eventLink(event: Pick<StoredEvent, 'payload'>): string | undefined {
-  const p = event.payload as { item?: ItemPayload; evidence?: string[] };
-  return p.item?.link ?? p.evidence?.[0];
+export function eventLink(event: EventView): string | undefined {
+  return eventItem(event)?.link ?? (event.type === 'status-change' ? event.payload.evidence?.[0] : undefined);
 }

@@ -64,6 +64,8 @@ export interface Monitor {
    * feeds rewrite dates, and only the source's own meaning says when a change is news.
    */
   updateOf?(previous: PreviousItem, item: FeedItem): string | undefined;
+  /** How an update (by updateOf) reads in `why`, where the source says more than its dates; undefined: the dates. */
+  describeUpdate?(previous: PreviousItem, item: FeedItem): string | undefined;
   /**
    * False when items that share a link are still different items (each sitting of a bill links to the
    * bill's page): identity is the key alone. Default true: a known link under a new key (a changed entry

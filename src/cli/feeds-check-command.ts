@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { monitorFor, recogniseKind } from '../../monitors/index.ts';
 import { checkFeed, type CheckedItem, type FeedCheck } from '../feeds/check-feed.ts';
-import { feedFetcher } from '../feeds/poller.ts';
+import { feedFetcher } from '../feeds/user-agent.ts';
 import type { Colours } from './colours.ts';
 import { terminalSafe } from './format.ts';
 import type { CliContext } from './context.ts';

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { todayIn } from '../clock.ts';
-import { feedFetcher } from '../feeds/poller.ts';
+import { feedFetcher } from '../feeds/user-agent.ts';
 import { defaultRegisterId, draftRegister } from '../import/draft.ts';
 import { readDocument } from '../import/read-source.ts';
 import { commitmentIdsIn } from '../import/taken-ids.ts';

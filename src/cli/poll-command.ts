@@ -6,9 +6,11 @@ import type { Command } from 'commander';
 import type { Colours } from './colours.ts';
 import { terminalSafe } from './format.ts';
 import type { StoredEvent } from '../events.ts';
+import { eventItem } from '../event-text.ts';
 import { formatFeedListProblem, loadFeedList, type FeedSpec } from '../feeds/feed-list.ts';
 import { configuredChangeNotes } from '../feeds/change-notes.ts';
-import { feedFetcher, Poller, type CycleReport } from '../feeds/poller.ts';
+import { Poller, type CycleReport } from '../feeds/poller.ts';
+import { feedFetcher } from '../feeds/user-agent.ts';
 import { configuredFeeds } from '../feeds/scheduler.ts';
 import type { CliContext } from './context.ts';
 
@@ -65,9 +67,9 @@ async function readFeeds(ctx: CliContext, file: string | undefined): Promise<Fee
  * published}, `score`, `matched` and the rest of the event's payload, plus `eventId` (the outbox id).
  */
 export function eventJson(event: StoredEvent): Record<string, unknown> {
-  const p = event.payload;
   if (event.type === 'status-change') {
     // Written by the register store: its `id` is the history entry's.
+    const p = event.payload;
     return {
       type: event.type,
       commitment: event.commitmentId ?? p.commitment,
@@ -84,53 +86,57 @@ export function eventJson(event: StoredEvent): Record<string, unknown> {
   const out: Record<string, unknown> = { type: event.type };
   if (event.commitmentId) out.commitment = event.commitmentId;
   if (event.feedId) out.feed = event.feedId;
-  for (const [k, v] of Object.entries(p)) if (!(k in out)) out[k] = v;
+  for (const [k, v] of Object.entries(event.payload)) if (!(k in out)) out[k] = v;
   out.eventId = event.id;
   return out;
 }
 
-interface ItemJson {
-  title?: string;
-  link?: string;
-  published?: string | null;
-  changeNote?: string;
-}
-
 export function renderEvent(event: StoredEvent, pc: Colours): string {
   // Feed text is cleaned of control characters before it is painted (the paint is ours).
-  return renderEventText({ ...event, payload: withoutControls(event.payload) as Record<string, unknown> }, pc);
+  return renderEventText(withoutControls(event), pc);
 }
 
-const withoutControls = (v: unknown): unknown =>
-  typeof v === 'string'
-    ? terminalSafe(v)
-    : Array.isArray(v)
-      ? v.map(withoutControls)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutControls(x)]))
-        : v;
+/** The same value with control characters taken out of every string in it. */
+function withoutControls<T>(value: T): T {
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? terminalSafe(v)
+      : Array.isArray(v)
+        ? v.map(clean)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
+          : v;
+  return clean(value) as T;
+}
 
 function renderEventText(event: StoredEvent, pc: Colours): string {
-  const p = event.payload as Record<string, unknown> & { item?: ItemJson };
   const tag = (s: string) => pc.bold(`[${s}]`);
   const c = event.commitmentId ? pc.cyan(event.commitmentId) : '';
-  const note = p.item?.changeNote ? `\n    ${pc.dim('what changed:')} ${p.item.changeNote}` : '';
-  const item = p.item ? `“${p.item.title ?? ''}”${note}${p.item.link ? `\n    ${pc.underline(p.item.link)}` : ''}` : '';
+  const i = eventItem(event);
+  const note = i?.changeNote ? `\n    ${pc.dim('what changed:')} ${i.changeNote}` : '';
+  const item = i ? `“${i.title}”${note}${i.link ? `\n    ${pc.underline(i.link)}` : ''}` : '';
   const via = event.feedId ? pc.dim(` via ${event.feedId}`) : '';
-  const terms = Array.isArray(p.matched) && p.matched.length ? pc.dim(` score ${String(p.score)} [${(p.matched as string[]).join(', ')}]`) : '';
+  const m = 'matched' in event.payload ? event.payload : undefined;
+  const terms = m?.matched?.length ? pc.dim(` score ${String(m.score)} [${m.matched.join(', ')}]`) : '';
   switch (event.type) {
     case 'evidence':
       return `${tag('evidence')} ${c}${terms}${via}\n    ${item}`;
-    case 'status-proposal':
-      return `${tag('proposal')} ${c} ${String(p.from ?? '?')} → ${pc.bold(String(p.to))} (${String(p.rule)}${p.automatic ? ', automatic' : ', needs an editor'})${via}\n    ${String(p.reason)}${item ? `\n    ${item}` : ''}`;
-    case 'status-change':
-      return `${tag('status')} ${c} ${String(p.from ?? '—')} → ${pc.bold(String(p.to))} by ${String(p.actor)}\n    ${String(p.reason)}`;
+    case 'status-proposal': {
+      const p = event.payload;
+      return `${tag('proposal')} ${c} ${p.from ?? '?'} → ${pc.bold(p.to)} (${p.rule}${p.automatic ? ', automatic' : ', needs an editor'})${via}\n    ${p.reason}${item ? `\n    ${item}` : ''}`;
+    }
+    case 'status-change': {
+      const p = event.payload;
+      return `${tag('status')} ${c} ${p.from ?? '—'} → ${pc.bold(p.to)} by ${String(p.actor)}\n    ${p.reason}`;
+    }
     case 'item-updated':
-      return `${tag('updated')} ${c}${via} ${pc.dim(`(was ${String(p.previousUpdated ?? '—')})`)}\n    ${item}`;
-    case 'feed-health':
-      return `${tag('feed')} ${pc.bold(String(event.feedId ?? p.feed))} ${p.change === 'warning' ? pc.yellow('warning') : p.change === 'disabling-soon' ? pc.yellow('disabling soon') : p.health === 'healthy' ? pc.green('recovered') : pc.red(String(p.health))}: ${String(p.reason)}`;
+      return `${tag('updated')} ${c}${via} ${pc.dim(`(was ${event.payload.previousUpdated ?? '—'})`)}\n    ${item}`;
+    case 'feed-health': {
+      const p = event.payload;
+      return `${tag('feed')} ${pc.bold(String(event.feedId ?? p.feed))} ${p.change === 'warning' ? pc.yellow('warning') : p.change === 'disabling-soon' ? pc.yellow('disabling soon') : p.health === 'healthy' ? pc.green('recovered') : pc.red(p.health)}: ${p.reason}`;
+    }
     case 'overdue':
-      return `${tag('overdue')} ${c} deadline ${String(p.deadline)} passed (${String(p.status)})`;
+      return `${tag('overdue')} ${c} deadline ${event.payload.deadline} passed (${event.payload.status})`;
   }
 }
 

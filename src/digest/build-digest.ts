@@ -3,7 +3,8 @@
 // --json prints them): window, scoreboard, statusChanges, evidence, overdue, upcoming, failingFeeds.
 import { DateTime } from 'luxon';
 import { SETTLED_STATUSES, STATUSES, type Status } from '../domain.ts';
-import type { StoredEvent } from '../events.ts';
+import type { EventType, StoredEvent } from '../events.ts';
+import { eventItem } from '../event-text.ts';
 import type { OutboxStore } from '../store/outbox-store.ts';
 import type { CommitmentRow, RegisterStore } from '../store/register-store.ts';
 import { wants, type EventSubject, type SubscriptionFilters } from '../subscriptions/subscription.ts';
@@ -89,9 +90,9 @@ export async function commitmentSubjects(store: RegisterStore): Promise<Map<stri
 
 export type Subjects = Awaited<ReturnType<typeof commitmentSubjects>>;
 
-export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'payload'>, subjects: Subjects): EventSubject {
+export function subjectOf(event: Pick<StoredEvent, 'commitmentId'> & ({ type: EventType; payload?: undefined } | StoredEvent), subjects: Subjects): EventSubject {
   const c = event.commitmentId ? subjects.get(event.commitmentId) : undefined;
-  const to = event.type === 'status-change' ? (event.payload.to as Status | undefined) : undefined;
+  const to = event.type === 'status-change' ? event.payload?.to : undefined;
   return {
     type: event.type,
     commitmentId: event.commitmentId,
@@ -104,11 +105,10 @@ export function subjectOf(event: Pick<StoredEvent, 'type' | 'commitmentId' | 'pa
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters, window: Window, now: Date, options: { late?: boolean } = {}): Promise<Digest> {
   const subjects = await commitmentSubjects(deps.store);
-  const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id, payload: {} }, subjects)));
+  const wanted = [...subjects.values()].filter(({ row }) => wants(filters, subjectOf({ type: 'status-change', commitmentId: row.id }, subjects)));
   const title = (id: string) => subjects.get(id)?.row.title ?? id;
 
   const zero = () => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
@@ -127,35 +127,39 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
 
   const events = (await deps.outbox.inWindow(window)).filter((e) => wants(filters, subjectOf(e, subjects)));
 
-  const statusChanges: DigestStatusChange[] = events
-    .filter((e) => e.type === 'status-change' && e.commitmentId)
-    .map((e) => ({
-      commitment: e.commitmentId!,
-      title: title(e.commitmentId!),
-      from: (str(e.payload.from) as Status | null) ?? null,
-      to: e.payload.to as Status,
-      reason: str(e.payload.reason) ?? '',
-      sources: strings(e.payload.evidence),
-      at: str(e.payload.at) ?? e.createdAt,
-      actor: str(e.payload.actor),
-    }));
+  const statusChanges: DigestStatusChange[] = events.flatMap((e) =>
+    e.type === 'status-change' && e.commitmentId
+      ? [
+          {
+            commitment: e.commitmentId,
+            title: title(e.commitmentId),
+            from: e.payload.from,
+            to: e.payload.to,
+            reason: e.payload.reason,
+            sources: e.payload.evidence ?? [],
+            at: str(e.payload.at) ?? e.createdAt,
+            actor: str(e.payload.actor),
+          },
+        ]
+      : [],
+  );
 
   const groups = new Map<string, DigestEvidenceGroup>();
   for (const e of events) {
     if ((e.type !== 'evidence' && e.type !== 'item-updated') || !e.commitmentId) continue;
-    const item = (e.payload.item ?? {}) as Record<string, unknown>;
-    const link = str(item.link);
+    const item = eventItem(e);
+    const link = str(item?.link);
     if (!link) continue;
     const group = groups.get(e.commitmentId) ?? { commitment: e.commitmentId, title: title(e.commitmentId), items: [] };
     groups.set(e.commitmentId, group);
     const existing = group.items.find((i) => i.link === link);
     const entry = {
-      title: str(item.title) ?? link,
+      title: str(item?.title) ?? link,
       link,
       feed: str(e.payload.feed) ?? e.feedId ?? null,
-      published: str(item.published),
+      published: str(item?.published),
       updated: e.type === 'item-updated',
-      changeNote: str(item.changeNote),
+      changeNote: str(item?.changeNote),
     };
     // One entry per page: the latest version of it, as GOV.UK digests do — with that version's note only
     // (an earlier note would say the wrong thing changed).
@@ -184,9 +188,9 @@ export async function buildDigest(deps: DigestDeps, filters: SubscriptionFilters
         : {
             commitment: e.commitmentId,
             title: str(e.payload.commitmentTitle) ?? e.commitmentId,
-            deadline: str(e.payload.deadline) ?? '',
+            deadline: e.payload.deadline,
             deadlineText: str(e.payload.deadlineText),
-            status: e.payload.status as Status,
+            status: e.payload.status,
           },
     );
   }
@@ -232,12 +236,11 @@ export async function failingFeedsAt(outbox: Pick<OutboxStore, 'ofType'>, at: Da
   if (!wants(filters, { type: 'feed-health' })) return [];
   const latest = new Map<string, DigestFailingFeed>();
   for (const e of await outbox.ofType('feed-health')) {
-    if (Date.parse(e.createdAt) >= at.getTime()) continue;
+    if (e.type !== 'feed-health' || Date.parse(e.createdAt) >= at.getTime()) continue;
     const p = e.payload;
     const feed = str(p.feed) ?? e.feedId;
     if (!feed) continue;
-    const health = str(p.health) ?? str(p.state) ?? 'unknown';
-    latest.set(feed, { feed, url: str(p.url), health, reason: str(p.reason) ?? str(p.message) ?? '', since: e.createdAt });
+    latest.set(feed, { feed, url: str(p.url), health: p.health, reason: p.reason, since: e.createdAt });
   }
   return [...latest.values()].filter((f) => f.health === 'failing' || f.health === 'disabled');
 }

@@ -220,7 +220,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       const rec = await app.store.getRecommendation(n, c?.registerId);
       if (rec) themes.push(rec.theme);
     }
-    const to = event.type === 'status-change' ? (event.payload.to as EventSubject['status']) : undefined;
+    const to = event.type === 'status-change' ? event.payload.to : undefined;
     return {
       type: event.type,
       commitmentId: event.commitmentId,

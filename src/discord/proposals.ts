@@ -41,19 +41,16 @@ export async function proposalButton(interaction: ButtonInteraction, ctx: Comman
 
   let outcome: string = decision;
   if (action === 'confirm') {
-    const p = event.payload as { to?: unknown; reason?: unknown; item?: { link?: unknown }; evidence?: unknown };
+    const p = event.payload;
     const to = Status.safeParse(p.to);
-    const link = typeof p.item?.link === 'string' && /^https?:\/\//.test(p.item.link) ? [p.item.link] : [];
+    const link = p.item && /^https?:\/\//.test(p.item.link) ? [p.item.link] : [];
     try {
       if (!to.success) throw new DomainError('invalid', 'the proposal names no valid status');
       // The commitment may have moved on since the proposal was posted: a proposal never moves it back.
       const current = await ctx.app.store.getCommitment(event.commitmentId);
       if (current && current.status !== to.data && !movesForward(current.status, to.data))
         throw new DomainError('no-change', `${event.commitmentId} is now ${current.status}; ${to.data} would move it back`);
-      await ctx.app.store.changeStatus(
-        { commitmentId: event.commitmentId, to: to.data, reason: String(p.reason ?? 'confirmed proposal'), evidence: link, actor: by },
-        at,
-      );
+      await ctx.app.store.changeStatus({ commitmentId: event.commitmentId, to: to.data, reason: p.reason, evidence: link, actor: by }, at);
       outcome = `confirmed: now ${to.data}`;
     } catch (error) {
       if (!(error instanceof DomainError)) {

@@ -2,7 +2,7 @@
 import type { APIEmbed } from 'discord.js';
 import { openForText, type Position, type Status } from '../domain.ts';
 import type { StoredEvent } from '../events.ts';
-import { eventHeadline, eventLink } from '../event-text.ts';
+import { eventHeadline, eventItem, eventLink } from '../event-text.ts';
 import type { CommitmentDetail, CommitmentSummary, ListPage } from '../queries.ts';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type EvidenceView, type HistoryView, type RecommendationRow, type SearchHit } from '../store/register-store.ts';
 import { escapeText, truncate } from './embed-limits.ts';
@@ -166,16 +166,9 @@ export function recommendationEmbed(rec: RecommendationRow & { commitmentTitles:
 /** Marks a posted event in its footer: how a restart finds a message that was sent just before a crash. */
 export const eventMarker = (eventId: number): string => `event #${eventId}`;
 
-interface ItemPayload {
-  title?: string;
-  link?: string;
-  changeNote?: string;
-  changeNoteAt?: string;
-}
-
 export function eventEmbed(event: StoredEvent, commitmentTitle?: string, pageUrl?: string): APIEmbed {
-  const p = event.payload as Record<string, unknown> & { item?: ItemPayload; evidence?: string[] };
-  const title = commitmentTitle ?? (typeof p.commitmentTitle === 'string' ? p.commitmentTitle : undefined);
+  const item = eventItem(event);
+  const title = commitmentTitle ?? ('commitmentTitle' in event.payload ? event.payload.commitmentTitle : undefined);
   const about = event.commitmentId ? `\`${event.commitmentId}\`${title ? ` — ${escapeText(title)}` : ''}` : undefined;
   const itemLink = eventLink(event);
   const fields: NonNullable<APIEmbed['fields']> = [];
@@ -183,20 +176,22 @@ export function eventEmbed(event: StoredEvent, commitmentTitle?: string, pageUrl
   let colour = NEUTRAL;
   switch (event.type) {
     case 'status-change': {
-      const to = p.to as Status;
+      const p = event.payload;
       heading = 'Status changed';
-      colour = STATUS_COLOUR[to] ?? NEUTRAL;
-      fields.push({ name: 'Change', value: `${statusText(p.from as Status | null)} → **${statusText(to)}**`, inline: true });
+      colour = STATUS_COLOUR[p.to] ?? NEUTRAL;
+      fields.push({ name: 'Change', value: `${statusText(p.from)} → **${statusText(p.to)}**`, inline: true });
       if (typeof p.actor === 'string') fields.push({ name: 'By', value: escapeText(p.actor), inline: true });
-      fields.push({ name: 'Reason', value: escapeText(String(p.reason ?? '—')) });
+      fields.push({ name: 'Reason', value: escapeText(p.reason) });
       break;
     }
-    case 'status-proposal':
+    case 'status-proposal': {
+      const p = event.payload;
       heading = 'Proposed status change';
-      colour = STATUS_COLOUR[p.to as Status] ?? NEUTRAL;
-      fields.push({ name: 'Proposal', value: `${statusText(p.from as Status | null)} → **${statusText(p.to as Status)}**`, inline: true });
-      fields.push({ name: 'Reason', value: escapeText(String(p.reason ?? '—')) });
+      colour = STATUS_COLOUR[p.to] ?? NEUTRAL;
+      fields.push({ name: 'Proposal', value: `${statusText(p.from ?? null)} → **${statusText(p.to)}**`, inline: true });
+      fields.push({ name: 'Reason', value: escapeText(p.reason) });
       break;
+    }
     case 'evidence':
       heading = 'New evidence';
       break;
@@ -212,12 +207,12 @@ export function eventEmbed(event: StoredEvent, commitmentTitle?: string, pageUrl
       fields.push({ name: 'Health', value: escapeText(eventHeadline(event)) });
       break;
   }
-  if (p.item?.title) fields.unshift({ name: 'Item', value: link(p.item.link ?? '', p.item.title) });
-  if (typeof p.item?.changeNote === 'string') {
-    const when = typeof p.item.changeNoteAt === 'string' ? ` (${p.item.changeNoteAt.slice(0, 10)})` : '';
-    fields.splice(1, 0, { name: `What changed${when}`, value: escapeText(truncate(p.item.changeNote, 1000)) });
+  if (item?.title) fields.unshift({ name: 'Item', value: link(item.link, item.title) });
+  if (typeof item?.changeNote === 'string') {
+    const when = typeof item.changeNoteAt === 'string' ? ` (${item.changeNoteAt.slice(0, 10)})` : '';
+    fields.splice(1, 0, { name: `What changed${when}`, value: escapeText(truncate(item.changeNote, 1000)) });
   }
-  const sources = event.type === 'status-change' ? (p.evidence ?? []) : itemLink && !p.item?.title ? [itemLink] : [];
+  const sources = event.type === 'status-change' ? (event.payload.evidence ?? []) : itemLink && !item?.title ? [itemLink] : [];
   if (sources.length) fields.push({ name: 'Source', value: sources.map((u) => link(u)).join('\n') });
   if (pageUrl) fields.push({ name: 'On the tracker', value: link(pageUrl) });
   return {

@@ -7,7 +7,7 @@ import { FEED_KINDS, FeedKind } from '../domain.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Fetcher } from './fetch.ts';
 import { addFullTexts, FULL_TEXT_LIMITS, missingText, type LookupLimits } from './full-text.ts';
-import type { Monitors } from './poller.ts';
+import type { Monitors } from './poll-types.ts';
 import { textSourceOf, type FeedItem, type TextSource } from '../feed-types.ts';
 
 /** One item exactly as the monitor read it: the shape `feeds check --json` prints. */

@@ -2,7 +2,7 @@
 // through one FeedTransaction, so a transition is stored and announced together or not at all; and the
 // `warning` event of a feed that was read but had problems. The poller uses these after every fetch; an
 // operator's re-enable (enable-feed.ts) uses them too.
-import { createHash } from 'node:crypto';
+import { feedHealthEvent, feedWarningEvent } from '../event-kinds.ts';
 import type { FeedStatePatch, FeedTransaction } from './feed-store.ts';
 import type { FeedHealth, HealthUpdate } from './health.ts';
 
@@ -22,14 +22,19 @@ export async function recordHealthEvent(
 ): Promise<number[]> {
   const t = health.transition;
   if (!t) return [];
-  return recordFeedHealth(tx, feed, `feed-health:${feed.id}:${t.change}:${now.toISOString()}`, now, {
-    health: t.to,
-    previous: t.from,
-    change: t.change,
-    reason: t.reason,
-    failures: health.state.consecutiveFailures || previousFailures,
-    nextAttemptAt: health.state.nextAttemptAt,
-  });
+  const event = feedHealthEvent(
+    feed,
+    {
+      health: t.to,
+      previous: t.from,
+      change: t.change,
+      reason: t.reason,
+      failures: health.state.consecutiveFailures || previousFailures,
+      nextAttemptAt: health.state.nextAttemptAt,
+    },
+    now.toISOString(),
+  );
+  return recorded(await tx.recordEvent(event));
 }
 
 /**
@@ -44,27 +49,7 @@ export async function recordWarningEvent(
   now: Date,
 ): Promise<number[]> {
   if (warnings.length === 0) return [];
-  const digest = createHash('sha256')
-    .update(JSON.stringify([...warnings].sort()))
-    .digest('hex')
-    .slice(0, 16);
-  return recordFeedHealth(tx, feed, `feed-warning:${feed.id}:${digest}`, now, {
-    health,
-    change: 'warning',
-    reason: warnings.length === 1 ? warnings[0] : `${warnings.length} problems, first: ${warnings[0]}`,
-    warnings: warnings.slice(0, 20),
-  });
+  return recorded(await tx.recordEvent(feedWarningEvent(feed, health, warnings, now.toISOString())));
 }
 
-/** One `feed-health` event, once per dedupe key; the new event's id, if it was new. */
-async function recordFeedHealth(
-  tx: FeedTransaction,
-  feed: { id: string; url: string },
-  dedupeKey: string,
-  now: Date,
-  fields: Record<string, unknown>,
-): Promise<number[]> {
-  const payload = { type: 'feed-health', feed: feed.id, url: feed.url, ...fields };
-  const id = await tx.recordEvent({ type: 'feed-health', feedId: feed.id, payload, dedupeKey, createdAt: now.toISOString() });
-  return id === undefined ? [] : [id];
-}
+const recorded = (id: number | undefined): number[] => (id === undefined ? [] : [id]);

@@ -19,7 +19,8 @@ import { DEFAULT_FEEDS_FILE, formatFeedListProblem, loadFeedList, type FeedSpec 
 import { configuredChangeNotes } from './change-notes.ts';
 import type { FeedStore } from './feed-store.ts';
 import type { Fetcher } from './fetch.ts';
-import { feedFetcher, Poller, type FeedReport } from './poller.ts';
+import { Poller, type FeedReport } from './poller.ts';
+import { feedFetcher } from './user-agent.ts';
 
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;

@@ -199,7 +199,7 @@ export class Judge {
     const accepted: number[] = [];
     for (let i = 0; i < results.length; i++) if (results[i]!.accepted) accepted.push(i);
     // Each accepted commitment's matched terms, worked out only when a better-scoring one is there to compare.
-    const terms: (number[] | undefined)[] = new Array(accepted.length);
+    const terms = new Array<number[] | undefined>(accepted.length);
     for (let a = 0; a < accepted.length; a++) {
       const r = results[accepted[a]!]!;
       if (r.decision !== 'accepted') continue;

@@ -145,7 +145,7 @@ export class Matcher {
           }
         }
       }
-      const results: MatchResult[] = new Array(candidates.length);
+      const results = new Array<MatchResult>(candidates.length);
       if (this.keyScratch.length < candidates.length) this.keyScratch = new Float64Array(candidates.length * 2);
       const keys = this.keyScratch.subarray(0, candidates.length);
       let acceptedCount = 0;
@@ -162,7 +162,7 @@ export class Matcher {
       }
       // Best first: the keys sort natively as numbers and carry the commitment's index in their low bits.
       keys.sort();
-      const sorted: MatchResult[] = new Array(keys.length);
+      const sorted = new Array<MatchResult>(keys.length);
       for (let i = 0; i < keys.length; i++) sorted[i] = results[this.slot[indexOfKey(keys[keys.length - 1 - i]!)]!]!;
       return sorted;
     } finally {

@@ -14,7 +14,8 @@ const COMBINING_MARKS = /\p{M}+/gu;
 /** Letters NFKD leaves whole. */
 const LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
 const SPECIAL_LETTERS = /[ßæœøłđðþı]/g;
-const NON_ASCII = /[^\x00-\x7f]/;
+// Any UTF-16 code unit above ASCII (written as a range from \u0080: a control character in a regex is a lint error).
+const NON_ASCII = /[\u0080-\uffff]/;
 const ASCII_WORD = /[a-z0-9]+/g;
 const WORD = /[\p{L}\p{N}]+/gu;
 

@@ -16,6 +16,7 @@ import {
 } from '../domain.ts';
 import type { CommitmentsTable, Database, EvidenceTable, HistoryTable, RecommendationsTable } from '../db/tables.ts';
 import { recordEvent } from './outbox-store.ts';
+import { statusChangeEvent } from '../event-kinds.ts';
 import { DomainError } from './errors.ts';
 import type {
   CommitmentRow,
@@ -97,13 +98,7 @@ export class KyselyRegisterStore implements RegisterStore {
         actor: change.actor,
         recordedAt: at,
       };
-      await recordEvent(trx, {
-        type: 'status-change',
-        commitmentId: change.commitmentId,
-        payload: { ...view, commitment: change.commitmentId },
-        dedupeKey: `status-change:${inserted.id}`,
-        createdAt: at,
-      });
+      await recordEvent(trx, statusChangeEvent(change.commitmentId, view));
       return view;
     });
   }

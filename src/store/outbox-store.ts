@@ -2,9 +2,9 @@
 // change itself, exactly once (by dedupe key); the Discord poster, the console, the digest and the CLI read
 // it. This module is the one owner of the `events` table: other stores that must record an event inside
 // their own transaction call recordEvent with that transaction.
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, EventsTable } from '../db/tables.ts';
-import type { EventType, NewEvent, StoredEvent } from '../events.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/tables.ts';
+import { readableEvents, type EventType, type NewEvent, type StoredEvent } from '../event-kinds.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -49,19 +49,6 @@ export async function eventIdByKey(db: Db, dedupeKey: string): Promise<number | 
   return row?.id;
 }
 
-/** A row of the events table as the event it records (payload parsed). */
-function toStoredEvent(r: Selectable<EventsTable>): StoredEvent {
-  return {
-    id: r.id,
-    type: r.type as EventType,
-    commitmentId: r.commitment_id ?? undefined,
-    feedId: r.feed_id ?? undefined,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
-    dedupeKey: r.dedupe_key,
-    createdAt: r.created_at,
-  };
-}
-
 /** Ids per query when reading events by id (SQLite's bound-parameter limit is far above it). */
 const ID_CHUNK = 500;
 
@@ -74,12 +61,12 @@ export class KyselyOutboxStore implements OutboxStore {
 
   async after(afterId: number, limit = 100): Promise<StoredEvent[]> {
     const rows = await this.db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-    return rows.map(toStoredEvent);
+    return readableEvents(rows);
   }
 
   async get(id: number): Promise<StoredEvent | undefined> {
     const row = await this.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toStoredEvent(row);
+    return row && readableEvents([row])[0];
   }
 
   async byIds(ids: readonly number[]): Promise<StoredEvent[]> {
@@ -91,7 +78,7 @@ export class KyselyOutboxStore implements OutboxStore {
         .selectAll()
         .where('id', 'in', unique.slice(i, i + ID_CHUNK))
         .execute();
-      out.push(...rows.map(toStoredEvent));
+      out.push(...readableEvents(rows));
     }
     return out.sort((a, b) => a.id - b.id);
   }
@@ -115,7 +102,7 @@ export class KyselyOutboxStore implements OutboxStore {
     let query = this.db.selectFrom('events').selectAll().where('created_at', '>=', lo).where('created_at', '<', hi);
     if (types) query = query.where('type', 'in', types);
     const rows = await query.orderBy('id').execute();
-    return rows.map(toStoredEvent).filter((e) => {
+    return readableEvents(rows).filter((e) => {
       const t = Date.parse(e.createdAt);
       return t >= window.start.getTime() && t < window.end.getTime();
     });
@@ -123,6 +110,6 @@ export class KyselyOutboxStore implements OutboxStore {
 
   async ofType(type: EventType): Promise<StoredEvent[]> {
     const rows = await this.db.selectFrom('events').selectAll().where('type', '=', type).orderBy('id').execute();
-    return rows.map(toStoredEvent);
+    return readableEvents(rows);
   }
 }
