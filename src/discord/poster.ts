@@ -4,9 +4,10 @@
 // when it goes at once, 'queued' when its channel is waiting out a failure — and set to 'sent' with the
 // message id after it. A 'sending' row is an attempt whose outcome is unknown (a crash, a timeout, a 5xx,
 // a stop): before it is sent again, the messages posted in the channel from that attempt's own time are
-// searched for ours (the nonce, or the "event #N" marker in the footer; find-sent.ts); if found it is
-// marked sent, otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself returns
-// the earlier message when that one did go out within its dedupe window. The REST client given here must
+// searched for ours (the nonce, or the "event #N" marker in the footer); if found it is marked sent,
+// otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself returns the earlier
+// message when that one did go out within its dedupe window. That cycle is send-once.ts's, shared with the
+// digest sender; this file backs its record with the delivery store. The REST client given here must
 // not resend on its own (retries: 0): a resend always comes after a look. A 'sending' row another process
 // may still be sending (stamped less than `inFlightMs` ago, and not an attempt this process saw end) is
 // left alone until it cannot be; a resend is claimed (compare-and-set) so only one process makes it.
@@ -16,16 +17,7 @@
 // channel is posted to meanwhile. 403/404 (when sending or when looking) → the subscription is marked
 // broken (shown in /alerts list) and not retried. Another 4xx fails that one delivery. A 401 is fatal
 // (fatal.ts): flush() rejects with DiscordRefused and onFatal is called.
-import {
-  ButtonStyle,
-  ComponentType,
-  DiscordAPIError,
-  Routes,
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  type APIMessage,
-  type REST,
-} from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type REST } from 'discord.js';
 import type { App } from '../app.ts';
 import type { StoredEvent } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -33,9 +25,9 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { wants, type EventSubject, type Subscription } from '../subscriptions/subscription.ts';
 import { ChannelBackoff, type BackoffPolicy } from './channel-backoff.ts';
 import { packEmbeds } from './embed-limits.ts';
-import { isAuthFailure, tokenRejected, type OnFatal } from './fatal.ts';
+import { tokenRejected, type OnFatal } from './fatal.ts';
 import { DiscordRefused } from './refused.ts';
-import { findSentMessage } from './find-sent.ts';
+import { carries, sendOnce, type AttemptRecord, type SendOnceOutcome } from './send-once.ts';
 import { eventEmbed, eventMarker } from './render.ts';
 import { NO_MENTIONS } from './respond.ts';
 import { commitmentPageUrl } from '../web/links.ts';
@@ -75,20 +67,6 @@ export function deliveryNonce(eventId: number, channelId: string): string {
   return `cw-${eventId.toString(36)}-${BigInt(channelId).toString(36)}`;
 }
 
-type Outcome = { kind: 'sent'; messageId: string } | { kind: 'gone'; reason: string } | { kind: 'rejected'; reason: string } | { kind: 'transient'; reason: string };
-
-/** What a failed request means for a delivery; an authentication failure is thrown (it is fatal). */
-function classify(error: unknown, doing: string): Outcome {
-  if (isAuthFailure(error)) throw tokenRejected();
-  if (error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
-    return { kind: 'gone', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
-  }
-  if (error instanceof DiscordAPIError && error.status < 500)
-    return { kind: 'rejected', reason: `Discord answered ${error.status} (${error.code}: ${error.message}) when ${doing}` };
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { kind: 'transient', reason };
-}
-
 export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const { app, rest, subscriptions, logger } = deps;
   const { outbox, deliveries } = app;
@@ -123,28 +101,30 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     return { embeds, components, allowed_mentions: NO_MENTIONS };
   }
 
-  /** One attempt, stamped `stamp` in its row. */
-  async function post(event: StoredEvent, channelId: string, nonce: string, stamp: string): Promise<Outcome> {
-    try {
-      const message = (await rest.post(Routes.channelMessages(channelId), { body: { ...body(event), nonce, enforce_nonce: true } })) as APIMessage;
-      return { kind: 'sent', messageId: message.id };
-    } catch (error) {
-      // It ended, answered or not: no longer in flight. Kept only while the row stays 'sending' (transient, 401).
-      const key = attempt(event.id, channelId, stamp);
-      ended.add(key);
-      const outcome = classify(error, 'posting');
-      if (outcome.kind !== 'transient') ended.delete(key);
-      return outcome;
-    }
+  /** The attempt's record: its row in the delivery store. `ended` learns of an attempt left in doubt. */
+  function rowRecord(eventId: number, channelId: string, begin: (stamp: string) => Promise<boolean>, inDoubtSince?: string): AttemptRecord {
+    let stamp = inDoubtSince ?? '';
+    return {
+      begin: () => {
+        stamp = now();
+        return begin(stamp);
+      },
+      sent: (messageId) => setRow(eventId, channelId, { state: 'sent', messageId }),
+      looked: () => ended.delete(attempt(eventId, channelId, stamp)), // settled below, or claimed afresh
+      inDoubt: () => ended.add(attempt(eventId, channelId, stamp)),
+    };
   }
 
   /** Records what an attempt (a send or a look) came to; false when the channel must wait. */
-  async function settle(eventId: number, channelId: string, outcome: Outcome, waiting: Set<string>): Promise<boolean> {
+  async function settle(eventId: number, channelId: string, outcome: SendOnceOutcome, waiting: Set<string>): Promise<boolean> {
     switch (outcome.kind) {
       case 'sent':
-        await setRow(eventId, channelId, { state: 'sent', messageId: outcome.messageId });
-        backoff.succeeded(channelId);
+        backoff.succeeded(channelId); // the row was set to 'sent' by its record
         return true;
+      case 'taken':
+        return false;
+      case 'unauthorised':
+        throw tokenRejected();
       case 'gone':
         await subscriptions.markBroken(channelId, outcome.reason, now());
         await setRow(eventId, channelId, { state: 'failed', error: outcome.reason });
@@ -184,30 +164,29 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
           waiting.add(row.channelId); // maybe still on its way: the channel's later alerts queue behind it
           continue;
         }
-        const marker = eventMarker(row.eventId);
-        let lookup: Awaited<ReturnType<typeof findSentMessage>>;
-        try {
-          lookup = await findSentMessage(rest, row.channelId, row.updatedAt, (m) => m.nonce === row.nonce || m.embeds.some((e) => e.footer?.text.endsWith(marker)));
-        } catch (error) {
-          await settle(row.eventId, row.channelId, classify(error, 'looking for an earlier post'), waiting);
-          continue; // a failed look leaves the attempt as it was
-        }
-        ended.delete(mine); // settled below, or claimed afresh
-        if (lookup.found) {
-          await settle(row.eventId, row.channelId, { kind: 'sent', messageId: lookup.found.id }, waiting);
-          continue;
-        }
       }
-      const event = await outbox.get(row.eventId);
-      if (!event) {
-        await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists' });
-        continue;
-      }
+      const lookSince = row.state === 'sending' ? row.updatedAt : undefined;
+      let event: StoredEvent | undefined;
       // Claimed and stamped before it goes (a later look starts from this attempt). The claim holds only if
       // the row is as read: another process resolving the same row at the same moment finds it taken.
-      const stamp = now();
-      if (!(await deliveries.claim(row, stamp))) continue;
-      if (await settle(event.id, row.channelId, await post(event, row.channelId, row.nonce, stamp), waiting)) sent++;
+      const claim = async (stamp: string): Promise<boolean> => {
+        event = await outbox.get(row.eventId);
+        if (!event) {
+          await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists' });
+          return false;
+        }
+        return deliveries.claim(row, stamp);
+      };
+      const outcome = await sendOnce({
+        rest,
+        channelId: row.channelId,
+        nonce: row.nonce,
+        isOurs: carries(row.nonce, eventMarker(row.eventId)),
+        lookSince,
+        record: rowRecord(row.eventId, row.channelId, claim, lookSince),
+        message: () => ({ body: body(event as StoredEvent) }), // built once claimed, so the event was read
+      });
+      if ((await settle(row.eventId, row.channelId, outcome, waiting)) && !(outcome.kind === 'sent' && outcome.found)) sent++;
     }
     return sent;
   }
@@ -235,10 +214,20 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   async function deliver(event: StoredEvent, sub: Subscription, waiting: Set<string>): Promise<boolean> {
     const nonce = deliveryNonce(event.id, sub.channelId);
     const state = waiting.has(sub.channelId) ? 'queued' : 'sending';
-    const stamp = now();
-    if (!(await deliveries.open(event.id, sub.channelId, state, nonce, stamp))) return false; // already delivered (or being resolved)
-    if (state === 'queued') return false;
-    return settle(event.id, sub.channelId, await post(event, sub.channelId, nonce, stamp), waiting);
+    if (state === 'queued') {
+      await deliveries.open(event.id, sub.channelId, state, nonce, now());
+      return false;
+    }
+    const outcome = await sendOnce({
+      rest,
+      channelId: sub.channelId,
+      nonce,
+      isOurs: carries(nonce, eventMarker(event.id)),
+      // Opened as 'sending' before it goes; false when already delivered (or being resolved).
+      record: rowRecord(event.id, sub.channelId, (stamp) => deliveries.open(event.id, sub.channelId, state, nonce, stamp)),
+      message: () => ({ body: body(event) }),
+    });
+    return settle(event.id, sub.channelId, outcome, waiting);
   }
 
   async function flushOnce(): Promise<number> {
