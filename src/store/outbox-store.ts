@@ -11,7 +11,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface OutboxStore {
   /** Records an event once; its id, or undefined when it was already recorded. */
   record(event: NewEvent): Promise<number | undefined>;
-  /** Events after a given id, oldest first: how consumers read the outbox from where they left off. */
+  /** Up to `limit` readable events after a given id, oldest first (fewer: no more): how consumers read the outbox from where they left off. */
   after(afterId: number, limit?: number): Promise<StoredEvent[]>;
   get(id: number): Promise<StoredEvent | undefined>;
   /** These events (those that exist), oldest first. */
@@ -60,8 +60,16 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 
   async after(afterId: number, limit = 100): Promise<StoredEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-    return readableEvents(rows);
+    // Reads on past unreadable rows until `limit` events or the end: fewer than `limit` means none are left,
+    // and a run of unreadable rows longer than a batch cannot stall a reader whose cursor moves by event.
+    const out: StoredEvent[] = [];
+    for (let from = afterId; out.length < limit;) {
+      const rows = await this.db.selectFrom('events').selectAll().where('id', '>', from).orderBy('id').limit(limit).execute();
+      out.push(...readableEvents(rows).slice(0, limit - out.length));
+      if (rows.length < limit) break;
+      from = rows.at(-1)!.id;
+    }
+    return out;
   }
 
   async get(id: number): Promise<StoredEvent | undefined> {
