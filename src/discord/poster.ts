@@ -172,7 +172,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       const claim = async (stamp: string): Promise<boolean> => {
         event = await outbox.get(row.eventId);
         if (!event) {
-          await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists' });
+          await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists or cannot be read' });
           return false;
         }
         return deliveries.claim(row, stamp);

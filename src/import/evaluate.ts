@@ -43,6 +43,10 @@ export interface Score {
   thrownAwayQuotes: string[];
 }
 
+/**
+ * Makes two texts comparable: typographic quotes, apostrophes and dashes become their plain forms, and
+ * every run of whitespace (line breaks included) becomes one space. Nothing else is changed.
+ */
 export function normalise(text: string): string {
   return text
     .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")

@@ -5,6 +5,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CommitmentSeed, RecommendationSeed, RegisterManifest } from '../../src/domain.ts';
+import { normalise } from '../../src/import/evaluate.ts';
+
+// The same comparison the importer's figures use: quotes, dashes and whitespace folded, nothing else.
+export { normalise };
 
 const registerDir = new URL('../../seeds/registers/never-again-xinjiang/', import.meta.url);
 const readYaml = (name: string): unknown => parse(readFileSync(new URL(name, registerDir), 'utf8'));
@@ -24,19 +28,6 @@ export function data() {
     recommendations: recommendationsResult.data.recommendations,
     commitments: commitmentsResult.data.commitments,
   };
-}
-
-/**
- * Makes two texts comparable: typographic quotes, apostrophes and dashes become their plain forms, and
- * every run of whitespace (line breaks included) becomes one space. Nothing else is changed.
- */
-export function normalise(text: string): string {
-  return text
-    .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 export const normalSource = normalise(source);
