@@ -8,6 +8,7 @@ import { openApp } from '../src/app.ts';
 import { EXPORT_COLUMNS } from '../src/cli/export-command.ts';
 import { manualClock } from '../src/clock.ts';
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.ts';
+import { describeStore } from '../src/db/database.ts';
 import { cli, MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -250,7 +251,7 @@ describe('bad input is named, with what was expected', () => {
   it('accepts file: URLs and paths for DATABASE_URL', () => {
     for (const url of ['file:data/x.sqlite', 'file:///tmp/x.sqlite', './x.sqlite', '/tmp/x.sqlite']) {
       const config = loadConfig({ DATABASE_URL: url });
-      expect(config.ok && config.value.store.filename).toMatch(/x\.sqlite$/);
+      expect(config.ok && describeStore(config.value.store)).toMatch(/x\.sqlite$/);
     }
   });
 
