@@ -9,7 +9,7 @@ import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnec
 import { ConfigProblem } from '../config-problem.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Database } from './tables.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateToLatest, type MigrationReport } from './migrate.ts';
 import { DEFAULT_POOL_SIZE, openPostgres, parsePostgresUrl, postgresProblem, type PostgresLocation } from './postgres.ts';
 
 export type SqliteLocation = { dialect: 'sqlite'; filename: string };
@@ -147,6 +147,8 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
 export interface OpenStore {
   db: Kysely<Database>;
   location: StoreLocation;
+  /** What opening it migrated, and every migration it now has. */
+  migrations: MigrationReport;
   close(): Promise<void>;
 }
 
@@ -159,13 +161,14 @@ export interface OpenStoreOptions {
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<OpenStore> {
   if (location.dialect === 'postgres') {
     const db = await openPostgres(location);
+    let migrations: MigrationReport;
     try {
-      await migrateToLatest(db, location.schema);
+      migrations = await migrateToLatest(db, location.schema);
     } catch (error) {
       await db.destroy();
       throw postgresProblem((error as { cause?: unknown }).cause ?? error, location);
     }
-    return { db, location, close: () => db.destroy() };
+    return { db, location, migrations, close: () => db.destroy() };
   }
   return openSqlite(location, options);
 }
@@ -188,13 +191,14 @@ async function openSqlite(location: SqliteLocation, options: OpenStoreOptions): 
   const db = new Kysely<Database>({
     dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, options.busyRetryMs ?? BUSY_RETRY_MS),
   });
+  let migrations: MigrationReport;
   try {
-    await migrateToLatest(db);
+    migrations = await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw storeProblem(error, problem);
   }
-  return { db, location, close: () => db.destroy() };
+  return { db, location, migrations, close: () => db.destroy() };
 }
 
 /** A store error as the problem an operator can fix, or the error itself when it is not one of those. */
