@@ -80,6 +80,21 @@ describe('global limit (injected clock)', () => {
     expect(ids.flatMap((id) => fake.messagesIn(id)).length).toBe(100);
   });
 
+  it('lets exactly 50 of a burst of 60 through and refuses the rest, which are not posted', async () => {
+    const time = manualTime();
+    const fake = await started({ channels: channels(60), rateLimits: { now: time.now } });
+    const ids = fake.channels.map((c) => c.id);
+    const answers = await Promise.all(ids.map((id) => post(fake, id, 'burst')));
+    const refused = answers.filter((r) => r.status === 429);
+    expect([answers.length - refused.length, refused.length]).toEqual([50, 10]);
+    for (const r of refused) {
+      expect(await r.json()).toEqual({ message: 'You are being rate limited.', retry_after: 1, global: true });
+      expect([r.headers.get('x-ratelimit-global'), r.headers.get('x-ratelimit-scope')]).toEqual(['true', 'global']);
+    }
+    expect(ids.filter((id) => fake.messagesIn(id).length === 1)).toHaveLength(50);
+    expect(fake.rateLimitStats()).toEqual({ requests: 60, limitedGlobal: 10, limitedRoute: 0 });
+  });
+
   it('is configurable, and off unless the fake is started with rate limits', async () => {
     const time = manualTime();
     const fake = await started({ channels: channels(12), rateLimits: { global: 10, now: time.now } });
@@ -179,7 +194,7 @@ describe('the real discord.js REST client against the limits', () => {
 
   it('waits out a route 429 it could not foresee and posts once', async () => {
     // A second client (another process) has used up the bucket: this one learns of it from the 429.
-    const fake = await started({ channels: channels(1), rateLimits: { routes: { 'POST /channels/:channelId/messages': { limit: 5, windowMs: 400 } } } });
+    const fake = await started({ channels: channels(1), rateLimits: { routes: { 'POST /channels/:channelId/messages': { limit: 5, windowMs: 200 } } } });
     const id = fake.channels[0]!.id;
     for (let i = 0; i < 5; i++) await post(fake, id, `other ${i}`);
     await restFor(fake).post(Routes.channelMessages(id), { body: { content: 'ours' } });

@@ -2,6 +2,8 @@
 // Binds only to 127.0.0.1 on an ephemeral port. discord.js has no gateway option: it asks GET /gateway/bot
 // and connects to the url answered; without the optional zlib-sync package it gets plain JSON text frames.
 // URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
+// Discord's REST rate limits are off unless asked for: `start({ rateLimits: {} })` (50 per sliding second,
+// per-route buckets; `now` injects their clock), counted by `fake.rateLimitStats()`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
