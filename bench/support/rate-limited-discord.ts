@@ -23,7 +23,7 @@ export interface DeliveryFigures {
   /** From mark() to the last message created. */
   seconds: number;
   postsPerSecond: number;
-  /** Messages whose marker had already been posted in the same channel. */
+  /** Messages posted through REST whose marker had already been posted in the same channel (a deleted one no longer counts). */
   duplicates: number;
   /** Expected (channel, marker) pairs with no message. */
   lost: number;
@@ -44,13 +44,18 @@ export class RateLimitedDiscord {
   private lastPostAt = this.markedAt;
   private postsSinceMark = 0;
   private statsAtMark: RateLimitStats = { requests: 0, limitedGlobal: 0, limitedRoute: 0 };
+  /** Per channel, the ids of the messages posted through REST (so figures() need not scan every channel's history). */
+  private readonly posted = new Map<string, string[]>();
   private readonly unsubscribe: () => void;
 
   private constructor(
     readonly fake: FakeDiscord,
     readonly channelIds: string[],
   ) {
-    this.unsubscribe = fake.faults.onMessage(() => {
+    this.unsubscribe = fake.faults.onMessage((channelId, messageId) => {
+      const ids = this.posted.get(channelId) ?? [];
+      ids.push(messageId);
+      this.posted.set(channelId, ids);
       this.postsSinceMark++;
       this.lastPostAt = performance.now();
     });
@@ -93,7 +98,9 @@ export class RateLimitedDiscord {
     let lost = 0;
     for (const channelId of this.channelIds) {
       const seen = new Set<string>();
-      for (const m of this.fake.messagesIn(channelId)) {
+      for (const id of this.posted.get(channelId) ?? []) {
+        const m = this.fake.message(id);
+        if (!m || m.deleted) continue;
         const marker = markerOf(m);
         if (seen.has(marker)) duplicates++;
         seen.add(marker);
