@@ -86,7 +86,7 @@ export class RateLimiter {
   }
 
   /** The limit of a route ("METHOD /pattern"). */
-  limitOf(route: string): BucketLimit {
+  private limitOf(route: string): BucketLimit {
     return this.options.routes?.[route] ?? BUILT_IN[route] ?? this.options.defaultBucket ?? DEFAULT_BUCKET;
   }
 
