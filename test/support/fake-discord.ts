@@ -71,6 +71,10 @@ export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicat
   strictLimits?: boolean;
   /** Log the fake's traffic to stderr. */
   debug?: boolean;
+  /** GET /gateway/bot's `shards`, the count Discord recommends (default 1). */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency`: identifies at once (default 1; discord.js waits 5 s between others). */
+  maxConcurrency?: number;
 }
 
 export class FakeDiscord {
@@ -99,13 +103,22 @@ export class FakeDiscord {
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
       strictLimits: options.strictLimits ?? true,
     });
-    this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
+    this.routes = buildRoutes({
+      state: this.state,
+      faults: this.faults,
+      applicationId: this.applicationId,
+      gatewayUrl: () => this.gatewayUrl,
+      recommendedShards: options.recommendedShards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
+    });
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       url: () => this.gatewayUrl,
-      readyPayload: (sessionId, shard) => readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard }),
-      guildCreatePayload: () => guildCreatePayload(world),
+      readyPayload: (sessionId, shard, guildIds) =>
+        readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard, guildIds }),
+      guildIds: () => world.guilds.map((g) => g.id),
+      guildCreatePayload: (guildId) => guildCreatePayload(world, guildId),
       guildMembers: () => structuredClone(world.members),
       onChange: () => this.state.changed(),
       debug: (m) => this.debug(m),
