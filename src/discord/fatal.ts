@@ -11,8 +11,9 @@ export const TOKEN_REJECTED =
 export type OnFatal = (problem: DiscordRefused) => void;
 
 const GATEWAY_CAUSES: Partial<Record<number, string>> = {
-  [GatewayCloseCodes.InvalidShard]: 'the shard settings are invalid',
-  [GatewayCloseCodes.ShardingRequired]: 'the bot is in too many servers for one shard: sharding is required',
+  [GatewayCloseCodes.InvalidShard]: 'the shard settings are invalid (check DISCORD_SHARDS and DISCORD_SHARD_COUNT)',
+  [GatewayCloseCodes.ShardingRequired]:
+    'the bot is in too many servers for one shard: sharding is required (set DISCORD_SHARDS=auto, or split the shards between processes with DISCORD_SHARDS and DISCORD_SHARD_COUNT)',
   [GatewayCloseCodes.InvalidAPIVersion]: 'the gateway API version is invalid (is DISCORD_API_URL a Discord API?)',
   [GatewayCloseCodes.InvalidIntents]: 'the gateway intents are invalid',
   [GatewayCloseCodes.DisallowedIntents]: 'an intent the bot asked for is not enabled for the application in the developer portal',
