@@ -13,8 +13,7 @@ import { shardOptions, type DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { createLogger } from '../src/log.ts';
 import { DISCORD_TOKEN, discordTestConfig, openDiscordApp } from './support/discord-app.ts';
-import { FakeDiscord, PERMS, opt } from './support/fake-discord.ts';
-import { guildIdOnShard, shardOfGuild } from './support/fake-discord/model.ts';
+import { FakeDiscord, PERMS, guildIdOnShard, opt, shardOfGuild } from './support/fake-discord.ts';
 import { tempDir } from './support/register.ts';
 
 const problems = (env: NodeJS.ProcessEnv): string[] => {
@@ -197,6 +196,29 @@ describe('auto', () => {
     expect(p.interactions).toEqual([inOther.id]);
     expect(f.interactionResponses(inOther.id)).toHaveLength(1);
   });
+});
+
+describe('one process holding every shard', () => {
+  for (const [env, shards, log] of [
+    [{}, ['[0,1]'], 'holding shard 0 of 1'],
+    [{ DISCORD_SHARD_COUNT: '2' }, ['[0,2]', '[1,2]'], 'holding shards 0, 1 of 2'],
+  ] as const)
+    it(`${JSON.stringify(env)}: every server, and their commands`, async () => {
+      const f = await startFake({ maxConcurrency: 2 });
+      const dbFile = join(tempDir('cw-shards-'), 'cw.sqlite');
+      await deployCommands(discordTestConfig(f, dbFile), () => undefined);
+      const p = await startProcess(f, dbFile, env);
+      expect(
+        identifiedShards(f)
+          .map((s) => JSON.stringify(s ?? [0, 1]))
+          .sort(),
+      ).toEqual(shards);
+      expect([...p.bot.client.guilds.cache.keys()].sort()).toEqual([MAIN, OTHER].sort());
+      expect(p.logs()).toContain(log);
+      const inOther = f.slashCommand({ name: 'help', channelId: channelIn(f, OTHER) });
+      await inOther.settled();
+      expect(p.interactions).toEqual([inOther.id]);
+    });
 });
 
 describe('the fake gateway refuses a shard that cannot exist, as Discord does', () => {

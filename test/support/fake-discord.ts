@@ -2,6 +2,8 @@
 // Binds only to 127.0.0.1 on an ephemeral port. discord.js has no gateway option: it asks GET /gateway/bot
 // and connects to the url answered; without the optional zlib-sync package it gets plain JSON text frames.
 // URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
+// Shards as Discord: with `otherGuilds`, each server's GUILD_CREATE and dispatches go only to the session
+// identified as its shard ((id >> 22) % count; guildIdOnShard makes ids); recommendedShards for `auto`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
@@ -48,7 +50,7 @@ import {
   type ResponseTimeStats,
 } from './fake-discord/waiting.ts';
 
-export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
+export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS, guildIdOnShard, shardOfGuild } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/api.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
 export type { InteractionResponseRecord } from './fake-discord/interaction-records.ts';
