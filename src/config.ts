@@ -25,6 +25,15 @@ const EnvSchema = z.object({
   DISCORD_SHARDS: optional(z.string()),
   DISCORD_SHARD_COUNT: optional(z.string()),
   DATABASE_URL: optional(z.string()),
+  // PostgreSQL only: the connections one process may hold (each process has its own pool).
+  DATABASE_POOL_SIZE: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'expected a whole number of connections from 1 to 1000 (default 10)')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 1000, 'expected a whole number of connections from 1 to 1000 (default 10)'),
+  ),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -122,7 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])}: ${issue.message}`);
   }
-  const store = parseDatabaseUrl(typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : undefined, cwd);
+  const poolSize = parsed.success ? parsed.data.DATABASE_POOL_SIZE : undefined;
+  const store = parseDatabaseUrl(typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : undefined, cwd, poolSize);
   if (!store.ok) problems.push(`DATABASE_URL: ${store.error}`);
   const shards = parseShardPlan(stringOf(env.DISCORD_SHARDS), stringOf(env.DISCORD_SHARD_COUNT));
   if (!shards.ok) problems.push(...shards.error);

@@ -3,6 +3,7 @@
 // schedulers, then the front end, then the store — each finishing the post in flight, within a bound.
 import { openApp, type App } from './app.ts';
 import { ConfigProblem } from './config-problem.ts';
+import { describeStore } from './db/database.ts';
 import { startConsolePoster } from './console/console-poster.ts';
 import type { DiscordRest } from './discord/rest.ts';
 import type { RuntimeDeps, Service, ServiceStarter } from './service.ts';
@@ -98,7 +99,7 @@ function consoleBanner(app: App): string {
       'run the Discord bot; DISCORD_GUILD_ID to deploy commands to a server.',
     ]),
     `Register loaded: ${registers.join('; ')}`,
-    `Store: ${app.config.store.filename}`,
+    `Store: ${describeStore(app.config.store)}`,
     'What would be posted is printed below. Ctrl+C stops.',
   ].join('\n');
 }

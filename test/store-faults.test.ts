@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigProblem } from '../src/config-problem.ts';
 import { loadConfig } from '../src/config.ts';
-import { openStore, type OpenStore } from '../src/db/database.ts';
+import { describeStore, openStore, type OpenStore } from '../src/db/database.ts';
 import { tempDir } from './support/register.ts';
 
 let dir: string;
@@ -47,7 +47,7 @@ describe('a full disk', () => {
 describe('a write lock held by another process', () => {
   it('never holds up the event loop for more than a few hundred ms; the write goes through once the lock is released', async () => {
     const { db, location } = await fresh();
-    const other = new SQLite(location.filename);
+    const other = new SQLite(describeStore(location));
     other.exec('begin immediate');
     let last = performance.now();
     let longest = 0;
@@ -117,6 +117,6 @@ describe('a store that cannot be used', () => {
     }
     // /dev/shm is a real (memory) file system where SQLite works: a store there is accepted.
     const shm = loadConfig({ DATABASE_URL: '/dev/shm/cw.sqlite' });
-    expect(shm.ok && shm.value.store.filename).toBe('/dev/shm/cw.sqlite');
+    expect(shm.ok && describeStore(shm.value.store)).toBe('/dev/shm/cw.sqlite');
   });
 });

@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { openApp, SeedError, type App } from '../app.ts';
+import { describeStore, openStore } from '../db/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigProblem, EXIT_CONFIG } from '../config-problem.ts';
 import { loadConfig } from '../config.ts';
@@ -231,6 +232,19 @@ function buildProgram(ctx: CliContext): Command {
       const result = await (await ctx.app()).queries.recommendation(number, await registerOption(ctx, o.register, true));
       if (!result.ok) ctx.fail(result.error.message);
       print(o.json, { ...recommendationJson(result.value), commitmentTitles: result.value.commitmentTitles }, () => renderRecommendation(result.value, pc));
+    });
+
+  program
+    .command('migrate')
+    .description('create or bring the store up to date (SQLite or PostgreSQL), without seeding')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const opened = await openStore(ctx.config.store);
+      await opened.close();
+      const { applied, all } = opened.migrations;
+      print(o.json, { store: describeStore(ctx.config.store), applied, migrations: all }, () =>
+        [`Store: ${describeStore(ctx.config.store)}`, applied.length ? `Applied: ${applied.join(', ')}` : 'Up to date', `At: ${all.at(-1) ?? 'none'} (${all.length} migrations)`].join('\n'),
+      );
     });
 
   program

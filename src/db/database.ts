@@ -1,5 +1,5 @@
-// Opening the store. SQLite (better-sqlite3) is the embedded default; every query goes through Kysely
-// so that a PostgreSQL dialect can serve the same code when one machine is not enough.
+// Opening the store. SQLite (better-sqlite3) is the embedded default; PostgreSQL (postgres.ts) serves the
+// same Kysely queries when one machine or one process is not enough.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,16 +9,24 @@ import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnec
 import { ConfigProblem } from '../config-problem.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Database } from './tables.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateToLatest, type MigrationReport } from './migrate.ts';
+import { DEFAULT_POOL_SIZE, openPostgres, parsePostgresUrl, postgresProblem, type PostgresLocation } from './postgres.ts';
 
-export type StoreLocation = { dialect: 'sqlite'; filename: string };
+export type SqliteLocation = { dialect: 'sqlite'; filename: string };
+export type StoreLocation = SqliteLocation | PostgresLocation;
+
+/** Where the store is, for a person: the file, or the PostgreSQL URL without its password. */
+export function describeStore(location: StoreLocation): string {
+  return location.dialect === 'sqlite' ? location.filename : location.display;
+}
 
 export const DEFAULT_DATABASE_FILE = 'data/commitment-watch.sqlite';
 
-/** Reads DATABASE_URL: empty means ./data/…, otherwise a file: URL, a path, or :memory:. */
-export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd()): Result<StoreLocation> {
+/** Reads DATABASE_URL: empty means ./data/…, otherwise postgres(ql)://…, a file: URL, a path, or :memory:. */
+export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd(), poolSize = DEFAULT_POOL_SIZE): Result<StoreLocation> {
   const raw = value?.trim();
   if (!raw) return ok({ dialect: 'sqlite', filename: resolve(cwd, DEFAULT_DATABASE_FILE) });
+  if (/^postgres(ql)?:\/\//i.test(raw)) return parsePostgresUrl(raw, poolSize);
   if (raw === ':memory:') return ok({ dialect: 'sqlite', filename: ':memory:' });
   const location = locate(raw, cwd);
   if (!location.ok) return location;
@@ -30,7 +38,7 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
   return location;
 }
 
-function locate(raw: string, cwd: string): Result<StoreLocation> {
+function locate(raw: string, cwd: string): Result<SqliteLocation> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
   if (scheme === 'file') {
     // file:///abs/path is a URL; file:relative/path is the SQLite convention for a relative file.
@@ -46,8 +54,7 @@ function locate(raw: string, cwd: string): Result<StoreLocation> {
   }
   // A single letter before ":" is a Windows drive, not a scheme.
   if (scheme && scheme.length > 1) {
-    const hint = scheme.startsWith('postgres') ? 'PostgreSQL is not supported yet' : `the ${scheme}: scheme is not supported`;
-    return err(`expected a file: URL or a path to an SQLite file (${hint})`);
+    return err(`expected postgres://… or postgresql://… for PostgreSQL, or a file: URL or a path to an SQLite file (the ${scheme}: scheme is not supported)`);
   }
   return ok({ dialect: 'sqlite', filename: resolve(cwd, raw) });
 }
@@ -140,6 +147,8 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
 export interface OpenStore {
   db: Kysely<Database>;
   location: StoreLocation;
+  /** What opening it migrated, and every migration it now has. */
+  migrations: MigrationReport;
   close(): Promise<void>;
 }
 
@@ -150,6 +159,21 @@ export interface OpenStoreOptions {
 
 /** Opens the store and runs every pending migration. A store that cannot be used is a ConfigProblem. */
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<OpenStore> {
+  if (location.dialect === 'postgres') {
+    const db = await openPostgres(location);
+    let migrations: MigrationReport;
+    try {
+      migrations = await migrateToLatest(db, location.schema);
+    } catch (error) {
+      await db.destroy();
+      throw postgresProblem((error as { cause?: unknown }).cause ?? error, location);
+    }
+    return { db, location, migrations, close: () => db.destroy() };
+  }
+  return openSqlite(location, options);
+}
+
+async function openSqlite(location: SqliteLocation, options: OpenStoreOptions): Promise<OpenStore> {
   const problem = (text: string) => new ConfigProblem('DATABASE_URL', `${location.filename} ${text}`);
   let sqlite: SQLite.Database;
   try {
@@ -167,13 +191,14 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
   const db = new Kysely<Database>({
     dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, options.busyRetryMs ?? BUSY_RETRY_MS),
   });
+  let migrations: MigrationReport;
   try {
-    await migrateToLatest(db);
+    migrations = await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw storeProblem(error, problem);
   }
-  return { db, location, close: () => db.destroy() };
+  return { db, location, migrations, close: () => db.destroy() };
 }
 
 /** A store error as the problem an operator can fix, or the error itself when it is not one of those. */

@@ -15,8 +15,16 @@ class FolderMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() });
+/** `schema`: where PostgreSQL keeps the migration log when DATABASE_URL names one (else Kysely looks in every schema). */
+export interface MigrationReport {
+  /** Migrations applied by this call, in order. */
+  applied: string[];
+  /** Every migration the store has now, in order (the same numbered names on both engines). */
+  all: string[];
+}
+
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -24,4 +32,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
       cause: error,
     });
   }
+  const all = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), all };
 }

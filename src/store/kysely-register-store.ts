@@ -14,6 +14,7 @@ import {
   type Status,
   WatchTerms,
 } from '../domain.ts';
+import { engineOf } from '../db/engine.ts';
 import type { CommitmentsTable, Database, EvidenceTable, HistoryTable, RecommendationsTable } from '../db/tables.ts';
 import { recordEvent } from './outbox-store.ts';
 import { statusChangeEvent } from '../event-kinds.ts';
@@ -35,7 +36,10 @@ import { searchIndex } from './search-index.ts';
 import { upsertCommitment, upsertRecommendation, upsertRegister, upsertSeedEvidence, upsertSeedHistory } from './register-seeding.ts';
 
 export class KyselyRegisterStore implements RegisterStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly postgres: boolean;
+  constructor(private readonly db: Kysely<Database>) {
+    this.postgres = engineOf(db) === 'postgres';
+  }
 
   upsertRegister(manifest: RegisterManifest): Promise<SeedOutcome> {
     return upsertRegister(this.db, manifest);
@@ -115,7 +119,7 @@ export class KyselyRegisterStore implements RegisterStore {
   }
 
   async idsMatching(text: string, limit: number): Promise<{ id: string; title: string }[]> {
-    // A range on the primary key finds prefixes through the index; instr() scans only for the rest.
+    // A range on the primary key finds prefixes through the index; instr()/strpos() scans only for the rest.
     const prefixed = await this.db
       .selectFrom('commitments')
       .select(['id', 'title'])
@@ -128,7 +132,7 @@ export class KyselyRegisterStore implements RegisterStore {
     const containing = await this.db
       .selectFrom('commitments')
       .select(['id', 'title'])
-      .where((eb) => eb(eb.fn('instr', ['id', eb.val(text)]), '>', 1))
+      .where((eb) => eb(eb.fn(this.postgres ? 'strpos' : 'instr', ['id', eb.val(text)]), '>', 1))
       .orderBy('id')
       .limit(limit - prefixed.length)
       .execute();

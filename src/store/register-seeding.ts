@@ -1,7 +1,8 @@
 // The register store's seed writes (KyselyRegisterStore delegates to them): each seed record is written
 // once, and again only when its content hash changes, so a re-seed never overwrites what changed at run time.
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { engineOf } from '../db/engine.ts';
 import { effectiveDeadline, type CommitmentSeed, type RecommendationSeed, type RegisterManifest } from '../domain.ts';
 import type { CommitmentsTable, Database, RecommendationsTable } from '../db/tables.ts';
 import { DomainError } from './errors.ts';
@@ -10,11 +11,22 @@ import { indexDocument } from './search-index.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Several processes starting at once on one PostgreSQL each apply the seeds: each seed write reads then
+ * writes, so they take turns under one transaction-scoped advisory lock (SQLite's BEGIN IMMEDIATE already
+ * serialises them).
+ */
+async function seedLock(trx: Transaction<Database>): Promise<void> {
+  if (engineOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
+}
+const SEED_LOCK = 0x63770001; // "cw" and 1: this program's seed writes
+
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 export async function upsertRegister(db: Kysely<Database>, manifest: RegisterManifest): Promise<SeedOutcome> {
   const seedHash = hashOf(manifest);
   return db.transaction().execute(async (trx) => {
+    await seedLock(trx);
     const existing = await trx.selectFrom('registers').select('seed_hash').where('id', '=', manifest.id).executeTakeFirst();
     if (existing?.seed_hash === seedHash) return 'unchanged';
     const row = { id: manifest.id, title: manifest.title, committee: manifest.committee, seed_hash: seedHash };
@@ -57,6 +69,7 @@ export async function upsertRecommendation(db: Kysely<Database>, registerId: str
   };
   row.seed_hash = hashOf(row);
   return db.transaction().execute(async (trx) => {
+    await seedLock(trx);
     const existing = await trx
       .selectFrom('recommendations')
       .select('seed_hash')
@@ -99,6 +112,7 @@ export async function upsertCommitment(db: Kysely<Database>, registerId: string,
   };
   row.seed_hash = hashOf([row, seed.recommendations]);
   return db.transaction().execute(async (trx) => {
+    await seedLock(trx);
     const existing = await trx.selectFrom('commitments').select(['seed_hash', 'register_id']).where('id', '=', seed.id).executeTakeFirst();
     if (existing && existing.register_id !== registerId) {
       throw new DomainError('invalid', `commitment id ${seed.id} is already used by register ${existing.register_id}`);
@@ -128,6 +142,7 @@ export async function upsertSeedHistory(
   recordedAt: string,
 ): Promise<SeedOutcome> {
   return db.transaction().execute(async (trx) => {
+    await seedLock(trx);
     const existing = await trx.selectFrom('history').selectAll().where('seed_key', '=', seedKey).executeTakeFirst();
     const evidence = JSON.stringify(entry.evidence);
     if (existing) {

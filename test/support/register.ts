@@ -4,13 +4,16 @@ import { openApp, type App } from '../../src/app.ts';
 import { manualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { storeUrlFor } from './test-engine.ts';
 
 export const MINI_SEEDS = fileURLToPath(new URL('../fixtures/seeds-mini/', import.meta.url));
 
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
   // No change-note lookups unless a test points them at its local server: tests reach 127.0.0.1 only.
   // No tracker page unless a test asks for one (WEB_PORT: '0', an ephemeral port): never port 8080 in tests.
-  const config = loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', WEB_PORT: 'off', ...env });
+  const merged = { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', WEB_PORT: 'off', ...env };
+  // On the PostgreSQL run, the store asked for is a schema of this test file's (test-engine.ts).
+  const config = loadConfig({ ...merged, DATABASE_URL: storeUrlFor(merged.DATABASE_URL) });
   if (!config.ok) throw new Error(config.error.join('; '));
   return config.value;
 }
@@ -27,8 +30,9 @@ export { tempDir } from './temp-dir.ts';
 export async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; seedsDir?: string; now?: string } = {}) {
   let stdout = '';
   let stderr = '';
+  const env = { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', ...options.env };
   const code = await runCli(args, {
-    env: { DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', ...options.env },
+    env: { ...env, DATABASE_URL: storeUrlFor(env.DATABASE_URL) },
     seedsDir: options.seedsDir ?? MINI_SEEDS,
     clock: manualClock(options.now ?? '2024-06-01T12:00:00Z'),
     io: { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) },

@@ -1,6 +1,7 @@
 // The register: documents, recommendations, commitments, their append-only history and evidence,
 // the durable outbox of events, and the full-text index.
 import { sql, type Kysely } from 'kysely';
+import { engineOf, withSerialId } from '../engine.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -76,7 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('commitment_id', 'text', (c) => c.notNull().references('commitments.id'))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('from_status', 'text')
@@ -91,7 +92,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('evidence')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('commitment_id', 'text', (c) => c.notNull().references('commitments.id'))
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
@@ -108,7 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // once (dedupe_key), and consumed by the Discord poster and the digest.
   await db.schema
     .createTable('events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('commitment_id', 'text')
     .addColumn('feed_id', 'text')
@@ -122,15 +123,28 @@ export async function up(db: Kysely<any>): Promise<void> {
   // document deletes by rowid instead of scanning the index.
   await db.schema
     .createTable('search_docs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('ref', 'text', (c) => c.notNull())
     .addUniqueConstraint('search_docs_once', ['kind', 'ref'])
     .execute();
-  // SQLite FTS5; a PostgreSQL store would use a tsvector column in its own migration.
-  await sql`create virtual table search_index using fts5(
-    title, body, tokenize = 'porter unicode61 remove_diacritics 2'
-  )`.execute(db);
+  // The words of each document: SQLite's FTS5, or on PostgreSQL a stored tsvector (title weighted A, body
+  // B) under a GIN index. Both keep the row id in `rowid`, so the store writes them the same way.
+  if (engineOf(db) === 'postgres') {
+    await sql`create table search_index (
+      rowid integer primary key,
+      title text not null,
+      body text not null,
+      document tsvector generated always as (
+        setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')
+      ) stored
+    )`.execute(db);
+    await sql`create index search_index_document on search_index using gin (document)`.execute(db);
+  } else {
+    await sql`create virtual table search_index using fts5(
+      title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+    )`.execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,8 @@
 // The polling pipeline's state: each feed's validators and health, the items seen per feed, a trace of
 // every decision taken about an item (what `why` reads), and automatic status changes waiting to be applied.
-// Plain schema builder only (no SQLite-only SQL), so a PostgreSQL migration can be the same file.
+// Plain schema builder only (no engine-specific SQL): the same file runs on SQLite and PostgreSQL.
 import type { Kysely } from 'kysely';
+import { withSerialId } from '../engine.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -48,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('feed_item_traces')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('feed_id', 'text', (c) => c.notNull())
     .addColumn('item_key', 'text', (c) => c.notNull())
     .addColumn('link', 'text', (c) => c.notNull())
@@ -68,7 +69,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // register store (which records its own status-change event); a crash in between applies them on restart.
   await db.schema
     .createTable('feed_pending_changes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
     .addColumn('commitment_id', 'text', (c) => c.notNull())
     .addColumn('to_status', 'text', (c) => c.notNull())

@@ -1,10 +1,11 @@
 // Channel subscriptions: which events a channel wants, how often, and its weekly digest.
 import type { Kysely } from 'kysely';
+import { withSerialId } from '../engine.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('subscriptions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('guild_id', 'text', (c) => c.notNull())
     .addColumn('channel_id', 'text', (c) => c.notNull().unique())
     .addColumn('frequency', 'text', (c) => c.notNull()) // immediately | daily | weekly | off

@@ -2,11 +2,12 @@
 // is posted, with the rendered messages frozen and part-level progress, so a restart resumes a run
 // instead of posting it twice or losing it.
 import type { Kysely } from 'kysely';
+import { withSerialId } from '../engine.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('digest_runs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(withSerialId(db))
     .addColumn('subscription_id', 'integer', (c) => c.notNull())
     .addColumn('channel_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull()) // digest | daily | weekly

@@ -1,0 +1,133 @@
+// PostgreSQL as the store for scale: Kysely's PostgreSQL dialect over a node-postgres pool. The URL is read
+// here, shown only without its password, and every failure to reach or use the server becomes one line
+// naming DATABASE_URL (a ConfigProblem), never a stack trace.
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { ConfigProblem } from '../config-problem.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { Database } from './tables.ts';
+
+export interface PostgresLocation {
+  dialect: 'postgres';
+  /** The URL as given, password included: only ever handed to the driver. */
+  url: string;
+  /** The URL without its password, for messages and logs. */
+  display: string;
+  /** DATABASE_POOL_SIZE: connections this process may hold. */
+  poolSize: number;
+  /** The schema named by `options=-c search_path=…`, created if missing; undefined for the server's default. */
+  schema?: string | undefined;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** The URL with its password (and any password= parameter) blanked, for anything a person may read. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '';
+    for (const key of [...url.searchParams.keys()]) if (/pass/i.test(key)) url.searchParams.set(key, '***');
+    return url.href.replace(/^(\w+:\/\/[^:@/]*):?@/, '$1@');
+  } catch {
+    return raw.replace(/\/\/[^/@]*@/, '//***@');
+  }
+}
+
+/** Reads a postgres:// or postgresql:// URL; the error never repeats the password. */
+export function parsePostgresUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): Result<PostgresLocation> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return err(`expected a PostgreSQL URL such as postgres://user:password@host:5432/database (this one could not be read: ${redactUrl(raw)})`);
+  }
+  if (!url.hostname && !url.searchParams.get('host')) return err(`expected a host in the PostgreSQL URL ${redactUrl(raw)}`);
+  if (url.port && !/^\d+$/.test(url.port)) return err(`expected a port number in the PostgreSQL URL ${redactUrl(raw)}`);
+  const options = url.searchParams.get('options') ?? '';
+  const schema = /(?:^|\s)-c\s*search_path=([^\s,]+)/.exec(options)?.[1];
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/i.test(schema)) {
+    return err(`expected a plain schema name in search_path (letters, digits, _), got ${JSON.stringify(schema)}`);
+  }
+  return ok({ dialect: 'postgres', url: raw, display: redactUrl(raw), poolSize, schema });
+}
+
+// node-postgres returns bigint and numeric as strings (they may not fit a double). Counts and sums here are
+// small, and the stores compare them as numbers, as SQLite returns them.
+const NUMBER_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The Kysely instance over a pool, after checking the server answers (and creating the schema if asked). */
+export async function openPostgres(location: PostgresLocation): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize, connectionTimeoutMillis: 10_000, types });
+  // An idle connection the server drops (a restart) is reported by the next query that needs one; without a
+  // listener the pool's 'error' event would end the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+    if (location.schema) await sql`create schema if not exists ${sql.id(location.schema)}`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw postgresProblem(error, location);
+  }
+  return db;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** A driver or server error as the line an operator can act on; the password is never in it. */
+export function postgresProblem(error: unknown, location: Pick<PostgresLocation, 'display' | 'url'>): ConfigProblem {
+  if (error instanceof ConfigProblem) return error;
+  const e = (error ?? {}) as { code?: unknown; message?: unknown; errors?: unknown };
+  // A refused connection to "localhost" is an AggregateError of one per address tried.
+  const first = Array.isArray(e.errors) && e.errors.length ? (e.errors[0] as typeof e) : e;
+  const code = str(first.code) || str(e.code);
+  const message = str(first.message) || str(e.message) || String(error);
+  const url = safeUrl(location.url);
+  const where = url ? `${url.hostname || 'localhost'}:${url.port || '5432'}` : 'the server';
+  const user = url ? decodeURIComponent(url.username) || 'the default user' : 'the user';
+  const database = url ? decodeURIComponent(url.pathname.slice(1)) || 'the default database' : 'the database';
+  const text = (() => {
+    switch (code) {
+      case 'ECONNREFUSED':
+        return `cannot connect to PostgreSQL at ${where} (connection refused): is the server running?`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `cannot connect to PostgreSQL: the host ${url?.hostname ?? ''} was not found`;
+      case 'ETIMEDOUT':
+        return `cannot connect to PostgreSQL at ${where}: timed out`;
+      case '28P01':
+      case '28000':
+        return `PostgreSQL at ${where} refused user ${user}: check the user name and password`;
+      case '3D000':
+        return `PostgreSQL at ${where} has no database ${database}: create it (createdb) or name another`;
+      case '42501':
+        return `user ${user} may not create or change tables in ${database}: grant it, or use the database's owner`;
+      case '57P03':
+        return `PostgreSQL at ${where} is starting up or shutting down: try again in a moment`;
+      default:
+        if (/timeout/i.test(message)) return `cannot connect to PostgreSQL at ${where}: timed out`;
+        return `cannot be used (${code ? `${code}: ` : ''}${scrub(message, location.url)})`;
+    }
+  })();
+  return new ConfigProblem('DATABASE_URL', `${location.display} ${text}`);
+}
+
+function safeUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the password from a driver message, should one ever repeat it. */
+function scrub(message: string, rawUrl: string): string {
+  const password = safeUrl(rawUrl)?.password;
+  let out = message.split(rawUrl).join(redactUrl(rawUrl));
+  if (password) for (const form of [password, decodeURIComponent(password)]) out = out.split(form).join('***');
+  return out;
+}
