@@ -11,6 +11,7 @@ import { manualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { shardOptions, type DiscordFrontEnd } from '../src/discord/client.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
+import { loginCloseProblem } from '../src/discord/fatal.ts';
 import { createLogger } from '../src/log.ts';
 import { DISCORD_TOKEN, discordTestConfig, openDiscordApp } from './support/discord-app.ts';
 import { FakeDiscord, PERMS, guildIdOnShard, opt, shardOfGuild } from './support/fake-discord.ts';
@@ -89,7 +90,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function startFake(options: { recommendedShards?: number; maxConcurrency?: number } = {}): Promise<FakeDiscord> {
+async function startFake(options: { recommendedShards?: number; maxConcurrency?: number; maxGuildsPerShard?: number } = {}): Promise<FakeDiscord> {
   fake = await FakeDiscord.start({ token: DISCORD_TOKEN, heartbeatIntervalMs: 200, guildId: MAIN, otherGuilds: [{ id: OTHER, name: 'Other' }], ...options });
   return fake;
 }
@@ -231,5 +232,26 @@ describe('the fake gateway refuses a shard that cannot exist, as Discord does', 
       expect(await closed, JSON.stringify(shard)).toBe(4010);
     }
     expect(f.gatewayEvents().filter((e) => e.type === 'identify' && e.detail.ok === true)).toEqual([]);
+  });
+
+  it('a bot in too many servers for one shard is refused (4011), and the bot says which variables to set', async () => {
+    const f = await startFake({ maxGuildsPerShard: 1 });
+    const dbFile = join(tempDir('cw-shards-'), 'cw.sqlite');
+    const started = startProcess(f, dbFile, {});
+    await expect(started).rejects.toThrow(
+      /sharding is required \(set DISCORD_SHARDS=auto, or split the shards between processes with DISCORD_SHARDS and DISCORD_SHARD_COUNT\)/,
+    );
+    // Split in two, each process holds one server: accepted.
+    await startProcess(f, dbFile, { DISCORD_SHARDS: '0', DISCORD_SHARD_COUNT: '2' });
+    await startProcess(f, dbFile, { DISCORD_SHARDS: '1', DISCORD_SHARD_COUNT: '2' });
+    expect(identifiedShards(f)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+  });
+  it('every close for good while logging in is named by its code, not as a generic login failure', () => {
+    const errors = ['Invalid shard', 'Sharding is required', 'Used an invalid API version', 'Used invalid intents', 'Used disallowed intents'];
+    expect(errors.map((m) => loginCloseProblem(new Error(m))?.code)).toEqual([4010, 4011, 4012, 4013, 4014]);
+    expect(loginCloseProblem(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import type { ButtonHandler, CommandContext, CommandModule } from './command.ts'
 import { ID_SEP } from './command.ts';
 import { loadCommands } from './command-loader.ts';
 import type { BackoffPolicy } from './channel-backoff.ts';
-import { gatewayCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
+import { gatewayCloseProblem, loginCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
 import { DiscordRefused } from './refused.ts';
 import { startPoster, type Poster } from './poster.ts';
 import { proposalButtons } from './proposals.ts';
@@ -160,6 +160,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     await client.destroy();
     stopRest(deliveryRest);
     if (error instanceof DiscordRefused) throw error;
+    const closed = loginCloseProblem(error);
+    if (closed) throw closed;
     if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
     const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';

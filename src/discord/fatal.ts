@@ -26,6 +26,22 @@ export function gatewayCloseProblem(code: number): DiscordRefused | undefined {
   return cause ? new DiscordRefused(`Discord closed the gateway for good (${code}): ${cause}. The bot cannot run until that is fixed.`, code) : undefined;
 }
 
+// A close for good while logging in rejects login() with @discordjs/ws's error, before discord.js reports
+// the close code (ShardDisconnect): its messages, mapped back to the codes.
+const LOGIN_CLOSE_ERRORS: Record<string, number> = {
+  'Invalid shard': GatewayCloseCodes.InvalidShard,
+  'Sharding is required': GatewayCloseCodes.ShardingRequired,
+  'Used an invalid API version': GatewayCloseCodes.InvalidAPIVersion,
+  'Used invalid intents': GatewayCloseCodes.InvalidIntents,
+  'Used disallowed intents': GatewayCloseCodes.DisallowedIntents,
+};
+
+/** The problem a login() rejection means when the gateway closed for good, else undefined. */
+export function loginCloseProblem(error: unknown): DiscordRefused | undefined {
+  const code = error instanceof Error ? LOGIN_CLOSE_ERRORS[error.message] : undefined;
+  return code === undefined ? undefined : gatewayCloseProblem(code);
+}
+
 /** True for a 401, and for discord.js's local error on every request after one (it drops the token). */
 export function isAuthFailure(error: unknown): boolean {
   if (error instanceof DiscordRefused) return error.code === 401 || error.code === Number(GatewayCloseCodes.AuthenticationFailed);

@@ -75,6 +75,8 @@ export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicat
   debug?: boolean;
   /** GET /gateway/bot's `shards`, the count Discord recommends (default 1). */
   recommendedShards?: number;
+  /** A shard holding more servers than this is refused with 4011 Sharding required (Discord's is 2,500). */
+  maxGuildsPerShard?: number;
   /** GET /gateway/bot's `session_start_limit.max_concurrency`: identifies at once (default 1; discord.js waits 5 s between others). */
   maxConcurrency?: number;
 }
@@ -121,6 +123,7 @@ export class FakeDiscord {
         readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard, guildIds }),
       guildIds: () => world.guilds.map((g) => g.id),
       guildCreatePayload: (guildId) => guildCreatePayload(world, guildId),
+      maxGuildsPerShard: options.maxGuildsPerShard,
       guildMembers: () => structuredClone(world.members),
       onChange: () => this.state.changed(),
       debug: (m) => this.debug(m),

@@ -44,6 +44,8 @@ export interface GatewayOptions {
   /** Every server the bot is in. */
   guildIds(): string[];
   guildCreatePayload(guildId: string): Record<string, unknown>;
+  /** A session holding more servers than this is closed with 4011 Sharding required (Discord: 2,500). */
+  maxGuildsPerShard?: number | undefined;
   guildMembers(): unknown[];
   onChange(): void;
   debug(message: string): void;
@@ -161,11 +163,15 @@ export class Gateway {
       this.record('identify', { ok: false, intents: d.intents, shard: d.shard });
       return this.close(conn, 4010, 'Invalid shard.');
     }
+    const guildIds = this.o.guildIds().filter((id) => holds(shard, id));
+    if (guildIds.length > (this.o.maxGuildsPerShard ?? Infinity)) {
+      this.record('identify', { ok: false, intents: d.intents, shard: d.shard });
+      return this.close(conn, 4011, 'Sharding required.');
+    }
     const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], conn, intents: Number(d.intents ?? 0), shard };
     this.sessions.set(session.id, session);
     conn.session = session;
     this.record('identify', { ok: true, intents: d.intents, shard: d.shard, sessionId: session.id });
-    const guildIds = this.o.guildIds().filter((id) => holds(shard, id));
     this.sendDispatch(conn, 'READY', this.o.readyPayload(session.id, shard, guildIds));
     for (const id of guildIds) this.sendDispatch(conn, 'GUILD_CREATE', this.o.guildCreatePayload(id));
     conn.state = 'ready';
