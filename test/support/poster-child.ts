@@ -18,8 +18,9 @@ const deps = {
   subscriptions: app.subscriptions,
   logger: silentLogger,
   backoff: { baseMs: 10, maxMs: 50 },
-  // The process before this one was killed: nothing of it is still in flight, so its sends are looked for at once.
-  inFlightMs: 0,
+  // The process before this one was killed: its claims expire half a second after its last renewal (well
+  // before this process is up), so its sends are looked for at once.
+  claimMs: 500,
 } satisfies PosterDeps;
 const poster = await startPoster(deps);
 for (let round = 0; round < 200; round++) {
