@@ -202,6 +202,11 @@ export interface StartFeedSchedulerOptions {
   onEvents?: SchedulerDeps['onEvents'];
 }
 
+/** Scheduled firings taken in the App's store for its process (scheduler_firings). */
+export function firingsOf(app: Pick<App, 'schedulers' | 'processId' | 'clock'>): (job: string, slot: string) => Promise<boolean> {
+  return (job, slot) => app.schedulers.take(job, slot, app.processId, app.clock.now().toISOString());
+}
+
 /** Wires a scheduler for an opened App (its store, clock and configuration) and starts it. */
 export async function startFeedScheduler(app: App, options: StartFeedSchedulerOptions = {}): Promise<FeedScheduler> {
   const feeds = options.feeds ?? (await configuredFeeds(app.config.feedsFile));
@@ -226,7 +231,7 @@ export async function startFeedScheduler(app: App, options: StartFeedSchedulerOp
     cron: options.cron,
     logger: options.logger,
     onEvents: options.onEvents,
-    takeFiring: (job, slot) => app.schedulers.take(job, slot, app.processId, app.clock.now().toISOString()),
+    takeFiring: firingsOf(app),
   });
   await scheduler.start();
   return scheduler;
