@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { coloursFor } from '../src/cli/colours.ts';
 import { renderEvent } from '../src/cli/poll-command.ts';
 import { startFeedServer, type FeedServer } from './support/feed-server.ts';
-import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { MINI_SEEDS, tempDir } from './support/register.ts';
 
 /** A control character other than tab and newline (C0, DEL and C1): a terminal would act on it. */
 const CONTROL_CHARACTER = /[^\P{Cc}\t\n]/u;
@@ -29,12 +30,15 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
+/** The store every run of the CLI in a test shares (and an App standing for another process opens). */
+const storeUrl = () => `file:${join(dir, 'store.sqlite')}`;
+
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     env: {
-      DATABASE_URL: `file:${join(dir, 'store.sqlite')}`,
+      DATABASE_URL: storeUrl(),
       LOG_LEVEL: 'silent',
       ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
       BOT_CONTACT: 'mailto:ops@example.org',
@@ -160,7 +164,9 @@ describe('poll --once', () => {
     expect(polled!.lastPolledBy).toMatch(/^.+:\d+:[0-9a-f]{8}$/); // the CLI run's process: host, pid, random part
     expect(polled!.heldBy).toBeNull();
     // Another process (a bot on the same store) is polling it now, with a claim until 12:05 and an escape sequence in its name.
-    const other = await openApp(testConfig({ DATABASE_URL: `file:${join(dir, 'store.sqlite')}` }), clock, { seedsDir: MINI_SEEDS });
+    const config = loadConfig({ DATABASE_URL: storeUrl(), LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', WEB_PORT: 'off' });
+    if (!config.ok) throw new Error(config.error.join('; '));
+    const other = await openApp(config.value, clock, { seedsDir: MINI_SEEDS });
     expect(await other.feeds.claim('ok', 'bot-2:77:\u001b[31mabcd', clock.now().toISOString(), '2024-06-01T12:05:00.000Z')).toBeDefined();
     await other.close();
     const text = (await cli(['feeds', 'status'])).stdout;
