@@ -30,6 +30,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   for (const p of posters.splice(0)) await p.stop(0);
   for (const app of opened.splice(0)) await app.close();
   await fake.close();
@@ -47,13 +48,13 @@ function heldRest() {
   const rest = new REST({ api: fake.apiUrl, retries: 0, timeout: 2_000 }).setToken(DISCORD_TOKEN);
   const post = rest.post.bind(rest);
   const get = rest.get.bind(rest);
-  const holds: { when: (route: string, body: unknown) => boolean; entered: () => void; gate: Promise<void> }[] = [];
+  const holds: { when: (route: string, body: unknown) => boolean; entered: (signal?: AbortSignal) => void; gate: Promise<void> }[] = [];
   let looks: (() => Promise<void>) | undefined;
   rest.post = async (route, options) => {
     const hold = holds.find((h) => h.when(route, options?.body));
     if (hold) {
       holds.splice(holds.indexOf(hold), 1);
-      hold.entered();
+      hold.entered(options?.signal);
       await hold.gate;
     }
     return post(route, options);
@@ -66,11 +67,18 @@ function heldRest() {
     rest,
     /** Holds the next matching post; resolves `entered` when it reaches the queue; `release` lets it go. */
     hold(when: (route: string, body: unknown) => boolean) {
-      let entered!: () => void;
+      let reach!: () => void;
       let release!: () => void;
-      const reached = new Promise<void>((r) => (entered = r));
+      let signal: AbortSignal | undefined;
+      const reached = new Promise<void>((r) => (reach = r));
+      const entered = (s?: AbortSignal) => {
+        signal = s;
+        reach();
+      };
       holds.push({ when, entered, gate: new Promise<void>((r) => (release = r)) });
-      return { reached, release };
+      /** True once the sender cancelled the held request. */
+      const cancelled = () => signal?.aborted === true;
+      return { reached, release, cancelled };
     },
     /** Every look waits for `barrier` first. */
     holdLooks(barrier: () => Promise<void>) {
@@ -200,6 +208,34 @@ describe('a delivery claimed by another process', () => {
     expect(postsTo(alerts)).toBe(1);
     expect(posted([alerts])).toHaveLength(1);
     expect(await b.deliveries.unresolved()).toEqual([]);
+  });
+
+  it('a sender that lost its claim (its renewals stalled, another took over) cancels its queued request: one copy', async () => {
+    const a = await proc(A);
+    const b = await proc(B);
+    const alerts = fake.channelId('alerts');
+    await subscribe(a, [alerts]);
+    await a.deliveries.setCursor(0);
+    const [id] = await events(a, 1, 1);
+    const restA = heldRest();
+    const held = restA.hold(isMessageTo(alerts));
+    // A's renewals run only when the test says: A's event loop is frozen past its claim.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const posterA = await poster(a, restA.rest, { renewEveryMs: 5 });
+    const sending = posterA.flush();
+    await held.reached;
+    clock.advance(30_000);
+    // B finds the claim expired, looks, takes the row over and sends it.
+    const posterB = await poster(b, heldRest().rest);
+    expect(await posterB.flush()).toBe(1);
+    // A wakes: its renewal finds the row is no longer its own, and its request is cancelled before it leaves the queue.
+    vi.advanceTimersByTime(5);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(held.cancelled()).toBe(true));
+    held.release();
+    expect(await sending).toBe(0);
+    expect(posted([alerts])).toEqual([`${alerts}:${id}`]);
+    expect((await b.deliveries.sentCopies(id!)).length).toBe(1);
   });
 
   it('two processes resolving the same expired row at once: exactly one resend', async () => {
