@@ -194,13 +194,13 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     for (const row of pending) {
       if (stopping) break;
       if (waiting.has(row.channelId)) continue; // later rows of a failing channel wait behind the first
+      if (heldElsewhere(row)) {
+        waiting.add(row.channelId); // another process's (or on its way): the channel's later alerts queue behind it
+        continue;
+      }
       const sub = await subscriptions.get(row.channelId);
       if (!sub || sub.brokenReason) {
         await setRow(row.eventId, row.channelId, { state: 'failed', error: sub?.brokenReason ?? 'no longer subscribed' });
-        continue;
-      }
-      if (heldElsewhere(row)) {
-        waiting.add(row.channelId); // another process's (or on its way): the channel's later alerts queue behind it
         continue;
       }
       const lookSince = row.state === 'sending' ? row.updatedAt : undefined;
