@@ -1,7 +1,8 @@
 // The polling pipeline: feed → item → match → event, into the durable outbox. This file is the
 // orchestration; each step is a module a newcomer can read whole:
 //  - claiming: a feed is never polled twice at once, in this process (inFlight) or another (the store's
-//    lease, taken here), and only when due (health.ts: interval, backoff, the publisher's cache);
+//    lease, taken here under the process's identity, which the poll's last write records as the feed's
+//    last poller), and only when due (health.ts: interval, backoff, the publisher's cache);
 //  - read-feed.ts: a conditional GET with the validators of the last good body (a 304, or a body whose
 //    hash is unchanged, is a success and nothing is parsed); the body parsed by its kind's monitor;
 //  - process-items.ts: in ONE transaction per feed, items identified (item-identity.ts: new, updated by
