@@ -185,8 +185,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     intervalMs: deps.posterIntervalMs ?? 5_000,
     backoff: deps.backoff,
     onFatal,
-    // Another process's send is in flight at most its timeout: a margin past it, it is looked for.
-    inFlightMs: deliveryTimeoutMs + 5_000,
+    // A claim outlasts a send's timeout by a margin; it is renewed while the request waits in the queue.
+    claimMs: deliveryTimeoutMs + 5_000,
   });
   return {
     client,
