@@ -29,7 +29,6 @@ const CONTRACT_SUITE = [
   'test/digest-discord.test.ts',
   'test/delivery-claims.test.ts',
   'test/scheduler-firings.test.ts',
-  'test/kill-two-posters.test.ts',
   'test/web-tracker.test.ts',
   'test/web-feed-and-site.test.ts',
   // PostgreSQL's own: its URL and errors, its search beside SQLite's, several processes on one server.
