@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { manualClock } from '../src/clock.ts';
 import { STATUSES } from '../src/domain.ts';
 import { RegisterQueries } from '../src/queries.ts';
-import { postgresUnavailable, rng, syntheticRegister, time, type BenchEngine } from './synthetic-register.ts';
+import { onPostgres, postgresUnavailable, rng, syntheticRegister, time, type SyntheticRegister } from './synthetic-register.ts';
 
 const WORDS =
   'export control review forced labour modern slavery penalties transparency supply chains procurement guidance training envoys uyghur community unesco research sanctions xinjiang atrocity prevention strategy ilo business risk cotton solar surveillance universities'.split(
@@ -16,40 +16,46 @@ const WORDS =
 /** Calls not counted, on both engines alike: the first ones also fill caches and PostgreSQL's plans. */
 const WARM_UP = 20;
 
-/** The figures on one engine: the same register (same seed) and the same queries on each. */
-export async function benchQueriesOn(engine: BenchEngine, size = 10_000) {
+/** The figures on one engine's register: the same queries on each. */
+async function measure(register: SyntheticRegister, size: number) {
+  const queries = new RegisterQueries(register.store, manualClock('2026-06-01T12:00:00Z'), 'Europe/London');
+  const results = [
+    await time('show', 500, (i) => queries.show(`commitment-${(i * 7919) % size}`), WARM_UP),
+    await time(
+      'list (status + department, page 3)',
+      300,
+      (i) => queries.list({ status: [STATUSES[i % STATUSES.length]!], department: 'trade', page: 3, pageSize: 10 }),
+      WARM_UP,
+    ),
+    await time('list (overdue)', 300, () => queries.list({ overdue: true, pageSize: 10 }), WARM_UP),
+    await time('search (2 words)', 300, (i) => queries.search(`${WORDS[i % WORDS.length]} ${WORDS[(i * 3) % WORDS.length]}`, 10), WARM_UP),
+    await time('autocomplete (suggest)', 300, (i) => queries.suggest(WORDS[i % WORDS.length]!.slice(0, 4), 25), WARM_UP),
+  ];
+  return { engine: register.engine, seedMs: register.seedMs, copyMs: register.copyMs, results };
+}
+
+/** One register seeded on SQLite and measured; the same rows on PostgreSQL, measured in the same run. */
+export async function benchQueries(size = 10_000) {
   const random = rng(42);
   // A vocabulary of the register's words plus 3,000 made-up ones, drawn with a Zipf-like skew,
   // so common words match thousands of commitments and rare ones a few, as in real text.
   const vocabulary = [...WORDS, ...Array.from({ length: 3_000 }, (_, i) => `w${i.toString(36)}x${(i * 7) % 13}`)];
   const word = () => vocabulary[Math.floor(vocabulary.length * random() ** 3)] as string;
   const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
-  const register = await syntheticRegister('queries', size, random, sentence, engine);
+  const register = await syntheticRegister('queries', size, random, sentence);
   try {
-    const queries = new RegisterQueries(register.store, manualClock('2026-06-01T12:00:00Z'), 'Europe/London');
-    const results = [
-      await time('show', 500, (i) => queries.show(`commitment-${(i * 7919) % size}`), WARM_UP),
-      await time(
-        'list (status + department, page 3)',
-        300,
-        (i) => queries.list({ status: [STATUSES[i % STATUSES.length]!], department: 'trade', page: 3, pageSize: 10 }),
-        WARM_UP,
-      ),
-      await time('list (overdue)', 300, () => queries.list({ overdue: true, pageSize: 10 }), WARM_UP),
-      await time('search (2 words)', 300, (i) => queries.search(`${WORDS[i % WORDS.length]} ${WORDS[(i * 3) % WORDS.length]}`, 10), WARM_UP),
-      await time('autocomplete (suggest)', 300, (i) => queries.suggest(WORDS[i % WORDS.length]!.slice(0, 4), 25), WARM_UP),
-    ];
-    return { engine, size, seedMs: register.seedMs, copyMs: register.copyMs, results };
+    const sqlite = await measure(register, size);
+    const skipped = await postgresUnavailable();
+    if (skipped) return { size, sqlite, postgres: undefined, skipped };
+    const copy = await onPostgres(register);
+    try {
+      return { size, sqlite, postgres: await measure(copy, size), skipped };
+    } finally {
+      await copy.close();
+    }
   } finally {
     await register.close();
   }
-}
-
-export async function benchQueries(size = 10_000) {
-  const sqlite = await benchQueriesOn('sqlite', size);
-  const skipped = await postgresUnavailable();
-  const postgres = skipped ? undefined : await benchQueriesOn('postgres', size);
-  return { size, sqlite, postgres, skipped };
 }
 
 const GOAL_MS = 25;

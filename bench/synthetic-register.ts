@@ -1,6 +1,6 @@
 // One synthetic register for the benchmarks that need a big one (the query core, the tracker page):
-// 200 recommendations and `size` commitments of made-up words, in a SQLite file of its own, or on
-// PostgreSQL (TEST_DATABASE_URL, or the local server) in a schema of its own, dropped on close.
+// 200 recommendations and `size` commitments of made-up words, in a SQLite file of its own; onPostgres()
+// puts the same rows on PostgreSQL (TEST_DATABASE_URL, or the local server) in a schema of its own.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,7 @@ export async function dropBenchSchema(schema: string): Promise<void> {
 
 export interface SyntheticRegister {
   engine: BenchEngine;
+  name: string;
   opened: OpenStore;
   store: KyselyRegisterStore;
   /** How long seeding took, in ms (through the store, on SQLite). */
@@ -104,13 +105,7 @@ export interface SyntheticRegister {
 }
 
 /** Seeds a register of `size` commitments whose text is drawn by `sentence` (n words) and `random`. */
-export async function syntheticRegister(
-  name: string,
-  size: number,
-  random: () => number,
-  sentence: (n: number) => string,
-  engine: BenchEngine = 'sqlite',
-): Promise<SyntheticRegister> {
+export async function syntheticRegister(name: string, size: number, random: () => number, sentence: (n: number) => string): Promise<SyntheticRegister> {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
   const recommendations: RecommendationSeed[] = Array.from({ length: 200 }, (_, i) => ({
     number: i + 1,
@@ -141,9 +136,7 @@ export async function syntheticRegister(
   const removeFile = () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   };
-  const schema = benchSchema(name);
   let sqlite: OpenStore | undefined;
-  let postgres: OpenStore | undefined;
   try {
     sqlite = await openAt(file);
     const store = new KyselyRegisterStore(sqlite.db);
@@ -156,39 +149,41 @@ export async function syntheticRegister(
     const seedStart = performance.now();
     await applySeeds(store, [{ manifest, recommendations, commitments }], new Date('2026-01-01T00:00:00Z'));
     const seedMs = performance.now() - seedStart;
-    if (engine === 'sqlite') {
-      const done = sqlite;
-      return { engine, opened: done, store, seedMs, copyMs: 0, close: () => done.close().finally(removeFile) };
-    }
-    // On PostgreSQL the seed path takes two transactions per commitment (minutes for 10,000 here), so the
-    // same rows are copied over in batches: the same register, in seconds.
+    const done = sqlite;
+    return { engine: 'sqlite', name, opened: done, store, seedMs, copyMs: 0, close: () => done.close().finally(removeFile) };
+  } catch (error) {
+    // A register that failed half-way leaves no file behind.
+    await sqlite?.close().catch(() => undefined);
+    removeFile();
+    throw error;
+  }
+}
+
+/**
+ * The same register on PostgreSQL, in a schema of its own (dropped on close, or at once if this fails).
+ * The seed path takes two transactions per commitment (minutes for 10,000 here), so the rows of the
+ * seeded SQLite register are copied over in batches instead: the same register, in seconds.
+ */
+export async function onPostgres(from: SyntheticRegister): Promise<SyntheticRegister> {
+  const schema = benchSchema(from.name);
+  let postgres: OpenStore | undefined;
+  try {
     postgres = await openAt(benchSchemaUrl(schema));
     const copyStart = performance.now();
-    await copyRegister(sqlite.db, postgres.db);
+    await copyRegister(from.opened.db, postgres.db);
     const copyMs = performance.now() - copyStart;
-    await sqlite.close();
-    removeFile();
     const done = postgres;
-    return {
-      engine,
-      opened: done,
-      store: new KyselyRegisterStore(done.db),
-      seedMs,
-      copyMs,
-      close: async () => {
-        try {
-          await done.close();
-        } finally {
-          await dropBenchSchema(schema);
-        }
-      },
+    const close = async () => {
+      try {
+        await done.close();
+      } finally {
+        await dropBenchSchema(schema);
+      }
     };
+    return { engine: 'postgres', name: from.name, opened: done, store: new KyselyRegisterStore(done.db), seedMs: from.seedMs, copyMs, close };
   } catch (error) {
-    // A register that failed half-way leaves no file or schema behind.
-    await sqlite?.close().catch(() => undefined);
     await postgres?.close().catch(() => undefined);
-    removeFile();
-    if (engine === 'postgres') await dropBenchSchema(schema).catch(() => undefined);
+    await dropBenchSchema(schema).catch(() => undefined);
     throw error;
   }
 }
