@@ -218,6 +218,8 @@ async function copyRegister(from: Kysely<Database>, to: Kysely<Database>): Promi
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(trx);
     }
   });
-  // Autovacuum would analyse the new rows within a minute; the bench measures that steady state at once.
-  await sql`analyze`.execute(to);
+  // Autovacuum would soon analyse the new rows and vacuum them, which also merges the GIN index's pending
+  // list (until then every search scans that list: 5.5 ms instead of 0.1 ms for a word with no match,
+  // measured here). The bench measures that steady state at once.
+  await sql`vacuum analyze`.execute(to);
 }

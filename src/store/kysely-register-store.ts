@@ -315,6 +315,8 @@ export class KyselyRegisterStore implements RegisterStore {
       .selectFrom('commitment_recommendations as cr')
       .innerJoin('commitments as c', 'c.id', 'cr.commitment_id')
       .select(['cr.register_id', 'cr.number', 'cr.commitment_id'])
+      // By register too, so the (register_id, number) index finds the links rather than a scan of them all.
+      .where('cr.register_id', 'in', [...new Set(rows.map((r) => r.register_id))])
       .where(
         'cr.number',
         'in',
