@@ -32,7 +32,11 @@ const report = await poller.pollOnce(feeds);
 const ms = performance.now() - start;
 const polled = report.feeds.filter((f) => f.outcome !== 'skipped');
 const skipped: Record<string, number> = {};
-for (const f of report.feeds) if (f.outcome === 'skipped') skipped[f.reason ?? 'skipped'] = (skipped[f.reason ?? 'skipped'] ?? 0) + 1;
+for (const f of report.feeds) {
+  if (f.outcome !== 'skipped') continue;
+  const why = (f.reason ?? 'skipped').replace(/ until .*$/, ''); // "not due: … until <time>" counted as one reason
+  skipped[why] = (skipped[why] ?? 0) + 1;
+}
 process.stdout.write(
   `${JSON.stringify({ ms, polled: polled.map((f) => f.feedId), parsed: polled.filter((f) => f.outcome === 'parsed').length, failed: polled.filter((f) => f.outcome !== 'parsed').length, skipped })}\n`,
 );
