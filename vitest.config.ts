@@ -23,6 +23,7 @@ const CONTRACT_SUITE = [
   'test/discord-bot-proposals.test.ts',
   'test/discord-feeds.test.ts',
   'test/delivery-faults.test.ts',
+  'test/discord-shards.test.ts',
   'test/send-once.test.ts',
   'test/digest.test.ts',
   'test/digest-discord.test.ts',

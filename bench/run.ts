@@ -8,6 +8,7 @@ import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
 import { benchWeb, printWeb } from './web.ts';
+import { benchRateLimitBaseline, printRateLimitBaseline } from './rate-limit-baseline.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
@@ -17,4 +18,5 @@ printFeeds(await benchFeeds());
 printSharedFeeds(await benchSharedFeeds());
 printImport(await benchImport());
 printDiscordInteractions(await benchDiscordInteractions());
+printRateLimitBaseline(await benchRateLimitBaseline());
 printIdleRss(await benchIdleRss());

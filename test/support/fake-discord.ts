@@ -2,6 +2,10 @@
 // Binds only to 127.0.0.1 on an ephemeral port. discord.js has no gateway option: it asks GET /gateway/bot
 // and connects to the url answered; without the optional zlib-sync package it gets plain JSON text frames.
 // URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
+// Discord's REST rate limits are off unless asked for: `start({ rateLimits: {} })` (50 per sliding second,
+// per-route buckets; `now` injects their clock), counted by `fake.rateLimitStats()`.
+// Shards as Discord: with `otherGuilds`, each server's GUILD_CREATE and dispatches go only to the session
+// identified as its shard ((id >> 22) % count; guildIdOnShard makes ids); recommendedShards for `auto`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
@@ -24,7 +28,7 @@ import {
   type ComponentInput,
 } from './fake-discord/interactions.ts';
 import type { Choice } from './fake-discord/limits.ts';
-import { buildWorld, guildCreatePayload, makeChannel, readyPayload, snowflake, type ChannelSpec, type WorldOptions } from './fake-discord/model.ts';
+import { buildWorld, guildCreatePayload, makeChannel, readyPayload, snowflake, type ChannelSpec } from './fake-discord/model.ts';
 import {
   toApiMessage,
   type ApiChannel,
@@ -37,6 +41,8 @@ import {
 } from './fake-discord/api.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
 import { FakeState } from './fake-discord/state.ts';
+import { RateLimiter, type RateLimitStats } from './fake-discord/rate-limits.ts';
+import type { FakeDiscordOptions } from './fake-discord/options.ts';
 import { newInteractionState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/interaction-records.ts';
 import {
   interactionHandle,
@@ -48,7 +54,7 @@ import {
   type ResponseTimeStats,
 } from './fake-discord/waiting.ts';
 
-export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
+export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS, guildIdOnShard, shardOfGuild } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/api.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
 export type { InteractionResponseRecord } from './fake-discord/interaction-records.ts';
@@ -56,22 +62,9 @@ export type { InteractionHandle, ResponseTime } from './fake-discord/waiting.ts'
 export type { RecordedRequest } from './fake-discord/http.ts';
 export type { GatewayEvent } from './fake-discord/gateway.ts';
 export type { Choice } from './fake-discord/limits.ts';
+export type { BucketLimit, RateLimitOptions, RateLimitStats } from './fake-discord/rate-limits.ts';
 
-export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicationId'>> {
-  /** The bot token the fake accepts (default "fake-bot-token"). */
-  token?: string;
-  applicationId?: string;
-  /** HELLO heartbeat_interval (default 1000 ms; Discord's is ~41 s). */
-  heartbeatIntervalMs?: number;
-  /** Interaction callbacks later than this get 404 "Unknown interaction" (default 3000, like Discord). */
-  callbackDeadlineMs?: number;
-  /** Default timeout for `reply()` / `settled()` / `autocomplete()` (default 5000 ms). */
-  replyTimeoutMs?: number;
-  /** Answer 400 for messages over Discord's limits (default true). */
-  strictLimits?: boolean;
-  /** Log the fake's traffic to stderr. */
-  debug?: boolean;
-}
+export type { FakeDiscordOptions } from './fake-discord/options.ts';
 
 export class FakeDiscord {
   readonly token: string;
@@ -79,6 +72,7 @@ export class FakeDiscord {
   private readonly state: FakeState;
   /** Slow answers, a revoked token, failing callbacks, nonce dedupe, a hook on each message created. */
   readonly faults = new FakeFaults();
+  private readonly limiter: RateLimiter | null;
   private readonly gateway: Gateway;
   private readonly routes: Route[];
   private readonly replyTimeoutMs: number;
@@ -99,13 +93,24 @@ export class FakeDiscord {
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
       strictLimits: options.strictLimits ?? true,
     });
-    this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
+    this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : null;
+    this.routes = buildRoutes({
+      state: this.state,
+      faults: this.faults,
+      applicationId: this.applicationId,
+      gatewayUrl: () => this.gatewayUrl,
+      recommendedShards: options.recommendedShards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
+    });
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       url: () => this.gatewayUrl,
-      readyPayload: (sessionId, shard) => readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard }),
-      guildCreatePayload: () => guildCreatePayload(world),
+      readyPayload: (sessionId, shard, guildIds) =>
+        readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard, guildIds }),
+      guildIds: () => world.guilds.map((g) => g.id),
+      guildCreatePayload: (guildId) => guildCreatePayload(world, guildId),
+      maxGuildsPerShard: options.maxGuildsPerShard,
       guildMembers: () => structuredClone(world.members),
       onChange: () => this.state.changed(),
       debug: (m) => this.debug(m),
@@ -116,7 +121,10 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     const fake = new FakeDiscord(server, options);
-    server.on('request', requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, debug: (m) => fake.debug(m) }));
+    server.on(
+      'request',
+      requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, limiter: fake.limiter, debug: (m) => fake.debug(m) }),
+    );
     server.on('upgrade', (req, socket, head: Buffer) => fake.gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -262,6 +270,10 @@ export class FakeDiscord {
   /** Nearest-rank percentiles of responseTimes() in ms. */
   responseTimeStats(): ResponseTimeStats {
     return percentiles(this.responseTimes());
+  }
+  /** REST requests counted and answered 429 by the rate limits (all zero when the fake has none). */
+  rateLimitStats(): RateLimitStats {
+    return { ...(this.limiter?.stats ?? { requests: 0, limitedGlobal: 0, limitedRoute: 0 }) };
   }
   /** Gateway connections, identifies, resumes, closes... in order. */
   gatewayEvents(): GatewayEvent[] {
