@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { openStore, parseDatabaseUrl, type OpenStore } from '../src/db/database.ts';
+import { MIGRATION_LOCK } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/tables.ts';
 import { redactUrl } from '../src/db/postgres.ts';
 import { STATUSES, type CommitmentSeed, type RecommendationSeed } from '../src/domain.ts';
@@ -85,6 +86,8 @@ export async function dropBenchSchema(schema: string): Promise<void> {
   client.on('error', () => undefined);
   try {
     await client.connect();
+    // Exclusive: no store is reading the catalogue to migrate while a schema goes (src/db/migrate.ts).
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(`drop schema if exists "${schema}" cascade`);
   } finally {
     await client.end().catch(() => undefined);

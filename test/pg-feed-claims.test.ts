@@ -43,7 +43,7 @@ function serveFeeds(delayMs: number): FeedSpec[] {
 }
 
 /** One "process": its own App (its own pool on the same schema), clock, fetcher and poller. */
-async function openProcess(databaseUrl: string, now: string) {
+async function openProcess(databaseUrl: string, now: string, owner: string) {
   const clock = manualClock(now);
   const app = await openApp(testConfig({ DATABASE_URL: databaseUrl }), clock, { seedsDir: MINI_SEEDS });
   apps.push(app);
@@ -55,7 +55,7 @@ async function openProcess(databaseUrl: string, now: string) {
     perHostConcurrency: 8,
   });
   fetchers.push(fetcher);
-  const poller = new Poller({ feedStore: app.feeds, registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', concurrency: 8 });
+  const poller = new Poller({ feedStore: app.feeds, registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', concurrency: 8, owner });
   return { app, clock, poller };
 }
 
@@ -71,8 +71,8 @@ describe('two pollers on one PostgreSQL', () => {
   it('share a cycle: no feed fetched twice, every feed polled once, also from an empty feeds table', async () => {
     const feeds = serveFeeds(15);
     // The same file path is the same schema for both (test-engine.ts), as one DATABASE_URL would be.
-    const a = await openProcess('shared.sqlite', '2024-06-01T12:00:00Z');
-    const b = await openProcess('shared.sqlite', '2024-06-01T12:00:00Z');
+    const a = await openProcess('shared.sqlite', '2024-06-01T12:00:00Z', 'process-a');
+    const b = await openProcess('shared.sqlite', '2024-06-01T12:00:00Z', 'process-b');
 
     const [ra, rb] = await Promise.all([a.poller.pollOnce(feeds), b.poller.pollOnce(feeds)]);
 
@@ -87,6 +87,9 @@ describe('two pollers on one PostgreSQL', () => {
     // Every feed's state says it was polled, by whichever process.
     const states = await a.app.feeds.listFeeds();
     expect(states.map((s) => s.lastSuccessAt)).toEqual(Array(FEEDS).fill('2024-06-01T12:00:00.000Z'));
+    // Each feed names the process that fetched it as its last poller, and no claim is left behind.
+    const poller = new Map([...byA.map((id) => [id, 'process-a'] as const), ...byB.map((id) => [id, 'process-b'] as const)]);
+    for (const s of states) expect({ id: s.id, by: s.lastPolledBy, held: s.heldBy }).toEqual({ id: s.id, by: poller.get(s.id), held: null });
 
     // The next cycle, 16 minutes on: again every feed once, by one of them.
     server.clearRequests();
@@ -100,8 +103,8 @@ describe('two pollers on one PostgreSQL', () => {
 
   it('a poller whose clock runs behind does not fetch again what the other just polled', async () => {
     const feeds = serveFeeds(5);
-    const a = await openProcess('skewed.sqlite', '2024-06-01T12:00:00Z');
-    const b = await openProcess('skewed.sqlite', '2024-06-01T11:59:30Z');
+    const a = await openProcess('skewed.sqlite', '2024-06-01T12:00:00Z', 'process-a');
+    const b = await openProcess('skewed.sqlite', '2024-06-01T11:59:30Z', 'process-b');
     await a.poller.pollOnce(feeds);
     const rb = await b.poller.pollOnce(feeds);
     expect(fetchedBy(rb)).toEqual([]);
