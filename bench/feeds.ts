@@ -27,9 +27,9 @@ import { createFetcher } from '../src/feeds/fetch.ts';
 import { Poller } from '../src/feeds/poller.ts';
 
 export const GOAL_RATIO = 15;
-const FEEDS = 300;
-const LATENCY_MS = 100;
-const CONCURRENCY = 64;
+export const FEEDS = 300;
+export const LATENCY_MS = 100;
+export const CONCURRENCY = 64;
 
 const TOPICS = [
   'UK announces new export controls review on surveillance technology',
@@ -53,12 +53,22 @@ function feedBody(n: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><id>https://www.gov.uk/government/organisations/org-${n}</id><title>Organisation ${n} - Activity on GOV.UK</title><updated>2024-05-31T12:00:00Z</updated>${entries.join('')}</feed>`;
 }
 
-async function startServer(): Promise<{ url: (n: number) => string; requests: { total: number; notModified: number }; close(): Promise<void> }> {
+export interface BenchFeedServer {
+  origin: string;
+  url: (n: number) => string;
+  /** Requests answered, in all, with 304, and per feed number. */
+  requests: { total: number; notModified: number; perFeed: Map<number, number> };
+  close(): Promise<void>;
+}
+
+/** The 300 feeds on 127.0.0.1, each answering after LATENCY_MS, with an ETag (304 to a matching If-None-Match). */
+export async function startServer(): Promise<BenchFeedServer> {
   const bodies = Array.from({ length: FEEDS }, (_, n) => Buffer.from(feedBody(n)));
-  const requests = { total: 0, notModified: 0 };
+  const requests = { total: 0, notModified: 0, perFeed: new Map<number, number>() };
   const server = http.createServer((req, res) => {
     requests.total++;
     const n = Number(/^\/feed\/(\d+)\.atom$/.exec(req.url ?? '')?.[1]);
+    requests.perFeed.set(n, (requests.perFeed.get(n) ?? 0) + 1);
     const body = bodies[n];
     setTimeout(() => {
       if (!body) return void res.writeHead(404).end();
@@ -74,6 +84,7 @@ async function startServer(): Promise<{ url: (n: number) => string; requests: { 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    origin: `http://127.0.0.1:${port}`,
     url: (n) => `http://127.0.0.1:${port}/feed/${n}.atom`,
     requests,
     close: () =>
@@ -139,7 +150,7 @@ export async function benchFeeds() {
 
     const { app, clock, poller } = last!;
     clock.advance(16 * 60_000);
-    const before = { ...server.requests };
+    const before = { total: server.requests.total, notModified: server.requests.notModified };
     const secondStart = performance.now();
     const second = await poller.pollOnce(feeds);
     const secondMs = performance.now() - secondStart;

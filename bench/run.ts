@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each compared with its baseline within the same run (never in tests).
 import { benchFeeds, printFeeds } from './feeds.ts';
+import { benchSharedFeeds, printSharedFeeds } from './feeds-shared.ts';
 import { benchMatchQuality, printMatchQuality } from './match-quality.ts';
 import { benchIdleRss, printIdleRss } from './idle-rss.ts';
 import { benchDiscordInteractions, printDiscordInteractions } from './discord-interactions.ts';
@@ -14,6 +15,7 @@ printWeb(await benchWeb());
 printMatching(benchMatching());
 printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
+printSharedFeeds(await benchSharedFeeds());
 printImport(await benchImport());
 printDiscordInteractions(await benchDiscordInteractions());
 printRateLimitBaseline(await benchRateLimitBaseline());

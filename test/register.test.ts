@@ -159,4 +159,20 @@ describe('queries', () => {
     expect((await app.queries.suggest('penalties')).map((s) => s.id)).toContain('modern-slavery-penalties');
     expect(await app.queries.suggest('', 2)).toHaveLength(2);
   });
+
+  it('finds ids by prefix, then by text inside them; LIKE wildcards in the text are plain characters', async () => {
+    app = await openMiniApp();
+    const ids = (await app.store.listCommitments({}, { offset: 0, limit: 1_000 })).items.map((c) => c.id);
+    const expected = (text: string) => [...ids.filter((id) => id.startsWith(text)).sort(), ...ids.filter((id) => id.indexOf(text) > 0).sort()];
+    const store = app.store;
+    const found = async (text: string) => (await store.idsMatching(text, 1_000)).map((c) => c.id);
+    for (const text of ['slavery', 'trade', 'export-controls', 'e']) {
+      expect(expected(text).length).toBeGreaterThan(0);
+      // The order within each group follows the engine's collation; which ids, and prefixes first, do not.
+      const got = await found(text);
+      const prefixes = ids.filter((id) => id.startsWith(text)).length;
+      expect([...got.slice(0, prefixes).sort(), ...got.slice(prefixes).sort()]).toEqual(expected(text));
+    }
+    for (const text of ['%', '_', '\\', 'e%s', 'modern_slavery']) expect(await found(text)).toEqual([]);
+  });
 });

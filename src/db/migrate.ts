@@ -45,7 +45,10 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
 
 async function migrate(db: Kysely<any>, schema: string | undefined): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: new FolderMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its log table through every schema on the server: another schema dropped at that moment
+  // (another store's, a test's) fails the look-up with 3F000. Ours was created before this, so look again.
+  for (let retry = 0; retry < 3 && droppedMeanwhile(error); retry++) ({ error, results } = await migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, {
@@ -55,3 +58,5 @@ async function migrate(db: Kysely<any>, schema: string | undefined): Promise<Mig
   const all = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), all };
 }
+
+const droppedMeanwhile = (error: unknown): boolean => (error as { code?: unknown } | undefined)?.code === '3F000';

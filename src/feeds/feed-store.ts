@@ -31,9 +31,11 @@ export class KyselyFeedStore implements FeedStore {
         const row = existing.get(feed.id);
         const kind = feed.kind ?? null;
         if (!row) {
+          // Another process starting at the same moment may insert it first: theirs stands.
           await trx
             .insertInto('feeds')
             .values({ id: feed.id, url: feed.url, kind, ...emptyState() })
+            .onConflict((oc) => oc.column('id').doNothing())
             .execute();
         } else if (row.url !== feed.url) {
           // Another URL is another feed: its items are not this one's, so it starts with a silent first fetch.

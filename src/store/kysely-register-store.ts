@@ -129,10 +129,16 @@ export class KyselyRegisterStore implements RegisterStore {
       .limit(limit)
       .execute();
     if (prefixed.length >= limit) return prefixed;
+    // On PostgreSQL the same test as LIKE patterns, whose selectivity the planner estimates from statistics:
+    // strpos() it guesses matches a third of the rows, and walks the whole primary key in order for a rare
+    // word (8.6 ms at 10,000 commitments, against 4.2 ms scanning and sorting the few it finds).
+    const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
     const containing = await this.db
       .selectFrom('commitments')
       .select(['id', 'title'])
-      .where((eb) => eb(eb.fn(this.postgres ? 'strpos' : 'instr', ['id', eb.val(text)]), '>', 1))
+      .where((eb) =>
+        this.postgres ? eb.and([eb('id', 'like', `%${escaped}%`), eb('id', 'not like', `${escaped}%`)]) : eb(eb.fn('instr', ['id', eb.val(text)]), '>', 1),
+      )
       .orderBy('id')
       .limit(limit - prefixed.length)
       .execute();
@@ -315,6 +321,8 @@ export class KyselyRegisterStore implements RegisterStore {
       .selectFrom('commitment_recommendations as cr')
       .innerJoin('commitments as c', 'c.id', 'cr.commitment_id')
       .select(['cr.register_id', 'cr.number', 'cr.commitment_id'])
+      // By register too, so the (register_id, number) index finds the links rather than a scan of them all.
+      .where('cr.register_id', 'in', [...new Set(rows.map((r) => r.register_id))])
       .where(
         'cr.number',
         'in',
