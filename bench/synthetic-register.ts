@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import { openStore, parseDatabaseUrl, type OpenStore } from '../src/db/database.ts';
 import { MIGRATION_LOCK } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/tables.ts';
-import { redactUrl } from '../src/db/postgres.ts';
+import { redactUrl } from '../src/db/postgres-url.ts';
 import { STATUSES, type CommitmentSeed, type RecommendationSeed } from '../src/domain.ts';
 import { applySeeds } from '../src/seed/apply-seeds.ts';
 import { KyselyRegisterStore } from '../src/store/kysely-register-store.ts';

@@ -10,7 +10,7 @@ import { ConfigProblem } from '../config-problem.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Database } from './tables.ts';
 import { migrateToLatest, type MigrationReport } from './migrate.ts';
-import { DEFAULT_POOL_SIZE, openPostgres, parsePostgresUrl, postgresProblem, type PostgresLocation } from './postgres.ts';
+import { DEFAULT_POOL_SIZE, parsePostgresUrl, type PostgresLocation } from './postgres-url.ts';
 
 export type SqliteLocation = { dialect: 'sqlite'; filename: string };
 export type StoreLocation = SqliteLocation | PostgresLocation;
@@ -160,6 +160,7 @@ export interface OpenStoreOptions {
 /** Opens the store and runs every pending migration. A store that cannot be used is a ConfigProblem. */
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<OpenStore> {
   if (location.dialect === 'postgres') {
+    const { openPostgres, postgresProblem } = await import('./postgres.ts');
     const db = await openPostgres(location);
     let migrations: MigrationReport;
     try {
