@@ -15,7 +15,9 @@ import { KyselyOutboxStore, type OutboxStore } from './store/outbox-store.ts';
 import { KyselyProposalDecisionStore, type ProposalDecisionStore } from './store/proposal-decision-store.ts';
 import { KyselyRegisterStore } from './store/kysely-register-store.ts';
 import type { RegisterStore } from './store/register-store.ts';
+import { KyselySendSlotStore } from './store/send-slot-store.ts';
 import { KyselySubscriptionStore } from './store/subscription-store.ts';
+import type { SendSlotStore } from './send-pacer.ts';
 import type { SubscriptionStore } from './subscriptions/subscription-store.ts';
 
 export class SeedError extends Error {
@@ -39,6 +41,8 @@ export interface Stores {
   /** discord_deliveries and the poster's cursor. */
   deliveries: DeliveryStore;
   proposalDecisions: ProposalDecisionStore;
+  /** send_slots: the request schedule every process on the store shares (Discord's global limit). */
+  sendSlots: SendSlotStore;
 }
 
 export interface App extends Stores {
@@ -74,6 +78,7 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
       guildSettings: new KyselyGuildSettingsStore(db),
       deliveries: new KyselyDeliveryStore(db),
       proposalDecisions: new KyselyProposalDecisionStore(db),
+      sendSlots: new KyselySendSlotStore(db),
       queries: new RegisterQueries(store, clock, config.timeZone),
       registers: seeds.value,
       seedSummary,

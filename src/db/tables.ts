@@ -211,6 +211,13 @@ export interface Database extends DiscordTables {
   feed_item_traces: FeedItemTracesTable;
   feed_pending_changes: FeedPendingChangesTable;
   digest_runs: DigestRunsTable;
+  send_slots: SendSlotsTable;
+}
+
+// The shared send schedule (migration 0008): when each limit's next free slot starts, in ms since the epoch.
+export interface SendSlotsTable {
+  name: string;
+  next_at: number;
 }
 
 // Digest and alert-batch runs (migration 0005): one per (subscription, kind, window start).

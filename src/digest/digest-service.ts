@@ -9,6 +9,7 @@ import { nodeCronScheduler, type CronLike } from '../cron.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { discordPacer } from '../send-pacer.ts';
 import type { Service, ServiceStarter } from '../service.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { Subscription, SubscriptionFilters } from '../subscriptions/subscription.ts';
@@ -208,7 +209,14 @@ export async function startDigestService(
   const discord = app.config.discord;
   // discord.js is loaded only in Discord mode, so console mode never holds it.
   const sender =
-    options.sender ?? (discord ? (await import('../discord/digest-sender.ts')).discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
+    options.sender ??
+    (discord
+      ? (await import('../discord/digest-sender.ts')).discordDigestSender(
+          discord,
+          { ...deps, pacer: deps.discordRest ? undefined : discordPacer(app.sendSlots, app.config.discordGlobalRate) },
+          subscriptions,
+        )
+      : consoleSender(deps.write));
   const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {
