@@ -4,7 +4,6 @@
 // schedule kept in the store (send-slot-store.ts) and waits for it: N processes together stay under the rate,
 // and one process alone may use all of it. The store's clock decides (PostgreSQL's on PostgreSQL), and what
 // comes back is how long to wait, so processes on machines whose clocks differ still agree.
-import { systemClock, type Clock } from './clock.ts';
 
 /**
  * Requests per second by default: a little under Discord's 50. The margin absorbs what the schedule cannot
@@ -54,29 +53,32 @@ export interface SendPacerOptions {
   store: SendSlotStore;
   perSecond?: number;
   name?: string;
-  clock: Clock;
+  /** Milliseconds since the epoch, the time `sleep` runs on (default Date.now; tests give virtual time). */
+  now?: () => number;
   sleep?: Sleep;
 }
 
 export function sendPacer(options: SendPacerOptions): SendPacer {
   const perSecond = options.perSecond ?? DEFAULT_GLOBAL_RATE;
   if (!(perSecond > 0)) throw new RangeError('a send rate must be above 0 per second');
-  const intervalMs = 1000 / perSecond;
+  // Rounded up to a whole microsecond: rounding in the sums of times never fits one more slot into a second.
+  const intervalMs = Math.ceil(1e6 / perSecond) / 1000;
   const name = options.name ?? DISCORD_GLOBAL_LIMIT;
   const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
   return {
     perSecond,
     async wait(signal) {
       signal?.throwIfAborted();
-      const { firstAt, now } = await options.store.take(name, 1, intervalMs, options.clock.now().getTime());
-      const ms = firstAt - now;
+      const slot = await options.store.take(name, 1, intervalMs, now());
+      const ms = slot.firstAt - slot.now;
       if (ms > 0) await sleep(ms, signal);
     },
   };
 }
 
 /**
- * The pacer of Discord deliveries on a store: real time and real timers, whatever the app's clock (which
- * tests may hold still: a schedule read against a clock that stands still would only grow).
+ * The pacer of Discord deliveries on a store: real time and real timers, never the app's clock (which tests
+ * may hold still: a schedule read against a clock that stands still would only grow).
  */
-export const discordPacer = (store: SendSlotStore, perSecond: number): SendPacer => sendPacer({ store, perSecond, clock: systemClock });
+export const discordPacer = (store: SendSlotStore, perSecond: number): SendPacer => sendPacer({ store, perSecond });
