@@ -7,6 +7,7 @@ import { benchMatching, printMatching } from './matching.ts';
 import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
 import { benchWeb, printWeb } from './web.ts';
+import { benchRateLimitBaseline, printRateLimitBaseline } from './rate-limit-baseline.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
@@ -15,4 +16,5 @@ printMatchQuality(benchMatchQuality());
 printFeeds(await benchFeeds());
 printImport(await benchImport());
 printDiscordInteractions(await benchDiscordInteractions());
+printRateLimitBaseline(await benchRateLimitBaseline());
 printIdleRss(await benchIdleRss());

@@ -2,6 +2,8 @@
 // Binds only to 127.0.0.1 on an ephemeral port. discord.js has no gateway option: it asks GET /gateway/bot
 // and connects to the url answered; without the optional zlib-sync package it gets plain JSON text frames.
 // URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
+// Discord's REST rate limits are off unless asked for: `start({ rateLimits: {} })` (50 per sliding second,
+// per-route buckets; `now` injects their clock), counted by `fake.rateLimitStats()`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
@@ -37,6 +39,7 @@ import {
 } from './fake-discord/api.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
 import { FakeState } from './fake-discord/state.ts';
+import { RateLimiter, type RateLimitOptions, type RateLimitStats } from './fake-discord/rate-limits.ts';
 import { newInteractionState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/interaction-records.ts';
 import {
   interactionHandle,
@@ -56,6 +59,7 @@ export type { InteractionHandle, ResponseTime } from './fake-discord/waiting.ts'
 export type { RecordedRequest } from './fake-discord/http.ts';
 export type { GatewayEvent } from './fake-discord/gateway.ts';
 export type { Choice } from './fake-discord/limits.ts';
+export type { BucketLimit, RateLimitOptions, RateLimitStats } from './fake-discord/rate-limits.ts';
 
 export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicationId'>> {
   /** The bot token the fake accepts (default "fake-bot-token"). */
@@ -69,6 +73,8 @@ export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicat
   replyTimeoutMs?: number;
   /** Answer 400 for messages over Discord's limits (default true). */
   strictLimits?: boolean;
+  /** Discord's REST rate limits (global 50/s, per-route buckets), off unless given; `{}` for Discord's values. */
+  rateLimits?: RateLimitOptions;
   /** Log the fake's traffic to stderr. */
   debug?: boolean;
 }
@@ -79,6 +85,7 @@ export class FakeDiscord {
   private readonly state: FakeState;
   /** Slow answers, a revoked token, failing callbacks, nonce dedupe, a hook on each message created. */
   readonly faults = new FakeFaults();
+  private readonly limiter: RateLimiter | null;
   private readonly gateway: Gateway;
   private readonly routes: Route[];
   private readonly replyTimeoutMs: number;
@@ -99,6 +106,7 @@ export class FakeDiscord {
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3000,
       strictLimits: options.strictLimits ?? true,
     });
+    this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : null;
     this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
     this.gateway = new Gateway({
       token: this.token,
@@ -116,7 +124,10 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     const fake = new FakeDiscord(server, options);
-    server.on('request', requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, debug: (m) => fake.debug(m) }));
+    server.on(
+      'request',
+      requestListener({ routes: fake.routes, state: fake.state, faults: fake.faults, token: fake.token, limiter: fake.limiter, debug: (m) => fake.debug(m) }),
+    );
     server.on('upgrade', (req, socket, head: Buffer) => fake.gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -262,6 +273,10 @@ export class FakeDiscord {
   /** Nearest-rank percentiles of responseTimes() in ms. */
   responseTimeStats(): ResponseTimeStats {
     return percentiles(this.responseTimes());
+  }
+  /** REST requests counted and answered 429 by the rate limits (all zero when the fake has none). */
+  rateLimitStats(): RateLimitStats {
+    return { ...(this.limiter?.stats ?? { requests: 0, limitedGlobal: 0, limitedRoute: 0 }) };
   }
   /** Gateway connections, identifies, resumes, closes... in order. */
   gatewayEvents(): GatewayEvent[] {

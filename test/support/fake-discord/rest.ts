@@ -21,6 +21,7 @@ import { toApiMessage, type ApiCommand, type ApiCommandOption } from './api.ts';
 import type { FakeState } from './state.ts';
 import type { MessageBody } from './limits.ts';
 import type { FakeFaults } from './faults.ts';
+import type { RateLimiter } from './rate-limits.ts';
 
 export interface RestContext {
   state: FakeState;
@@ -274,7 +275,15 @@ function materialise(raw: Partial<ApiCommand>, existing: ApiCommand[], applicati
 }
 
 /** The HTTP request listener: records every request, then routes, checks auth and injected faults. */
-export function requestListener(o: { routes: Route[]; state: FakeState; faults: FakeFaults; token: string; debug(message: string): void }) {
+export function requestListener(o: {
+  routes: Route[];
+  state: FakeState;
+  faults: FakeFaults;
+  token: string;
+  /** Discord's rate limits, when the fake was started with them. */
+  limiter?: RateLimiter | null;
+  debug(message: string): void;
+}) {
   const handle = async (req: IncomingMessage, record: RecordedRequest, url: URL, authHeader: string | null): Promise<Reply> => {
     const raw = await readBody(req);
     try {
@@ -289,10 +298,12 @@ export function requestListener(o: { routes: Route[]; state: FakeState; faults: 
     if (!match) return apiError(404, 0, `404: Not Found (fake-discord has no route for ${record.method} ${url.pathname})`);
     record.route = match.route.pattern;
     if (match.route.auth && (authHeader !== `Bot ${o.token}` || o.faults.tokenRevoked)) return apiError(401, 0, '401: Unauthorized');
+    const limit = o.limiter?.check(record.method, match.route.pattern, match.params) ?? { headers: {} };
+    if ('refused' in limit) return limit.refused;
     const faultKey = match.route.faultKey;
     const fault = faultKey ? o.state.takeFault(match.params[faultKey]!) : null;
-    if (fault) return fault;
-    return match.route.handle({ params: match.params, query: record.query, body: record.body, files: record.files, auth: authHeader });
+    const reply = fault ?? (await match.route.handle({ params: match.params, query: record.query, body: record.body, files: record.files, auth: authHeader }));
+    return { ...reply, headers: { ...limit.headers, ...reply.headers } };
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
