@@ -8,6 +8,7 @@ import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
 import { benchWeb, printWeb } from './web.ts';
 import { benchRateLimitBaseline, printRateLimitBaseline } from './rate-limit-baseline.ts';
+import { benchFanout, printFanout } from './fanout.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
@@ -17,4 +18,5 @@ printFeeds(await benchFeeds());
 printImport(await benchImport());
 printDiscordInteractions(await benchDiscordInteractions());
 printRateLimitBaseline(await benchRateLimitBaseline());
+printFanout(await benchFanout());
 printIdleRss(await benchIdleRss());
