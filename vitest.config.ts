@@ -23,9 +23,13 @@ const CONTRACT_SUITE = [
   'test/discord-bot-proposals.test.ts',
   'test/discord-feeds.test.ts',
   'test/delivery-faults.test.ts',
+  'test/discord-shards.test.ts',
   'test/send-once.test.ts',
   'test/digest.test.ts',
   'test/digest-discord.test.ts',
+  'test/delivery-claims.test.ts',
+  'test/scheduler-firings.test.ts',
+  'test/kill-two-posters.test.ts',
   'test/web-tracker.test.ts',
   'test/web-feed-and-site.test.ts',
   // PostgreSQL's own: its URL and errors, its search beside SQLite's, several processes on one server.

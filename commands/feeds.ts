@@ -1,5 +1,5 @@
 // /feeds status | why url:<item url> | enable feed:<id>
-// status: every feed's health, failing and disabled first. why: what the bot decided about an item it has
+// status: every feed's health, failing and disabled first, which process polled it last and which holds it now. why: what the bot decided about an item it has
 // seen (the same explanation as `commitment-watch why`), read from the poller's traces. enable (editors):
 // puts a disabled or failing feed back on its schedule, as `commitment-watch feeds enable` does.
 import {
@@ -101,12 +101,20 @@ function fieldsToMessages(head: APIEmbed, fields: APIEmbedField[]): APIEmbed[][]
 
 const when = (iso: string | null): string => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'never');
 
-function feedField(f: FeedState): APIEmbedField {
+/** Which process polled the feed last, and which holds it now (a claim not yet expired at `now`). */
+function pollerLine(f: FeedState, now: string): string | undefined {
+  const held = f.heldBy && f.heldBy.until > now ? `Polling now: ${escapeText(f.heldBy.owner)} (until ${when(f.heldBy.until)})` : undefined;
+  const last = f.lastPolledBy ? `Last polled by: ${escapeText(f.lastPolledBy)}` : undefined;
+  return [last, held].filter(Boolean).join(' · ') || undefined;
+}
+
+function feedField(f: FeedState, now: string): APIEmbedField {
   const kind = f.kind ?? (f.detectedKind ? `${f.detectedKind} (detected)` : 'not yet detected');
   const lines = [
     `Kind: ${escapeText(kind)} · Health: **${f.health}**`,
     ...(f.healthReason ? [`Reason: ${escapeText(truncate(f.healthReason, 300))}`] : []),
     f.lastAttemptAt ? `Last success: ${when(f.lastSuccessAt)} · Consecutive failures: ${f.consecutiveFailures}` : 'Not polled yet: waiting for its first slot',
+    ...[pollerLine(f, now)].filter((l): l is string => l !== undefined).map((l) => truncate(l, 300)),
   ];
   return { name: truncate(`${ICON[f.health] ?? '❔'} ${f.id}`, EMBED_LIMITS.fieldName), value: truncate(lines.join('\n'), EMBED_LIMITS.fieldValue) };
 }
@@ -123,7 +131,7 @@ async function status(ctx: CommandContext): Promise<Answer | APIEmbed[][]> {
       description: `${feeds.length} feeds: ${count('failing')} failing, ${count('disabled')} disabled, ${count('healthy')} healthy.`,
       color: COLOUR[worst],
     },
-    feeds.map(feedField),
+    feeds.map((f) => feedField(f, ctx.app.clock.now().toISOString())),
   );
 }
 

@@ -14,6 +14,8 @@ import { KyselyGuildSettingsStore, type GuildSettingsStore } from './store/guild
 import { KyselyOutboxStore, type OutboxStore } from './store/outbox-store.ts';
 import { KyselyProposalDecisionStore, type ProposalDecisionStore } from './store/proposal-decision-store.ts';
 import { KyselyRegisterStore } from './store/kysely-register-store.ts';
+import { KyselySchedulerStore, type SchedulerStore } from './store/scheduler-store.ts';
+import { newProcessId } from './process-identity.ts';
 import type { RegisterStore } from './store/register-store.ts';
 import { KyselySendSlotStore } from './store/send-slot-store.ts';
 import { KyselySubscriptionStore } from './store/subscription-store.ts';
@@ -41,6 +43,8 @@ export interface Stores {
   /** discord_deliveries and the poster's cursor. */
   deliveries: DeliveryStore;
   proposalDecisions: ProposalDecisionStore;
+  /** scheduler_firings: which process runs each scheduled firing. */
+  schedulers: SchedulerStore;
   /** send_slots: the request schedule every process on the store shares (Discord's global limit). */
   sendSlots: SendSlotStore;
 }
@@ -48,6 +52,8 @@ export interface Stores {
 export interface App extends Stores {
   config: Config;
   clock: Clock;
+  /** This process, as the owner of every claim it takes on shared work (made once, in openApp). */
+  processId: string;
   queries: RegisterQueries;
   registers: RegisterSeed[];
   seedSummary: SeedSummary;
@@ -56,6 +62,8 @@ export interface App extends Stores {
 
 export interface OpenAppOptions {
   seedsDir?: string | undefined;
+  /** This process's identity (tests: two Apps on one file as two processes); default host:pid:random. */
+  processId?: string | undefined;
 }
 
 export async function openApp(config: Config, clock: Clock, options: OpenAppOptions = {}): Promise<App> {
@@ -70,6 +78,7 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
     const app: App = {
       config,
       clock,
+      processId: options.processId ?? newProcessId(),
       store,
       outbox: new KyselyOutboxStore(db),
       feeds: new KyselyFeedStore(db),
@@ -78,6 +87,7 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
       guildSettings: new KyselyGuildSettingsStore(db),
       deliveries: new KyselyDeliveryStore(db),
       proposalDecisions: new KyselyProposalDecisionStore(db),
+      schedulers: new KyselySchedulerStore(db),
       sendSlots: new KyselySendSlotStore(db),
       queries: new RegisterQueries(store, clock, config.timeZone),
       registers: seeds.value,

@@ -7,6 +7,7 @@ import { parseDatabaseUrl, type StoreLocation } from './db/database.ts';
 import { GOVUK_CONTENT_API } from './feeds/change-notes.ts';
 import { LOG_FORMATS, type LogFormat } from './log.ts';
 import { err, ok, type Result } from './result.ts';
+import { parseShardPlan, type ShardPlan } from './shard-config.ts';
 import { DEFAULT_GLOBAL_RATE } from './send-pacer.ts';
 import { TimeZone } from './time-zone.ts';
 
@@ -23,6 +24,9 @@ const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: optional(snowflake),
   DISCORD_GUILD_ID: optional(snowflake),
   DISCORD_API_URL: optional(z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of a Discord REST API, such as https://discord.com/api' })),
+  // Checked together in shard-config.ts (a list needs the count; ids below it, once each).
+  DISCORD_SHARDS: optional(z.string()),
+  DISCORD_SHARD_COUNT: optional(z.string()),
   DATABASE_URL: optional(z.string()),
   // PostgreSQL only: the connections one process may hold (each process has its own pool).
   DATABASE_POOL_SIZE: optional(
@@ -96,7 +100,16 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
-  discord?: { token: string; applicationId?: string | undefined; guildId?: string | undefined; apiUrl?: string | undefined } | undefined;
+  discord?:
+    | {
+        token: string;
+        applicationId?: string | undefined;
+        guildId?: string | undefined;
+        apiUrl?: string | undefined;
+        /** DISCORD_SHARDS / DISCORD_SHARD_COUNT; unset, this process holds every shard (discord.js's default). */
+        shards?: ShardPlan | undefined;
+      }
+    | undefined;
   /** The Discord settings present even without a token (deploy-commands checks its own needs). */
   discordApplicationId?: string | undefined;
   discordGuildId?: string | undefined;
@@ -135,12 +148,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const poolSize = parsed.success ? parsed.data.DATABASE_POOL_SIZE : undefined;
   const store = parseDatabaseUrl(typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : undefined, cwd, poolSize);
   if (!store.ok) problems.push(`DATABASE_URL: ${store.error}`);
-  if (!parsed.success || !store.ok) return err(problems);
+  const shards = parseShardPlan(stringOf(env.DISCORD_SHARDS), stringOf(env.DISCORD_SHARD_COUNT));
+  if (!shards.ok) problems.push(...shards.error);
+  if (!parsed.success || !store.ok || !shards.ok) return err(problems);
   const e = parsed.data;
   // Discord's API base without a trailing slash: discord.js appends /v10/... to it.
   const apiUrl = e.DISCORD_API_URL?.replace(/\/+$/, '');
   return ok({
-    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl } : undefined,
+    discord: e.DISCORD_TOKEN
+      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl, shards: shards.value }
+      : undefined,
     discordApplicationId: e.DISCORD_APPLICATION_ID,
     discordGuildId: e.DISCORD_GUILD_ID,
     discordApiUrl: apiUrl,
@@ -158,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     discordGlobalRate: e.DISCORD_GLOBAL_RATE ?? DEFAULT_GLOBAL_RATE,
   });
 }
+
+const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Loads config for a process, or prints every problem and exits with code 2 (no stack trace). */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {

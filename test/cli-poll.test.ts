@@ -3,7 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { coloursFor } from '../src/cli/colours.ts';
 import { renderEvent } from '../src/cli/poll-command.ts';
@@ -28,12 +30,15 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
+/** The store every run of the CLI in a test shares (and an App standing for another process opens). */
+const storeUrl = () => `file:${join(dir, 'store.sqlite')}`;
+
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     env: {
-      DATABASE_URL: `file:${join(dir, 'store.sqlite')}`,
+      DATABASE_URL: storeUrl(),
       LOG_LEVEL: 'silent',
       ALLOW_PRIVATE_FEED_ADDRESSES: 'true',
       BOT_CONTACT: 'mailto:ops@example.org',
@@ -149,6 +154,27 @@ describe('poll --once', () => {
     expect(r.stdout).toMatch(/\[feed\] broken failing: .*HTML page/);
     expect(r.stdout).toMatch(/\[overdue\] modern-slavery-penalties deadline 2022-12-31 passed/);
     expect(r.stderr).toMatch(/Polled 2 feeds: 1 read, 0 unchanged, 1 failed, 0 skipped; 2 new events\./);
+  });
+
+  it('feeds status shows which process polled each feed last and which holds it now (until its claim expires)', async () => {
+    server.serveFile('/ok.rss', join(FIXTURES, 'parliament-committee-news-rss-2018.xml'));
+    const file = feedsFile([{ id: 'ok', url: server.url('/ok.rss') }]);
+    await cli(['poll', '--once', '--feeds', file]);
+    const [polled] = JSON.parse((await cli(['feeds', 'status', '--json'])).stdout) as { lastPolledBy: string; heldBy: unknown }[];
+    expect(polled!.lastPolledBy).toMatch(/^.+:\d+:[0-9a-f]{8}$/); // the CLI run's process: host, pid, random part
+    expect(polled!.heldBy).toBeNull();
+    // Another process (a bot on the same store) is polling it now, with a claim until 12:05 and an escape sequence in its name.
+    const config = loadConfig({ DATABASE_URL: storeUrl(), LOG_LEVEL: 'silent', GOVUK_CONTENT_API_URL: 'off', WEB_PORT: 'off' });
+    if (!config.ok) throw new Error(config.error.join('; '));
+    const other = await openApp(config.value, clock, { seedsDir: MINI_SEEDS });
+    expect(await other.feeds.claim('ok', 'bot-2:77:\u001b[31mabcd', clock.now().toISOString(), '2024-06-01T12:05:00.000Z')).toBeDefined();
+    await other.close();
+    const text = (await cli(['feeds', 'status'])).stdout;
+    expect(text).toContain(`last polled by ${polled!.lastPolledBy} at 2024-06-01T12:00:00.000Z`);
+    expect(text).toContain('being polled by bot-2:77:[31mabcd (claim until 2024-06-01T12:05:00.000Z)');
+    expect(text).not.toMatch(CONTROL_CHARACTER);
+    clock.advance(5 * 60_000); // the claim has expired: nobody holds it now
+    expect((await cli(['feeds', 'status'])).stdout).not.toContain('being polled by');
   });
 
   it('feeds status lists failing feeds first; feeds enable puts one back, once, and names the closest ids for a typo', async () => {

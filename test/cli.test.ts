@@ -212,7 +212,9 @@ describe('bad input is named, with what was expected', () => {
     if (config.ok) return;
     expect(config.error).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^DATABASE_URL: expected postgres:\/\/… or postgresql:\/\/… for PostgreSQL, or a file: URL or a path to an SQLite file \(the mysql: scheme is not supported\)/),
+        expect.stringMatching(
+          /^DATABASE_URL: expected postgres:\/\/… or postgresql:\/\/… for PostgreSQL, or a file: URL or a path to an SQLite file \(the mysql: scheme is not supported\)/,
+        ),
         expect.stringMatching(/^TIMEZONE: expected an IANA time zone/),
         expect.stringMatching(/^LOG_LEVEL: expected one of fatal/),
         expect.stringMatching(/^DISCORD_GUILD_ID: expected a Discord id/),

@@ -166,7 +166,12 @@ describe('two processes on one store', () => {
     fake.clearFaults(alerts());
     clock.advance(10 * 60_000);
     // A second bot process on the same store, with its own (empty) backoff.
-    const other = await startPoster({ app, rest: bot.deliveryRest, subscriptions: app.subscriptions, logger: createLogger('silent') });
+    const other = await startPoster({
+      app: { ...app, processId: 'second-process:2:00000002' },
+      rest: bot.deliveryRest,
+      subscriptions: app.subscriptions,
+      logger: createLogger('silent'),
+    });
     await Promise.all([bot.poster.flush(), other.flush()]);
     await other.stop();
     expect(footers(alerts())).toEqual(ids.map((id) => `event #${id}`));
@@ -189,7 +194,7 @@ describe('two processes on one store, one send in flight', () => {
       get: (...args: Parameters<typeof rest.get>) => rest.get(...args),
     };
     const a = await startPoster({
-      app,
+      app: { ...app, processId: 'second-process:2:00000002' },
       rest: heldRest as unknown as typeof rest,
       subscriptions: app.subscriptions,
       logger: createLogger('silent'),

@@ -103,6 +103,27 @@ describe('/feeds status', () => {
     expect(committee!.value).toContain('Consecutive failures: 0');
   });
 
+  it('shows which process polled each feed last and which holds it now, escaped', async () => {
+    // The feeds were polled by this process (the bot's); now another process (its name has markdown) holds one.
+    const mine = new Poller({ feedStore: app.feeds, registerStore: app.store, fetcher, clock, timeZone: 'Europe/London', owner: app.processId });
+    clock.advance(16 * MIN);
+    await mine.pollOnce(feeds);
+    const until = new Date(clock.now().getTime() + 5 * MIN).toISOString();
+    expect(await app.feeds.claim('broken', 'bot_2:77:**ab**', clock.now().toISOString(), until)).toBeDefined();
+    const status = async () => {
+      const r = await fake.slashCommand({ name: 'feeds', subcommand: 'status' }).settled();
+      return Object.fromEntries(r.embeds![0]!.fields!.map((f) => [f.name, f.value]));
+    };
+    let fields = await status();
+    expect(fields['🟢 committee']).toContain(`Last polled by: ${app.processId.replace(/[_*~`|\\]/g, '\\$&')}`);
+    expect(fields['🟢 committee']).not.toContain('Polling now');
+    expect(fields['🔴 broken']).toContain('Polling now: bot\\_2:77:\\*\\*ab\\*\\* (until 2024-06-01 12:37 UTC)');
+    clock.advance(5 * MIN); // its claim expired: nobody holds it now
+    fields = await status();
+    expect(fields['🔴 broken']).not.toContain('Polling now');
+    expect(fields['🔴 broken']).toContain('Last polled by:');
+  });
+
   it('stays within embed limits with many feeds', async () => {
     const store = app.feeds;
     const many: FeedSpec[] = Array.from({ length: 80 }, (_, i) => ({

@@ -7,6 +7,7 @@ import { openApp, type App } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { databaseOf } from '../src/db/database.ts';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../src/store/register-store.ts';
 import { cli, testConfig } from './support/register.ts';
 import { schemaPrefix, schemaUrl, storeUrlFor } from './support/test-engine.ts';
 
@@ -44,14 +45,20 @@ describe('DATABASE_URL for PostgreSQL', () => {
 
   it('names a bad URL in one line, without its password', () => {
     const config = loadConfig({ DATABASE_URL: `postgres://bot:${SECRET}@127.0.0.1:port/cw` });
-    expect(config.ok ? [] : config.error).toEqual([expect.stringMatching(/^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(this one could not be read: postgres:\/\/\*\*\*@127\.0\.0\.1:port\/cw\)$/)]);
+    expect(config.ok ? [] : config.error).toEqual([
+      expect.stringMatching(
+        /^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(this one could not be read: postgres:\/\/\*\*\*@127\.0\.0\.1:port\/cw\)$/,
+      ),
+    ]);
     expect(JSON.stringify(config)).not.toContain(SECRET);
   });
 
   it('an unreachable server: exit 2, one line naming DATABASE_URL, never the password or a stack', async () => {
     const r = await cli(['stats'], { env: { DATABASE_URL: REFUSED } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('Configuration problem:\n  - DATABASE_URL: postgres://bot@127.0.0.1:1/cw cannot connect to PostgreSQL at 127.0.0.1:1 (connection refused): is the server running?\n');
+    expect(r.stderr).toBe(
+      'Configuration problem:\n  - DATABASE_URL: postgres://bot@127.0.0.1:1/cw cannot connect to PostgreSQL at 127.0.0.1:1 (connection refused): is the server running?\n',
+    );
     const real = await runReal(['stats'], { DATABASE_URL: REFUSED });
     expect(real.code).toBe(2);
     expect(real.out).toContain('DATABASE_URL: postgres://bot@127.0.0.1:1/cw cannot connect to PostgreSQL');
@@ -98,7 +105,15 @@ describe('migrate and seed on PostgreSQL', () => {
 });
 
 // The searches the README shows, and the questions its users ask, on the real register.
-const SEARCHES = ['modern slavery penalties', 'export controls', 'forced labour supply chains', 'sanctions', 'Uyghur students', 'cotton imports', 'research security'];
+const SEARCHES = [
+  'modern slavery penalties',
+  'export controls',
+  'forced labour supply chains',
+  'sanctions',
+  'Uyghur students',
+  'cotton imports',
+  'research security',
+];
 
 describe('search on PostgreSQL answers as SQLite FTS5 does', () => {
   let sqlite: App;
@@ -132,12 +147,15 @@ describe('search on PostgreSQL answers as SQLite FTS5 does', () => {
 
   it('highlights the matching words in the snippet and survives query syntax in user text', async () => {
     const [hit] = await postgres.queries.search('penalties');
-    expect(hit?.snippet).toMatch(/\u0002penalt\w*\u0003/i);
+    expect(hit?.snippet).toMatch(new RegExp(`${SNIPPET_OPEN}penalt\\w*${SNIPPET_CLOSE}`, 'i'));
     for (const text of ['"unclosed', 'a OR', '-', 'slavery & | ! :*', "'; drop table commitments; --"]) {
       await expect(postgres.queries.search(text)).resolves.toBeInstanceOf(Array);
     }
     // Still there, and counted as a number (node-postgres returns bigint counts as strings unless told).
-    const { n } = await databaseOf(postgres).selectFrom('commitments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await databaseOf(postgres)
+      .selectFrom('commitments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(n).toBe((await sqlite.queries.list()).total);
   });
 });

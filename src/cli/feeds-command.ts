@@ -1,11 +1,12 @@
 // `commitment-watch feeds status [--json]`: every feed the store knows, failing and disabled first, with
-// its health, reason, last success and failures in a row. `commitment-watch feeds enable <id> [--json]`:
+// its health, reason, last success and failures in a row, which process polled it last and which holds it now. `commitment-watch feeds enable <id> [--json]`:
 // puts a disabled or failing feed back on its schedule (see enable-feed.ts); an unknown id exits 1 naming
 // the closest ids.
 import type { Command } from 'commander';
 import { enableFeed } from '../feeds/enable-feed.ts';
 import type { FeedState } from '../feeds/feed-store.ts';
 import type { Colours } from './colours.ts';
+import { terminalSafe } from './format.ts';
 import { registerFeedsCheckCommand } from './feeds-check-command.ts';
 import type { CliContext } from './context.ts';
 
@@ -23,7 +24,7 @@ export function registerFeedsCommand(program: Command, ctx: CliContext): void {
       list.sort((a, b) => (ORDER[a.health] ?? 3) - (ORDER[b.health] ?? 3) || a.id.localeCompare(b.id));
       if (o.json) return ctx.io.out(JSON.stringify(list.map(feedJson), null, 2));
       if (list.length === 0) return ctx.io.out('No feeds yet: the store has not read a feed list (npm start, or poll --once).');
-      ctx.io.out(list.map((f) => renderFeed(f, ctx.pc)).join('\n'));
+      ctx.io.out(list.map((f) => renderFeed(f, ctx.pc, ctx.clock.now().toISOString())).join('\n'));
     });
 
   feeds
@@ -56,15 +57,19 @@ function feedJson(f: FeedState) {
     lastSuccessAt: f.lastSuccessAt,
     lastAttemptAt: f.lastAttemptAt,
     nextAttemptAt: f.nextAttemptAt,
+    lastPolledBy: f.lastPolledBy,
+    heldBy: f.heldBy,
   };
 }
 
-function renderFeed(f: FeedState, pc: Colours): string {
+function renderFeed(f: FeedState, pc: Colours, now: string): string {
   const paint = f.health === 'healthy' ? pc.green : f.health === 'failing' ? pc.red : pc.gray;
   const lines = [`${paint(f.health.padEnd(9))} ${pc.bold(f.id)}  ${pc.dim(f.url)}`];
   if (f.healthReason) lines.push(`          ${f.healthReason}`);
   if (!f.lastAttemptAt) lines.push(pc.dim('          not polled yet: waiting for its first slot'));
   else
     lines.push(pc.dim(`          last success ${f.lastSuccessAt ?? 'never'}; ${f.consecutiveFailures} failure${f.consecutiveFailures === 1 ? '' : 's'} in a row`));
+  if (f.lastPolledBy) lines.push(pc.dim(`          last polled by ${terminalSafe(f.lastPolledBy)} at ${f.lastAttemptAt ?? 'unknown'}`));
+  if (f.heldBy && f.heldBy.until > now) lines.push(`          being polled by ${terminalSafe(f.heldBy.owner)} (claim until ${f.heldBy.until})`);
   return lines.join('\n');
 }

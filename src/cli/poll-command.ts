@@ -38,6 +38,7 @@ export function registerPollCommand(program: Command, ctx: CliContext): void {
           changeNotes: configuredChangeNotes(ctx.config, fetcher),
           clock: ctx.clock,
           timeZone: ctx.config.timeZone,
+          owner: app.processId,
         });
         const report = await poller.pollOnce(feeds, { force: o.force, respectInterval: false });
         const events = await app.outbox.byIds(report.eventIds);

@@ -243,7 +243,11 @@ function buildProgram(ctx: CliContext): Command {
       await opened.close();
       const { applied, all } = opened.migrations;
       print(o.json, { store: describeStore(ctx.config.store), applied, migrations: all }, () =>
-        [`Store: ${describeStore(ctx.config.store)}`, applied.length ? `Applied: ${applied.join(', ')}` : 'Up to date', `At: ${all.at(-1) ?? 'none'} (${all.length} migrations)`].join('\n'),
+        [
+          `Store: ${describeStore(ctx.config.store)}`,
+          applied.length ? `Applied: ${applied.join(', ')}` : 'Up to date',
+          `At: ${all.at(-1) ?? 'none'} (${all.length} migrations)`,
+        ].join('\n'),
       );
     });
 

@@ -4,7 +4,10 @@ import { PostgresAdapter, type CreateTableBuilder, type Kysely } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export function engineOf(db: Kysely<any>): Engine {
+/** Any Kysely instance or transaction, whatever its tables. */
+type Queryable = Pick<Kysely<unknown>, 'getExecutor'>;
+
+export function engineOf(db: Queryable): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -12,8 +15,8 @@ export function engineOf(db: Kysely<any>): Engine {
  * An integer primary key the database numbers itself: SQLite's AUTOINCREMENT (never reuses an id, so an
  * outbox cursor never skips a new event), PostgreSQL's identity column (a sequence, never reused either).
  */
-export function withSerialId(db: Kysely<any>, column = 'id') {
+export function withSerialId(db: Queryable, column = 'id') {
   const postgres = engineOf(db) === 'postgres';
-  return <T extends CreateTableBuilder<any, any>>(table: T): T =>
-    table.addColumn(column, 'integer', (c) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())) as T;
+  return <TB extends string, C extends string>(table: CreateTableBuilder<TB, C>) =>
+    table.addColumn(column, 'integer', (c) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()));
 }

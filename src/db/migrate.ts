@@ -1,6 +1,7 @@
 // Versioned migrations, one file each in ./migrations, applied in name order at start.
 import { readdir } from 'node:fs/promises';
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { engineOf } from './engine.ts';
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
 
@@ -23,7 +24,26 @@ export interface MigrationReport {
   all: string[];
 }
 
+/**
+ * The advisory lock PostgreSQL migrations hold shared: Kysely reads the whole catalogue to find its log table,
+ * and a schema dropped meanwhile (another bot's, or another test file's) fails that read. Whoever drops a
+ * schema takes it exclusively.
+ */
+export const MIGRATION_LOCK = 0x63770002;
+
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationReport> {
+  if (engineOf(db) !== 'postgres') return migrate(db, schema);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock_shared(${MIGRATION_LOCK})`.execute(connection);
+    try {
+      return await migrate(connection, schema);
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${MIGRATION_LOCK})`.execute(connection);
+    }
+  });
+}
+
+async function migrate(db: Kysely<any>, schema: string | undefined): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: new FolderMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

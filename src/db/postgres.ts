@@ -54,9 +54,11 @@ export function parsePostgresUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): Res
 // node-postgres returns bigint and numeric as strings (they may not fit a double). Counts and sums here are
 // small, and the stores compare them as numbers, as SQLite returns them.
 const NUMBER_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const parseNumber = (value: string): number => Number(value);
+const builtinParser = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => unknown;
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    NUMBER_TYPES.has(oid) ? parseNumber : builtinParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** The Kysely instance over a pool, after checking the server answers (and creating the schema if asked). */

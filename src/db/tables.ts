@@ -131,6 +131,8 @@ export interface FeedsTable {
   item_count: Generated<number>;
   lease_until: string | null;
   lease_owner: string | null;
+  /** The process that polled it last (migration 0007); when is last_attempt_at. */
+  last_polled_by: string | null;
 }
 
 export interface FeedItemsTable {
@@ -211,7 +213,16 @@ export interface Database extends DiscordTables {
   feed_item_traces: FeedItemTracesTable;
   feed_pending_changes: FeedPendingChangesTable;
   digest_runs: DigestRunsTable;
+  scheduler_firings: SchedulerFiringsTable;
   send_slots: SendSlotsTable;
+}
+
+// Scheduled firings (migration 0007): one row per (job, slot), written by the one process that runs it.
+export interface SchedulerFiringsTable {
+  job: string;
+  slot: string;
+  fired_by: string;
+  fired_at: string;
 }
 
 // The shared send schedule (migration 0008): when each limit's next free slot starts, in ms since the epoch.

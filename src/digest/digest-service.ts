@@ -2,10 +2,9 @@
 // downtime), each subscription's due windows are recorded as runs (digest-runs.ts) and every pending run
 // is handed to the DigestSender — in console mode one that prints, in Discord mode one that posts through
 // discord.js's REST client. Clock and cron are injected: tests call tick(now) and never wait.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { DiscordRest } from '../discord/rest.ts';
-import { nodeCronScheduler, type CronLike } from '../cron.ts';
+import { minuteSlot, nodeCronScheduler, type CronLike } from '../cron.ts';
+import { newProcessId } from '../process-identity.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -26,6 +25,14 @@ export interface DigestServiceDeps {
   sender: DigestSender;
   clock: Clock;
   logger?: Logger;
+  /** This process, as the holder of run leases (app.processId); default: a new identity. */
+  owner?: string;
+  /**
+   * Takes this pass's scheduled firing (its minute) for this process; false when another process has it.
+   * Only the taker records (renders) what is due; every process sends pending runs, each under its lease.
+   * Absent: every pass records.
+   */
+  takeFiring?: (at: Date) => Promise<boolean>;
 }
 
 export interface DigestTickReport {
@@ -82,7 +89,7 @@ const LEASE_MS = 5 * 60_000;
 export class DigestService {
   readonly runs: DigestRunStore;
   /** Who holds a run's lease while this service sends it. */
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner: string;
   private readonly logger: Logger;
   /** Digests built during the pass at `builtFor` (a weekly digest to thousands of channels is built once). */
   private built = new Map<string, Promise<Digest>>();
@@ -92,6 +99,7 @@ export class DigestService {
 
   constructor(private readonly deps: DigestServiceDeps) {
     this.runs = deps.app.digestRuns;
+    this.owner = deps.owner ?? newProcessId();
     this.logger = deps.logger ?? silentLogger;
   }
 
@@ -113,6 +121,16 @@ export class DigestService {
 
   private async pass(now: Date): Promise<DigestTickReport> {
     const report: DigestTickReport = { at: now.toISOString(), recorded: [], posted: [], failed: [] };
+    if (!this.deps.takeFiring || (await this.deps.takeFiring(now))) await this.recordAll(now, report);
+    for (const run of await this.runs.pending()) {
+      if (this.stopping) break;
+      await this.deliver(run, now, report);
+    }
+    return report;
+  }
+
+  /** Records the windows now due (digests, daily and weekly batches) of every subscription. */
+  private async recordAll(now: Date, report: DigestTickReport): Promise<void> {
     for (const sub of await this.deps.subscriptions.list()) {
       if (sub.brokenReason) continue;
       try {
@@ -123,11 +141,6 @@ export class DigestService {
         this.logger.error({ err: error, channelId: sub.channelId }, 'could not record a digest');
       }
     }
-    for (const run of await this.runs.pending()) {
-      if (this.stopping) break;
-      await this.deliver(run, now, report);
-    }
-    return report;
   }
 
   private builtAt(now: Date): Map<string, Promise<Digest>> {
@@ -221,6 +234,9 @@ export class DigestService {
   }
 }
 
+/** The scheduler_firings job of the digest scheduler's minutes. */
+export const DIGEST_JOB = 'digests';
+
 export interface StartDigestOptions {
   cron?: CronLike;
   sender?: DigestSender;
@@ -244,7 +260,13 @@ export async function startDigestService(
           subscriptions,
         )
       : consoleSender(deps.write));
-  const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger });
+  // Each minute's firing is recorded by one process; the loser only sends what is pending (under leases).
+  const takeFiring = async (at: Date): Promise<boolean> => {
+    const won = await app.schedulers.take(DIGEST_JOB, minuteSlot(at), app.processId, at.toISOString());
+    if (won && at.getUTCMinutes() === 0) await app.schedulers.prune(new Date(at.getTime() - 86_400_000).toISOString());
+    return won;
+  };
+  const service = new DigestService({ app, subscriptions, sender, clock: deps.clock, logger: deps.logger, owner: app.processId, takeFiring });
   const safeTick = () =>
     service.tick().catch((error: unknown) => {
       deps.logger.error({ err: error }, 'digest tick failed');

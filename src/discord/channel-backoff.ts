@@ -29,6 +29,11 @@ export class ChannelBackoff {
     return { delayMs, failures };
   }
 
+  /** When a failing channel is tried again (ms); undefined when it is not failing. */
+  retryAt(channelId: string): number | undefined {
+    return this.failing.get(channelId)?.retryAt;
+  }
+
   succeeded(channelId: string): void {
     this.failing.delete(channelId);
   }

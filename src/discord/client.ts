@@ -1,14 +1,15 @@
 // The Discord front end: a discord.js Client (Guilds intent only, small caches, nobody mentioned by
 // default), the interaction router, and the poster. discord.js reconnects and resumes on its own after
 // a recoverable close; a refused token or an unrecoverable close is handed to onFatal (fatal.ts).
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, type Interaction, type REST } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, type ClientOptions, type Interaction, type REST } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
+import type { ShardPlan } from '../shard-config.ts';
 import type { ButtonHandler, CommandContext, CommandModule } from './command.ts';
 import { ID_SEP } from './command.ts';
 import { loadCommands } from './command-loader.ts';
 import type { BackoffPolicy } from './channel-backoff.ts';
-import { gatewayCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
+import { gatewayCloseProblem, loginCloseProblem, tokenRejected, watchForRejectedToken, type OnFatal } from './fatal.ts';
 import { DiscordRefused } from './refused.ts';
 import { startPoster, type Poster } from './poster.ts';
 import { proposalButtons } from './proposals.ts';
@@ -44,8 +45,20 @@ export interface DiscordFrontEnd {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function makeClient(apiUrl: string | undefined, restRetries = 1): Client {
+/**
+ * discord.js's options for a shard plan. Unset: discord.js's default, shard 0 of 1 (every server). `auto`
+ * asks Discord for its recommended count and holds them all; a count alone holds shards 0…count−1.
+ */
+export function shardOptions(plan: ShardPlan | undefined): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (!plan) return {};
+  if (plan.kind === 'auto') return { shards: 'auto' };
+  if (plan.kind === 'all') return { shardCount: plan.count };
+  return { shards: plan.ids, shardCount: plan.count };
+}
+
+export function makeClient(apiUrl: string | undefined, restRetries = 1, shards?: ShardPlan): Client {
   return new Client({
+    ...shardOptions(shards),
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
     makeCache: Options.cacheWithLimits({
@@ -85,7 +98,7 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   const buttons = new Map<string, ButtonHandler>(Object.entries(proposalButtons));
   for (const c of commands) for (const [prefix, h] of Object.entries(c.buttons ?? {})) buttons.set(prefix, h);
 
-  const client = makeClient(discord.apiUrl, deps.restRetries);
+  const client = makeClient(discord.apiUrl, deps.restRetries, discord.shards);
   // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
   const deliveryTimeoutMs = deps.deliveryTimeoutMs ?? 15_000;
   // Its every request takes a slot of the schedule shared by every process on the store (send-pacer.ts).
@@ -153,6 +166,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     await client.destroy();
     stopRest(deliveryRest);
     if (error instanceof DiscordRefused) throw error;
+    const closed = loginCloseProblem(error);
+    if (closed) throw closed;
     if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) throw tokenRejected();
     // Never let the token into an error message.
     const message = error instanceof Error ? error.message.replaceAll(discord.token, '[redacted]') : 'unknown error';
@@ -160,7 +175,13 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     // eslint-disable-next-line preserve-caught-error
     throw new Error(`could not log in to Discord: ${message}`);
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'logged in to Discord');
+  // Each process sees only the servers of its own shards; posting goes through REST and needs none of them.
+  const held = [...client.ws.shards.keys()].sort((a, b) => a - b);
+  const shardCount = client.options.shardCount ?? 1;
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, shards: held, shardCount },
+    `logged in to Discord, holding shard${held.length === 1 ? '' : 's'} ${held.join(', ')} of ${shardCount}`,
+  );
 
   const poster = await startPoster({
     app,
@@ -170,8 +191,8 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
     intervalMs: deps.posterIntervalMs ?? 5_000,
     backoff: deps.backoff,
     onFatal,
-    // Another process's send is in flight at most its timeout: a margin past it, it is looked for.
-    inFlightMs: deliveryTimeoutMs + 5_000,
+    // A claim outlasts a send's timeout by a margin; it is renewed while the request waits in the queue.
+    claimMs: deliveryTimeoutMs + 5_000,
   });
   return {
     client,

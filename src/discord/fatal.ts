@@ -11,8 +11,9 @@ export const TOKEN_REJECTED =
 export type OnFatal = (problem: DiscordRefused) => void;
 
 const GATEWAY_CAUSES: Partial<Record<number, string>> = {
-  [GatewayCloseCodes.InvalidShard]: 'the shard settings are invalid',
-  [GatewayCloseCodes.ShardingRequired]: 'the bot is in too many servers for one shard: sharding is required',
+  [GatewayCloseCodes.InvalidShard]: 'the shard settings are invalid (check DISCORD_SHARDS and DISCORD_SHARD_COUNT)',
+  [GatewayCloseCodes.ShardingRequired]:
+    'the bot is in too many servers for one shard: sharding is required (set DISCORD_SHARDS=auto, or split the shards between processes with DISCORD_SHARDS and DISCORD_SHARD_COUNT)',
   [GatewayCloseCodes.InvalidAPIVersion]: 'the gateway API version is invalid (is DISCORD_API_URL a Discord API?)',
   [GatewayCloseCodes.InvalidIntents]: 'the gateway intents are invalid',
   [GatewayCloseCodes.DisallowedIntents]: 'an intent the bot asked for is not enabled for the application in the developer portal',
@@ -23,6 +24,22 @@ export function gatewayCloseProblem(code: number): DiscordRefused | undefined {
   if (code === Number(GatewayCloseCodes.AuthenticationFailed)) return new DiscordRefused(`${TOKEN_REJECTED} (gateway close 4004)`, code);
   const cause = GATEWAY_CAUSES[code];
   return cause ? new DiscordRefused(`Discord closed the gateway for good (${code}): ${cause}. The bot cannot run until that is fixed.`, code) : undefined;
+}
+
+// A close for good while logging in rejects login() with @discordjs/ws's error, before discord.js reports
+// the close code (ShardDisconnect): its messages, mapped back to the codes.
+const LOGIN_CLOSE_ERRORS: Record<string, number> = {
+  'Invalid shard': GatewayCloseCodes.InvalidShard,
+  'Sharding is required': GatewayCloseCodes.ShardingRequired,
+  'Used an invalid API version': GatewayCloseCodes.InvalidAPIVersion,
+  'Used invalid intents': GatewayCloseCodes.InvalidIntents,
+  'Used disallowed intents': GatewayCloseCodes.DisallowedIntents,
+};
+
+/** The problem a login() rejection means when the gateway closed for good, else undefined. */
+export function loginCloseProblem(error: unknown): DiscordRefused | undefined {
+  const code = error instanceof Error ? LOGIN_CLOSE_ERRORS[error.message] : undefined;
+  return code === undefined ? undefined : gatewayCloseProblem(code);
 }
 
 /** True for a 401, and for discord.js's local error on every request after one (it drops the token). */

@@ -8,9 +8,16 @@
 // otherwise it is sent again with the SAME nonce and enforce_nonce, so Discord itself returns the earlier
 // message when that one did go out within its dedupe window. That cycle is send-once.ts's, shared with the
 // digest sender; this file backs its record with the delivery store. The REST client given here must
-// not resend on its own (retries: 0): a resend always comes after a look. A 'sending' row another process
-// may still be sending (stamped less than `inFlightMs` ago, and not an attempt this process saw end) is
-// left alone until it cannot be; a resend is claimed (compare-and-set) so only one process makes it.
+// not resend on its own (retries: 0): a resend always comes after a look.
+//
+// Several processes on one store: every row is CLAIMED by one process (app.processId) until a time. A send
+// claims its row for `claimMs` (more than the REST timeout) and renews the claim while its request waits in
+// the REST client's queue or is on its way — so however old a row is, another process leaves it alone while
+// its claim holds; the sender's request is cancelled if it ever loses the claim. Only an expired claim
+// is resolved by another process (looked for, then resent), and taking it over is a compare-and-set that
+// one process wins. A transient failure keeps the row claimed through the channel's backoff (and a margin);
+// a 'queued' row is claimed by the process whose channel backoff queued it, likewise: the channel is that
+// process's to retry until its backoff ends, and another's once the claim expires (the owner died).
 //
 // A channel whose send fails transiently (5xx, timeout, network) waits out its own backoff, growing across
 // flushes (channel-backoff.ts); its later deliveries are queued behind it, in order, and every other
@@ -20,6 +27,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type REST } from 'discord.js';
 import type { App } from '../app.ts';
 import type { StoredEvent } from '../events.ts';
+import type { Claim, Delivery } from '../store/delivery-store.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import { wants, type EventSubject, type Subscription } from '../subscriptions/subscription.ts';
@@ -36,11 +44,11 @@ export const PROPOSAL_PREFIX = 'proposal';
 
 /** How long a stop waits for the send in flight to finish and be recorded. */
 export const STOP_TIMEOUT_MS = 10_000;
-/** How long after an attempt began it may still be in flight in another process (its request timeout and a margin). */
-export const IN_FLIGHT_MS = 20_000;
+/** How long a claim on a delivery lasts past its last renewal: the request timeout (15 s) and a margin. */
+export const CLAIM_MS = 20_000;
 
 export interface PosterDeps {
-  app: Pick<App, 'config' | 'clock' | 'store' | 'outbox' | 'deliveries'>;
+  app: Pick<App, 'config' | 'clock' | 'store' | 'outbox' | 'deliveries' | 'processId'>;
   /** A REST client that never resends on its own (retries: 0). */
   rest: REST;
   subscriptions: SubscriptionStore;
@@ -51,8 +59,10 @@ export interface PosterDeps {
   backoff?: BackoffPolicy;
   /** Called once when Discord refuses the token; the poster stops. */
   onFatal?: OnFatal;
-  /** How long another process's attempt may still be in flight (default IN_FLIGHT_MS; more than the REST timeout). */
-  inFlightMs?: number;
+  /** How long a claim lasts past its last renewal (default CLAIM_MS; more than the REST timeout). */
+  claimMs?: number;
+  /** How often a send renews its claim while its request is pending (default a quarter of claimMs). */
+  renewEveryMs?: number;
 }
 
 export interface Poster {
@@ -73,7 +83,10 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
   const backoff = new ChannelBackoff(deps.backoff);
   const now = () => app.clock.now().toISOString();
   let stopping = false;
-  const inFlightMs = deps.inFlightMs ?? IN_FLIGHT_MS;
+  const claimMs = deps.claimMs ?? CLAIM_MS;
+  const owner = app.processId;
+  /** This process's claim, from now (or from `fromMs`, a channel's retry time) for claimMs. */
+  const claimFrom = (fromMs = app.clock.now().getTime()): Claim => ({ owner, until: new Date(Math.max(fromMs, app.clock.now().getTime()) + claimMs).toISOString() });
   // Attempts this process made that ended without an outcome (event, channel, stamp): not in flight anywhere.
   const ended = new Set<string>();
   const attempt = (eventId: number, channelId: string, stamp: string) => `${eventId}|${channelId}|${stamp}`;
@@ -112,6 +125,20 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       sent: (messageId) => setRow(eventId, channelId, { state: 'sent', messageId }),
       looked: () => ended.delete(attempt(eventId, channelId, stamp)), // settled below, or claimed afresh
       inDoubt: () => ended.add(attempt(eventId, channelId, stamp)),
+      hold: (abort) => {
+        const renew = () =>
+          deliveries.extend(eventId, channelId, claimFrom()).then(
+            (kept) => {
+              if (kept) return;
+              logger.warn({ channelId, event: eventId }, 'lost the claim on a delivery while sending it: the send is cancelled');
+              abort();
+            },
+            (error: unknown) => logger.warn({ err: error, channelId, event: eventId }, 'could not renew a delivery claim'),
+          );
+        const timer = setInterval(() => void renew(), deps.renewEveryMs ?? Math.max(1, Math.floor(claimMs / 4)));
+        timer.unref();
+        return () => clearInterval(timer);
+      },
     };
   }
 
@@ -137,6 +164,8 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       case 'transient': {
         const { delayMs, failures } = backoff.failed(channelId, app.clock.now().getTime());
         waiting.add(channelId);
+        // In doubt, and this process's to look for once the channel's backoff ends (another's if it dies).
+        await deliveries.extend(eventId, channelId, claimFrom(backoff.retryAt(channelId)));
         logger.warn(
           { channelId, event: eventId, failures, retryInMs: delayMs, reason: outcome.reason },
           'posting to a channel failed; that channel is retried later, the others go on',
@@ -146,6 +175,18 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     }
   }
 
+  /**
+   * Whether an unresolved row must be left alone: claimed by another process and unexpired (however old the
+   * attempt), or a send of this process's own still on its way. A row from before claims (no claim) is held
+   * for claimMs after its attempt began.
+   */
+  function heldElsewhere(row: Delivery): boolean {
+    const until = row.claimUntil ?? (row.state === 'sending' ? new Date(Date.parse(row.updatedAt) + claimMs).toISOString() : undefined);
+    if (until === undefined || until <= now()) return false;
+    if (row.claimOwner !== owner) return true;
+    return row.state === 'sending' && !ended.has(attempt(row.eventId, row.channelId, row.updatedAt));
+  }
+
   /** Unresolved rows, oldest first: a 'sending' one is looked for before it is sent again; a 'queued' one was never sent. */
   async function resolvePending(waiting: Set<string>): Promise<number> {
     const pending = await deliveries.unresolved();
@@ -153,17 +194,14 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     for (const row of pending) {
       if (stopping) break;
       if (waiting.has(row.channelId)) continue; // later rows of a failing channel wait behind the first
+      if (heldElsewhere(row)) {
+        waiting.add(row.channelId); // another process's (or on its way): the channel's later alerts queue behind it
+        continue;
+      }
       const sub = await subscriptions.get(row.channelId);
       if (!sub || sub.brokenReason) {
         await setRow(row.eventId, row.channelId, { state: 'failed', error: sub?.brokenReason ?? 'no longer subscribed' });
         continue;
-      }
-      if (row.state === 'sending') {
-        const mine = attempt(row.eventId, row.channelId, row.updatedAt);
-        if (!ended.has(mine) && Date.parse(row.updatedAt) > app.clock.now().getTime() - inFlightMs) {
-          waiting.add(row.channelId); // maybe still on its way: the channel's later alerts queue behind it
-          continue;
-        }
       }
       const lookSince = row.state === 'sending' ? row.updatedAt : undefined;
       let event: StoredEvent | undefined;
@@ -175,7 +213,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
           await setRow(row.eventId, row.channelId, { state: 'failed', error: 'the event no longer exists or cannot be read' });
           return false;
         }
-        return deliveries.claim(row, stamp);
+        return deliveries.claim(row, stamp, claimFrom(Date.parse(stamp)));
       };
       const outcome = await sendOnce({
         rest,
@@ -215,7 +253,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
     const nonce = deliveryNonce(event.id, sub.channelId);
     const state = waiting.has(sub.channelId) ? 'queued' : 'sending';
     if (state === 'queued') {
-      await deliveries.open(event.id, sub.channelId, state, nonce, now());
+      await deliveries.open(event.id, sub.channelId, state, nonce, now(), claimFrom(backoff.retryAt(sub.channelId)));
       return false;
     }
     const outcome = await sendOnce({
@@ -224,7 +262,7 @@ export async function startPoster(deps: PosterDeps): Promise<Poster> {
       nonce,
       isOurs: carries(nonce, eventMarker(event.id)),
       // Opened as 'sending' before it goes; false when already delivered (or being resolved).
-      record: rowRecord(event.id, sub.channelId, (stamp) => deliveries.open(event.id, sub.channelId, state, nonce, stamp)),
+      record: rowRecord(event.id, sub.channelId, (stamp) => deliveries.open(event.id, sub.channelId, state, nonce, stamp, claimFrom(Date.parse(stamp)))),
       message: () => ({ body: body(event) }),
     });
     return settle(event.id, sub.channelId, outcome, waiting);

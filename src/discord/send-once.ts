@@ -26,6 +26,12 @@ export interface AttemptRecord {
   looked?(): void;
   /** Called when a send ended without a known outcome (transient, or the token refused): it stays in doubt. */
   inDoubt?(): void;
+  /**
+   * Called once the attempt is recorded, as its request is handed to the REST client (where it may wait in
+   * a rate-limit queue): keeps the attempt's claim alive until the returned function is called, when the
+   * request has ended. `abort` cancels the request (still queued, or on its way) when the claim was lost.
+   */
+  hold?(abort: () => void): () => void;
 }
 
 export interface OutgoingMessage {
@@ -102,16 +108,21 @@ export async function sendOnce(request: SendOnceRequest): Promise<SendOnceOutcom
   }
   if (!(await record.begin())) return { kind: 'taken' };
   const { body, files } = request.message();
+  const cancel = new AbortController();
+  const release = record.hold?.(() => cancel.abort());
   let message: APIMessage;
   try {
     message = (await rest.post(Routes.channelMessages(channelId), {
       body: { ...body, nonce: request.nonce, enforce_nonce: true },
       ...(files ? { files } : {}),
+      signal: cancel.signal,
     })) as APIMessage;
   } catch (error) {
     const outcome = classify(error, doing.posting, 'posting');
     if (outcome.kind === 'transient' || outcome.kind === 'unauthorised') record.inDoubt?.();
     return outcome;
+  } finally {
+    release?.();
   }
   await record.sent(message.id);
   return { kind: 'sent', messageId: message.id, found: false };

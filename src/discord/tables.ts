@@ -16,6 +16,9 @@ export interface DiscordDeliveriesTable {
   error: string | null;
   created_at: string;
   updated_at: string;
+  /** The process sending it (or holding it queued), until when (migration 0007); only an expired claim is taken over. */
+  claim_owner: string | null;
+  claim_until: string | null;
 }
 
 export interface DiscordProposalDecisionsTable {

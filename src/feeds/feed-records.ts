@@ -22,6 +22,10 @@ export interface FeedState extends HealthState {
   healthChangedAt: string | null;
   firstFetchDone: boolean;
   itemCount: number;
+  /** The process that polled it last (when: lastAttemptAt); null before its first poll since claims. */
+  lastPolledBy: string | null;
+  /** The process polling it now, and until when its claim holds (null when none, or expired). */
+  heldBy: { owner: string; until: string } | null;
 }
 
 /** What a poll changes in a feed's state; fields left out stay as they are. */
@@ -37,6 +41,8 @@ export interface FeedStatePatch extends Partial<HealthState> {
   itemCount?: number;
   /** Ends the poll's claim on the feed in the same write. */
   releaseLease?: boolean;
+  /** The process that polled it (its claim's owner). */
+  polledBy?: string;
 }
 
 export interface StoredItem {

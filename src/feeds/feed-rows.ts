@@ -37,6 +37,8 @@ export function toState(r: Selectable<FeedsTable>): FeedState {
     invalidSince: r.invalid_since,
     firstFetchDone: Number(r.first_fetch_done) === 1,
     itemCount: Number(r.item_count),
+    lastPolledBy: r.last_polled_by,
+    heldBy: r.lease_owner && r.lease_until ? { owner: r.lease_owner, until: r.lease_until } : null,
   };
 }
 
@@ -76,6 +78,7 @@ export function patchColumns(patch: FeedStatePatch): Updateable<FeedsTable> {
   if (patch.invalidSince !== undefined) set.invalid_since = patch.invalidSince;
   if (patch.firstFetchDone !== undefined) set.first_fetch_done = patch.firstFetchDone ? 1 : 0;
   if (patch.itemCount !== undefined) set.item_count = patch.itemCount;
+  if (patch.polledBy !== undefined) set.last_polled_by = patch.polledBy;
   if (patch.releaseLease) {
     set.lease_owner = null;
     set.lease_until = null;
@@ -104,5 +107,6 @@ export function emptyState() {
     item_count: 0,
     lease_until: null,
     lease_owner: null,
+    last_polled_by: null,
   };
 }

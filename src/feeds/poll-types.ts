@@ -50,6 +50,8 @@ export interface PollerDeps {
   concurrency?: number;
   /** How long a poll holds a feed against other processes; longer than any fetch. Default 5 min. */
   leaseMs?: number;
+  /** This process, as the holder of its polls' claims (app.processId); default: a new identity. */
+  owner?: string;
   logger?: Logger;
   hooks?: PollHooks;
   /** Where the change note of an updated page comes from (GOV.UK's content API); none: events without notes. */
@@ -110,6 +112,8 @@ export interface CycleContext {
 /** What every step of one feed's poll shares: the poller's settings and its seams. */
 export interface PollSteps {
   readonly deps: PollerDeps;
+  /** The process polling (the claim's owner), recorded as the feed's last poller. */
+  readonly owner: string;
   readonly policy: HealthPolicy;
   readonly monitors: Monitors;
   readonly logger: Logger;

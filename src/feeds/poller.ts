@@ -1,7 +1,8 @@
 // The polling pipeline: feed → item → match → event, into the durable outbox. This file is the
 // orchestration; each step is a module a newcomer can read whole:
 //  - claiming: a feed is never polled twice at once, in this process (inFlight) or another (the store's
-//    lease, taken here), and only when due (health.ts: interval, backoff, the publisher's cache);
+//    lease, taken here under the process's identity, which the poll's last write records as the feed's
+//    last poller), and only when due (health.ts: interval, backoff, the publisher's cache);
 //  - read-feed.ts: a conditional GET with the validators of the last good body (a 304, or a body whose
 //    hash is unchanged, is a success and nothing is parsed); the body parsed by its kind's monitor;
 //  - process-items.ts: in ONE transaction per feed, items identified (item-identity.ts: new, updated by
@@ -11,11 +12,10 @@
 //  - pending-changes.ts: automatic status changes applied through the register store after it commits;
 //  - deadlines.ts: once per cycle, commitments that became overdue get one `overdue` event each.
 // Every event has a dedupe key (src/event-kinds.ts), so a crash at any point neither loses nor repeats one.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import { monitorFor, recogniseKind } from '../../monitors/index.ts';
 import { silentLogger } from '../log.ts';
+import { newProcessId } from '../process-identity.ts';
 import type { CommitmentRow } from '../store/register-store.ts';
 import { recordPassedDeadlines } from './deadlines.ts';
 import type { FeedSpec } from './feed-list.ts';
@@ -42,16 +42,18 @@ export type { CycleReport, FeedReport, PollerDeps, PollOptions } from './poll-ty
 const MINUTE = 60_000;
 
 export class Poller {
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner: string;
   private readonly inFlight = new Set<string>();
   private readonly pending: PendingChanges;
   private readonly steps: PollSteps;
 
   constructor(private readonly deps: PollerDeps) {
     const logger = deps.logger ?? silentLogger;
+    this.owner = deps.owner ?? newProcessId();
     this.pending = new PendingChanges(deps.feedStore, deps.registerStore, deps.clock, logger);
     this.steps = {
       deps,
+      owner: this.owner,
       policy: { ...DEFAULT_HEALTH_POLICY, ...deps.health },
       monitors: deps.monitors ?? { monitorFor, recogniseKind },
       logger,

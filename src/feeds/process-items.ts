@@ -74,6 +74,7 @@ export async function processItems(steps: PollSteps, ctx: CycleContext, read: Pa
       lastWarnings: parsed.warnings,
       ...healthPatch(health, now),
       releaseLease: true,
+      polledBy: steps.owner,
     });
     const ids = judging.eventIds;
     ids.push(...(await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now)));

@@ -42,6 +42,7 @@ export async function readFeed(steps: PollSteps, ctx: CycleContext, feed: FeedSp
         lastError: null,
         ...healthPatch(health, now),
         releaseLease: true,
+        polledBy: steps.owner,
       });
       const ids = await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now);
       await steps.hook('beforeCommit', feed.id);
@@ -79,7 +80,13 @@ async function recordFailure(
   const health = afterFailure(state, failure, now, steps.policy);
   steps.logger.warn({ feed: feed.id, failures: health.state.consecutiveFailures, health: health.state.health }, failure.message);
   const eventIds = await steps.deps.feedStore.transaction(async (tx) => {
-    await tx.updateFeed(feed.id, { lastAttemptAt: now.toISOString(), lastError: failure.message, ...healthPatch(health, now), releaseLease: true });
+    await tx.updateFeed(feed.id, {
+      lastAttemptAt: now.toISOString(),
+      lastError: failure.message,
+      ...healthPatch(health, now),
+      releaseLease: true,
+      polledBy: steps.owner,
+    });
     const ids = await recordHealthEvent(tx, feed, state.consecutiveFailures, health, now);
     await steps.hook('beforeCommit', feed.id);
     return ids;

@@ -23,6 +23,8 @@ import { Poller, type FeedReport } from './poller.ts';
 import { feedFetcher } from './user-agent.ts';
 
 const MINUTE = 60_000;
+/** The scheduler_firings job of the daily deadline (overdue) check; its slot is the local date. */
+export const DEADLINES_JOB = 'deadlines';
 const DAY_MINUTES = 24 * 60;
 
 /** The feed's slot: minutes into its interval (0 ≤ slot < interval), fixed for a feed id and URL. */
@@ -79,6 +81,11 @@ export interface SchedulerDeps {
   timeZone: string;
   cron?: CronLike;
   logger?: Logger;
+  /**
+   * Takes a scheduled firing for this process (a job and its slot); false when another process has it.
+   * Absent: this process runs every firing.
+   */
+  takeFiring?: (job: string, slot: string) => Promise<boolean>;
   /** Called with the ids of the events recorded, after each batch of polls: a front end can post at once. */
   onEvents?: (eventIds: number[]) => void | Promise<void>;
 }
@@ -156,6 +163,8 @@ export class FeedScheduler {
     if (today === this.lastDeadlineDay) return;
     this.lastDeadlineDay = today;
     try {
+      // One process a day checks deadlines; the events' dedupe keys would make a second check harmless, but not free.
+      if (this.deps.takeFiring && !(await this.deps.takeFiring(DEADLINES_JOB, today))) return;
       await this.notify(await this.deps.poller.checkDeadlines());
     } catch (error) {
       this.lastDeadlineDay = undefined;
@@ -193,6 +202,11 @@ export interface StartFeedSchedulerOptions {
   onEvents?: SchedulerDeps['onEvents'];
 }
 
+/** Scheduled firings taken in the App's store for its process (scheduler_firings). */
+export function firingsOf(app: Pick<App, 'schedulers' | 'processId' | 'clock'>): (job: string, slot: string) => Promise<boolean> {
+  return (job, slot) => app.schedulers.take(job, slot, app.processId, app.clock.now().toISOString());
+}
+
 /** Wires a scheduler for an opened App (its store, clock and configuration) and starts it. */
 export async function startFeedScheduler(app: App, options: StartFeedSchedulerOptions = {}): Promise<FeedScheduler> {
   const feeds = options.feeds ?? (await configuredFeeds(app.config.feedsFile));
@@ -206,6 +220,7 @@ export async function startFeedScheduler(app: App, options: StartFeedSchedulerOp
     clock: app.clock,
     timeZone: app.config.timeZone,
     logger: options.logger,
+    owner: app.processId,
   });
   const scheduler = new FeedScheduler({
     poller,
@@ -216,6 +231,7 @@ export async function startFeedScheduler(app: App, options: StartFeedSchedulerOp
     cron: options.cron,
     logger: options.logger,
     onEvents: options.onEvents,
+    takeFiring: firingsOf(app),
   });
   await scheduler.start();
   return scheduler;

@@ -17,19 +17,32 @@ export interface Delivery {
   createdAt: string;
   /** When the row last changed: a 'sending' attempt went out at or after it. */
   updatedAt: string;
+  /** The process that holds the row (sending it, or holding it queued behind its failing channel), until when; null before migration 0007. */
+  claimOwner: string | null;
+  claimUntil: string | null;
+}
+
+/** A process's hold on a row: only the owner touches it until it expires (ISO, compared as text). */
+export interface Claim {
+  owner: string;
+  until: string;
 }
 
 export interface DeliveryStore {
   /** The id of the last event the poster has dealt with; undefined before its first start. */
   cursor(): Promise<number | undefined>;
+  /** Moves the cursor forward to `eventId`; never back (another process may already be further on). */
   setCursor(eventId: number): Promise<void>;
-  /** Writes the row for (event, channel) before anything is sent; false when there already is one. */
-  open(eventId: number, channelId: string, state: 'queued' | 'sending', nonce: string, now: string): Promise<boolean>;
+  /** Writes the row for (event, channel), claimed, before anything is sent; false when there already is one. */
+  open(eventId: number, channelId: string, state: 'queued' | 'sending', nonce: string, now: string, claim: Claim): Promise<boolean>;
   /**
-   * Takes a row for a resend, stamped `now`, only if it is still as it was read (state and time): another
-   * process resolving the same row at the same moment finds it taken. True when this process has it.
+   * Takes a row for a resend, stamped `now`, only if it is still as it was read (state and time) and its
+   * claim has expired (or is the taker's own): another process resolving the same row at the same moment,
+   * or one still sending it, keeps it. True when this process has it, claimed as given.
    */
-  claim(row: Pick<Delivery, 'eventId' | 'channelId' | 'state' | 'updatedAt'>, now: string): Promise<boolean>;
+  claim(row: Pick<Delivery, 'eventId' | 'channelId' | 'state' | 'updatedAt'>, now: string, claim: Claim): Promise<boolean>;
+  /** Keeps the owner's claim on an unresolved row until `claim.until`; false when it is no longer the owner's. */
+  extend(eventId: number, channelId: string, claim: Claim): Promise<boolean>;
   update(eventId: number, channelId: string, change: { state?: DeliveryState; messageId?: string; error?: string }, now: string): Promise<void>;
   /** Rows still 'sending' or 'queued', oldest event first. */
   unresolved(): Promise<Delivery[]>;
@@ -49,6 +62,8 @@ function toDelivery(r: Selectable<DiscordDeliveriesTable>): Delivery {
     error: r.error,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    claimOwner: r.claim_owner,
+    claimUntil: r.claim_until,
   };
 }
 
@@ -61,32 +76,73 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async setCursor(eventId: number): Promise<void> {
-    await this.db
-      .insertInto('discord_state')
-      .values({ key: CURSOR_KEY, value: String(eventId) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(eventId) }))
-      .execute();
+    // Compare-and-set on the value read (text, so no cast is needed): a process that read an older cursor
+    // and lost the race reads again, and stops once the stored one is at or past its own.
+    for (;;) {
+      const current = await this.cursor();
+      if (current !== undefined && current >= eventId) return;
+      if (current === undefined) {
+        const inserted = await this.db
+          .insertInto('discord_state')
+          .values({ key: CURSOR_KEY, value: String(eventId) })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return;
+        continue;
+      }
+      const moved = await this.db
+        .updateTable('discord_state')
+        .set({ value: String(eventId) })
+        .where('key', '=', CURSOR_KEY)
+        .where('value', '=', String(current))
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) > 0) return;
+    }
   }
 
-  async open(eventId: number, channelId: string, state: 'queued' | 'sending', nonce: string, now: string): Promise<boolean> {
+  async open(eventId: number, channelId: string, state: 'queued' | 'sending', nonce: string, now: string, claim: Claim): Promise<boolean> {
     const inserted = await this.db
       .insertInto('discord_deliveries')
-      .values({ event_id: eventId, channel_id: channelId, state, nonce, message_id: null, error: null, created_at: now, updated_at: now })
+      .values({
+        event_id: eventId,
+        channel_id: channelId,
+        state,
+        nonce,
+        message_id: null,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        claim_owner: claim.owner,
+        claim_until: claim.until,
+      })
       .onConflict((oc) => oc.columns(['event_id', 'channel_id']).doNothing())
       .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
-  async claim(row: Pick<Delivery, 'eventId' | 'channelId' | 'state' | 'updatedAt'>, now: string): Promise<boolean> {
+  async claim(row: Pick<Delivery, 'eventId' | 'channelId' | 'state' | 'updatedAt'>, now: string, claim: Claim): Promise<boolean> {
     const claimed = await this.db
       .updateTable('discord_deliveries')
-      .set({ state: 'sending', updated_at: now })
+      .set({ state: 'sending', updated_at: now, claim_owner: claim.owner, claim_until: claim.until })
       .where('event_id', '=', row.eventId)
       .where('channel_id', '=', row.channelId)
       .where('state', '=', row.state)
       .where('updated_at', '=', row.updatedAt)
+      .where((eb) => eb.or([eb('claim_until', 'is', null), eb('claim_until', '<=', now), eb('claim_owner', '=', claim.owner)]))
       .executeTakeFirst();
     return Number(claimed.numUpdatedRows) > 0;
+  }
+
+  async extend(eventId: number, channelId: string, claim: Claim): Promise<boolean> {
+    const kept = await this.db
+      .updateTable('discord_deliveries')
+      .set({ claim_until: claim.until })
+      .where('event_id', '=', eventId)
+      .where('channel_id', '=', channelId)
+      .where('state', 'in', ['sending', 'queued'])
+      .where('claim_owner', '=', claim.owner)
+      .executeTakeFirst();
+    return Number(kept.numUpdatedRows) > 0;
   }
 
   async update(eventId: number, channelId: string, change: { state?: DeliveryState; messageId?: string; error?: string }, now: string): Promise<void> {

@@ -4,6 +4,8 @@
 // URLs are `${api}/v10${route}`, so `apiUrl` has no trailing slash. Faults: `fake.faults`.
 // Discord's REST rate limits are off unless asked for: `start({ rateLimits: {} })` (50 per sliding second,
 // per-route buckets; `now` injects their clock), counted by `fake.rateLimitStats()`.
+// Shards as Discord: with `otherGuilds`, each server's GUILD_CREATE and dispatches go only to the session
+// identified as its shard ((id >> 22) % count; guildIdOnShard makes ids); recommendedShards for `auto`.
 //   const fake = await FakeDiscord.start();
 //   const client = new Client({ intents: [GatewayIntentBits.Guilds],
 //     rest: { api: fake.apiUrl, version: '10', timeout: 5_000 }, waitGuildTimeout: 1_000 });
@@ -26,7 +28,7 @@ import {
   type ComponentInput,
 } from './fake-discord/interactions.ts';
 import type { Choice } from './fake-discord/limits.ts';
-import { buildWorld, guildCreatePayload, makeChannel, readyPayload, snowflake, type ChannelSpec, type WorldOptions } from './fake-discord/model.ts';
+import { buildWorld, guildCreatePayload, makeChannel, readyPayload, snowflake, type ChannelSpec } from './fake-discord/model.ts';
 import {
   toApiMessage,
   type ApiChannel,
@@ -39,7 +41,8 @@ import {
 } from './fake-discord/api.ts';
 import { buildRoutes, requestListener } from './fake-discord/rest.ts';
 import { FakeState } from './fake-discord/state.ts';
-import { RateLimiter, type RateLimitOptions, type RateLimitStats } from './fake-discord/rate-limits.ts';
+import { RateLimiter, type RateLimitStats } from './fake-discord/rate-limits.ts';
+import type { FakeDiscordOptions } from './fake-discord/options.ts';
 import { newInteractionState, type InteractionResponseRecord, type InteractionKind, type InteractionState } from './fake-discord/interaction-records.ts';
 import {
   interactionHandle,
@@ -51,7 +54,7 @@ import {
   type ResponseTimeStats,
 } from './fake-discord/waiting.ts';
 
-export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS } from './fake-discord/model.ts';
+export { PERMS, DEFAULT_MEMBER_PERMISSIONS, BOT_PERMISSIONS, MESSAGE_FLAGS, guildIdOnShard, shardOfGuild } from './fake-discord/model.ts';
 export type { ApiChannel, ApiCommand, ApiEmbed, ApiComponent, ApiMember, ApiMessage, ApiRole, ApiUser, PostedMessage } from './fake-discord/api.ts';
 export { opt, OPTION, type OptionInput, type TypedOption } from './fake-discord/interactions.ts';
 export type { InteractionResponseRecord } from './fake-discord/interaction-records.ts';
@@ -61,23 +64,7 @@ export type { GatewayEvent } from './fake-discord/gateway.ts';
 export type { Choice } from './fake-discord/limits.ts';
 export type { BucketLimit, RateLimitOptions, RateLimitStats } from './fake-discord/rate-limits.ts';
 
-export interface FakeDiscordOptions extends Partial<Omit<WorldOptions, 'applicationId'>> {
-  /** The bot token the fake accepts (default "fake-bot-token"). */
-  token?: string;
-  applicationId?: string;
-  /** HELLO heartbeat_interval (default 1000 ms; Discord's is ~41 s). */
-  heartbeatIntervalMs?: number;
-  /** Interaction callbacks later than this get 404 "Unknown interaction" (default 3000, like Discord). */
-  callbackDeadlineMs?: number;
-  /** Default timeout for `reply()` / `settled()` / `autocomplete()` (default 5000 ms). */
-  replyTimeoutMs?: number;
-  /** Answer 400 for messages over Discord's limits (default true). */
-  strictLimits?: boolean;
-  /** Discord's REST rate limits (global 50/s, per-route buckets), off unless given; `{}` for Discord's values. */
-  rateLimits?: RateLimitOptions;
-  /** Log the fake's traffic to stderr. */
-  debug?: boolean;
-}
+export type { FakeDiscordOptions } from './fake-discord/options.ts';
 
 export class FakeDiscord {
   readonly token: string;
@@ -107,13 +94,23 @@ export class FakeDiscord {
       strictLimits: options.strictLimits ?? true,
     });
     this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : null;
-    this.routes = buildRoutes({ state: this.state, faults: this.faults, applicationId: this.applicationId, gatewayUrl: () => this.gatewayUrl });
+    this.routes = buildRoutes({
+      state: this.state,
+      faults: this.faults,
+      applicationId: this.applicationId,
+      gatewayUrl: () => this.gatewayUrl,
+      recommendedShards: options.recommendedShards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
+    });
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       url: () => this.gatewayUrl,
-      readyPayload: (sessionId, shard) => readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard }),
-      guildCreatePayload: () => guildCreatePayload(world),
+      readyPayload: (sessionId, shard, guildIds) =>
+        readyPayload(world, { applicationId: this.applicationId, resumeGatewayUrl: this.gatewayUrl, sessionId, shard, guildIds }),
+      guildIds: () => world.guilds.map((g) => g.id),
+      guildCreatePayload: (guildId) => guildCreatePayload(world, guildId),
+      maxGuildsPerShard: options.maxGuildsPerShard,
       guildMembers: () => structuredClone(world.members),
       onChange: () => this.state.changed(),
       debug: (m) => this.debug(m),

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { MIGRATION_LOCK } from '../../src/db/migrate.ts';
 import { testDatabaseUrl } from './test-engine.ts';
 
 beforeAll((suite) => {
@@ -17,6 +18,8 @@ afterAll(async () => {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
+    // Exclusive: no store is reading the catalogue to migrate while a schema goes (src/db/migrate.ts).
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const { rows } = await client.query<{ name: string }>(`select nspname as name from pg_namespace where nspname like $1`, [`${prefix}\\_%`]);
     for (const { name } of rows) await client.query(`drop schema "${name}" cascade`);
   } finally {

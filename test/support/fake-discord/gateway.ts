@@ -1,4 +1,6 @@
-// The fake gateway: HELLO, IDENTIFY/READY/GUILD_CREATE, heartbeats, RESUME, dispatches.
+// The fake gateway: HELLO, IDENTIFY/READY/GUILD_CREATE, heartbeats, RESUME, dispatches, and sharding as
+// Discord does it: a session identifies as shard [id, count] (default [0, 1]), holds the servers with
+// (guild_id >> 22) % count = id, and gets only their dispatches; dispatches without a server go to shard 0.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -18,6 +20,7 @@ interface Session {
   log: Array<{ s: number; frame: string }>;
   conn: Conn | null;
   intents: number;
+  shard: [number, number];
 }
 
 interface Conn {
@@ -37,8 +40,12 @@ export interface GatewayOptions {
   token: string;
   heartbeatIntervalMs: number;
   url(): string;
-  readyPayload(sessionId: string, shard: unknown): Record<string, unknown>;
-  guildCreatePayload(): Record<string, unknown>;
+  readyPayload(sessionId: string, shard: [number, number], guildIds: string[]): Record<string, unknown>;
+  /** Every server the bot is in. */
+  guildIds(): string[];
+  guildCreatePayload(guildId: string): Record<string, unknown>;
+  /** A session holding more servers than this is closed with 4011 Sharding required (Discord: 2,500). */
+  maxGuildsPerShard?: number | undefined;
   guildMembers(): unknown[];
   onChange(): void;
   debug(message: string): void;
@@ -151,12 +158,22 @@ export class Gateway {
       this.record('identify', { ok: false, intents: d.intents });
       return this.close(conn, 4004, 'Authentication failed.');
     }
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], conn, intents: Number(d.intents ?? 0) };
+    const shard = d.shard === undefined ? ([0, 1] as [number, number]) : validShard(d.shard);
+    if (!shard) {
+      this.record('identify', { ok: false, intents: d.intents, shard: d.shard });
+      return this.close(conn, 4010, 'Invalid shard.');
+    }
+    const guildIds = this.o.guildIds().filter((id) => holds(shard, id));
+    if (guildIds.length > (this.o.maxGuildsPerShard ?? Infinity)) {
+      this.record('identify', { ok: false, intents: d.intents, shard: d.shard });
+      return this.close(conn, 4011, 'Sharding required.');
+    }
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], conn, intents: Number(d.intents ?? 0), shard };
     this.sessions.set(session.id, session);
     conn.session = session;
     this.record('identify', { ok: true, intents: d.intents, shard: d.shard, sessionId: session.id });
-    this.sendDispatch(conn, 'READY', this.o.readyPayload(session.id, d.shard ?? [0, 1]));
-    this.sendDispatch(conn, 'GUILD_CREATE', this.o.guildCreatePayload());
+    this.sendDispatch(conn, 'READY', this.o.readyPayload(session.id, shard, guildIds));
+    for (const id of guildIds) this.sendDispatch(conn, 'GUILD_CREATE', this.o.guildCreatePayload(id));
     conn.state = 'ready';
     this.flush();
   }
@@ -207,11 +224,15 @@ export class Gateway {
   }
 
   /**
-   * Sends a dispatch to every ready connection. With none ready, `queue` keeps it until a client
-   * identifies or resumes (interactions are never lost); otherwise it is dropped.
+   * Sends a dispatch to every ready connection whose shard holds its server (`d.guild_id`; none: shard 0).
+   * With none ready, `queue` keeps it until such a client identifies or resumes (interactions are never
+   * lost); otherwise it is dropped.
    */
   dispatch(t: string, d: unknown, onSent?: () => void, queue = true): void {
-    const ready = [...this.conns].filter((c) => c.state === 'ready');
+    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+    const ready = [...this.conns].filter(
+      (c) => c.state === 'ready' && c.session && (typeof guildId === 'string' ? holds(c.session.shard, guildId) : c.session.shard[0] === 0),
+    );
     if (ready.length === 0) {
       if (queue) this.pending.push({ t, d, ...(onSent ? { onSent } : {}) });
       return;
@@ -264,6 +285,19 @@ export class Gateway {
     this.pending = [];
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** IDENTIFY's `shard`: [id, count] with 0 ≤ id < count, or null (Discord closes with 4010). */
+function validShard(v: unknown): [number, number] | null {
+  if (!Array.isArray(v) || v.length !== 2) return null;
+  const [id, count] = v as unknown[];
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return null;
+  return (id as number) >= 0 && (count as number) >= 1 && (id as number) < (count as number) ? [id as number, count as number] : null;
+}
+
+/** Whether shard [id, count] holds the server: Discord's (guild_id >> 22) % count. */
+function holds([id, count]: [number, number], guildId: string): boolean {
+  return /^\d+$/.test(guildId) && Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
 }
 
 /** The text of a frame as ws hands it over: one Buffer, or fragments, or an ArrayBuffer (by binaryType). */

@@ -102,6 +102,8 @@ function base(ctx: BuildContext, type: number, inv: InvokerOptions, channelId: s
   const chId = channelId ?? inv.channelId ?? world.channels[0]?.id;
   const channel = world.channels.find((c) => c.id === chId);
   if (!channel) throw new Error(`fake-discord: no channel "${chId}"`);
+  // The interaction happens in the channel's server (with several, that decides the shard it arrives on).
+  const guildId = channel.guild_id;
   const id = snowflake();
   const token = `fake-interaction-token.${id}.${Math.random().toString(36).slice(2)}`;
   const payload: Record<string, unknown> = {
@@ -110,8 +112,8 @@ function base(ctx: BuildContext, type: number, inv: InvokerOptions, channelId: s
     type,
     token,
     version: 1,
-    guild_id: world.guild.id,
-    guild: { id: world.guild.id, locale: 'en-GB', features: [] },
+    guild_id: guildId,
+    guild: { id: guildId, locale: 'en-GB', features: [] },
     channel: { ...channelForInteraction(channel, permissions) },
     channel_id: channel.id,
     member: { ...structuredClone(member), user: structuredClone(user), roles, permissions },
@@ -119,7 +121,7 @@ function base(ctx: BuildContext, type: number, inv: InvokerOptions, channelId: s
     locale: inv.locale ?? 'en-GB',
     guild_locale: 'en-GB',
     entitlements: [],
-    authorizing_integration_owners: { '0': world.guild.id },
+    authorizing_integration_owners: { '0': guildId },
     context: 0,
     attachment_size_limit: 10 * 1024 * 1024,
   };

@@ -63,6 +63,16 @@ export function snowflake(at: number = Date.now()): string {
   increment = (increment + 1n) & 0xfffn;
   return (((BigInt(at) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
 }
+/** The shard Discord puts a server on: (id >> 22) % count. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+/** A deterministic server id on shard `shard` of `count` (the same `n` gives the same id). */
+export function guildIdOnShard(shard: number, count: number, n = 1): string {
+  const ms = BigInt(Date.UTC(2024, 0, 1)) - DISCORD_EPOCH;
+  const offset = (BigInt(shard) - (ms % BigInt(count)) + BigInt(count)) % BigInt(count);
+  return (((ms + offset) << 22n) | BigInt(n)).toString();
+}
 /** A deterministic snowflake for fixtures: the same `n` always gives the same id. */
 export function fixedSnowflake(n: number): string {
   return (((BigInt(Date.UTC(2024, 0, 1)) - DISCORD_EPOCH) << 22n) | BigInt(n)).toString();
@@ -87,8 +97,25 @@ export interface MemberSpec {
   roles?: string[];
 }
 
+export interface GuildRecord {
+  id: string;
+  name: string;
+  owner_id: string;
+  joined_at: string;
+}
+
+/** Another server the bot is in, beside the main one (for sharding: its id decides its shard). */
+export interface GuildSpec {
+  id: string;
+  name?: string;
+  /** Its text channels (default: one named "alerts"); channel names may repeat across servers. */
+  channels?: ChannelSpec[];
+}
+
 export interface World {
-  guild: { id: string; name: string; owner_id: string; joined_at: string };
+  guild: GuildRecord;
+  /** Every server the bot is in, the main one first. Channels of all of them are in `channels`. */
+  guilds: GuildRecord[];
   bot: ApiUser;
   botRoleId: string;
   roles: ApiRole[];
@@ -107,6 +134,8 @@ export interface WorldOptions {
   members?: MemberSpec[];
   /** Extra roles besides @everyone, "Editors" and the bot's role. */
   roles?: Array<{ id?: string; name: string; permissions?: PermissionsInput }>;
+  /** Other servers the bot is in; they share the main server's members and roles. */
+  otherGuilds?: GuildSpec[];
 }
 
 export const DEFAULT_CHANNELS: ChannelSpec[] = [{ name: 'alerts' }, { name: 'general' }, { name: 'locked', locked: true }];
@@ -158,7 +187,7 @@ export function member(u: ApiUser, roles: string[], joinedAt: string): ApiMember
   };
 }
 
-export function makeChannel(world: Pick<World, 'guild' | 'bot'>, spec: ChannelSpec, id: string, position: number): ApiChannel {
+export function makeChannel(world: { guild: { id: string }; bot: ApiUser }, spec: ChannelSpec, id: string, position: number): ApiChannel {
   return {
     id,
     type: 0,
@@ -202,21 +231,36 @@ export function buildWorld(o: WorldOptions): World {
   const users = memberSpecs.map((m, i) => user(m.id ?? fixedSnowflake(20 + i), m.username));
   const members = [member(bot, [botRoleId], joinedAt), ...memberSpecs.map((m, i) => member(users[i]!, (m.roles ?? []).map(roleId), joinedAt))];
   const guild = { id: guildId, name: o.guildName ?? 'Commitment Watch Test', owner_id: users[0]?.id ?? bot.id, joined_at: joinedAt };
-  const world: World = { guild, bot, botRoleId, roles, channels: [], members, lockedChannels: new Set() };
-  (o.channels ?? DEFAULT_CHANNELS).forEach((spec, i) => {
-    const ch = makeChannel(world, spec, spec.id ?? fixedSnowflake(10 + i), i);
-    world.channels.push(ch);
-    if (spec.locked) world.lockedChannels.add(ch.id);
+  const world: World = { guild, guilds: [guild], bot, botRoleId, roles, channels: [], members, lockedChannels: new Set() };
+  const addChannels = (g: GuildRecord, specs: ChannelSpec[], firstId: number): void =>
+    specs.forEach((spec, i) => {
+      const ch = makeChannel({ guild: g, bot }, spec, spec.id ?? fixedSnowflake(firstId + i), i);
+      world.channels.push(ch);
+      if (spec.locked) world.lockedChannels.add(ch.id);
+    });
+  addChannels(guild, o.channels ?? DEFAULT_CHANNELS, 10);
+  (o.otherGuilds ?? []).forEach((g, i) => {
+    const record = { id: g.id, name: g.name ?? `Other server ${i + 1}`, owner_id: guild.owner_id, joined_at: joinedAt };
+    world.guilds.push(record);
+    addChannels(record, g.channels ?? [{ name: 'alerts' }], 1000 + 100 * i);
   });
   return world;
 }
 
-/** The READY payload for a new session: the bot, its one guild (unavailable until GUILD_CREATE), the application. */
-export function readyPayload(w: World, session: { applicationId: string; resumeGatewayUrl: string; sessionId: string; shard: unknown }): Record<string, unknown> {
+/** The server's roles: the main server's, its @everyone role taking the server's id. */
+function rolesOf(w: World, guildId: string): ApiRole[] {
+  return structuredClone(w.roles).map((r) => (r.id === w.guild.id ? { ...r, id: guildId } : r));
+}
+
+/** The READY payload for a new session: the bot, its shard's guilds (unavailable until GUILD_CREATE), the application. */
+export function readyPayload(
+  w: World,
+  session: { applicationId: string; resumeGatewayUrl: string; sessionId: string; shard: [number, number]; guildIds: string[] },
+): Record<string, unknown> {
   return {
     v: 10,
     user: structuredClone(w.bot),
-    guilds: [{ id: w.guild.id, unavailable: true }],
+    guilds: session.guildIds.map((id) => ({ id, unavailable: true })),
     session_id: session.sessionId,
     session_type: 'normal',
     resume_gateway_url: session.resumeGatewayUrl,
@@ -231,17 +275,17 @@ export function readyPayload(w: World, session: { applicationId: string; resumeG
   };
 }
 
-/** The GUILD_CREATE payload for the world. */
-export function guildCreatePayload(w: World): Record<string, unknown> {
+/** The GUILD_CREATE payload for one of the world's servers (default: the main one). */
+export function guildCreatePayload(w: World, guildId = w.guild.id): Record<string, unknown> {
   return {
-    ...guildObject(w),
+    ...guildObject(w, guildId),
     joined_at: w.guild.joined_at,
     large: false,
     unavailable: false,
     member_count: w.members.length,
     voice_states: [],
     members: structuredClone(w.members),
-    channels: structuredClone(w.channels),
+    channels: structuredClone(w.channels.filter((c) => c.guild_id === guildId)),
     threads: [],
     presences: [],
     stage_instances: [],
@@ -251,10 +295,11 @@ export function guildCreatePayload(w: World): Record<string, unknown> {
 }
 
 /** The guild object as REST returns it. */
-export function guildObject(w: World): Record<string, unknown> {
+export function guildObject(w: World, guildId = w.guild.id): Record<string, unknown> {
+  const g = w.guilds.find((x) => x.id === guildId) ?? w.guild;
   return {
-    id: w.guild.id,
-    name: w.guild.name,
+    id: g.id,
+    name: g.name,
     icon: null,
     splash: null,
     discovery_splash: null,
@@ -265,7 +310,7 @@ export function guildObject(w: World): Record<string, unknown> {
     default_message_notifications: 1,
     explicit_content_filter: 0,
     features: [],
-    roles: structuredClone(w.roles),
+    roles: rolesOf(w, g.id),
     emojis: [],
     stickers: [],
     mfa_level: 0,

@@ -28,6 +28,8 @@ export interface RestContext {
   faults: FakeFaults;
   applicationId: string;
   gatewayUrl(): string;
+  recommendedShards?: number;
+  maxConcurrency?: number;
 }
 
 const unknownGuild = (): Reply => apiError(404, 10004, 'Unknown Guild');
@@ -46,8 +48,8 @@ export function buildRoutes(ctx: RestContext): Route[] {
   add('GET', '/gateway/bot', () =>
     json(200, {
       url: ctx.gatewayUrl(),
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      shards: ctx.recommendedShards ?? 1,
+      session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: ctx.maxConcurrency ?? 1 },
     }),
   );
   add('GET', '/gateway', () => json(200, { url: ctx.gatewayUrl() }), { auth: false });
