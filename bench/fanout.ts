@@ -107,7 +107,19 @@ function startChild(
   url: string,
   discord: RateLimitedDiscord,
 ): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null>; stderr: () => string } {
-  const args = ['--import', 'tsx', 'bench/support/fanout-child.ts', s.work, url, discord.apiUrl, discord.token, s.pacing, MINI_SEEDS, DIGEST_AT];
+  const args = [
+    '--import',
+    'tsx',
+    'bench/support/fanout-child.ts',
+    s.work,
+    url,
+    discord.apiUrl,
+    discord.token,
+    s.pacing,
+    MINI_SEEDS,
+    DIGEST_AT,
+    String(discord.channelIds.length),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2_000)));
