@@ -7,9 +7,9 @@
 
 /**
  * Requests per second by default: a little under Discord's 50. The margin absorbs what the schedule cannot
- * see: timers that fire late and network jitter bunch requests up at Discord's end (at 48/s, 40 ms of jitter
- * still leaves every 1 s window under 50), and the few requests that are not paced (the bot's own
- * look-ups outside delivery) share the same global limit.
+ * see: timers that fire late and network jitter bunch requests up at Discord's end (at 48/s, up to 40 ms of
+ * jitter still keeps every 1 s window within Discord's 50; at 50/s none would), and the few requests that
+ * are not paced (the bot's own look-ups outside delivery) count against the same global limit.
  */
 export const DEFAULT_GLOBAL_RATE = 48;
 
