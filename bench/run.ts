@@ -9,6 +9,7 @@ import { benchQueries, printQueries } from './queries.ts';
 import { benchImport, printImport } from './import.ts';
 import { benchWeb, printWeb } from './web.ts';
 import { benchRateLimitBaseline, printRateLimitBaseline } from './rate-limit-baseline.ts';
+import { benchFanout, printFanout } from './fanout.ts';
 
 printQueries(await benchQueries());
 printWeb(await benchWeb());
@@ -19,4 +20,5 @@ printSharedFeeds(await benchSharedFeeds());
 printImport(await benchImport());
 printDiscordInteractions(await benchDiscordInteractions());
 printRateLimitBaseline(await benchRateLimitBaseline());
+printFanout(await benchFanout());
 printIdleRss(await benchIdleRss());

@@ -17,7 +17,9 @@ import { KyselyRegisterStore } from './store/kysely-register-store.ts';
 import { KyselySchedulerStore, type SchedulerStore } from './store/scheduler-store.ts';
 import { newProcessId } from './process-identity.ts';
 import type { RegisterStore } from './store/register-store.ts';
+import { KyselySendSlotStore } from './store/send-slot-store.ts';
 import { KyselySubscriptionStore } from './store/subscription-store.ts';
+import type { SendSlotStore } from './send-pacer.ts';
 import type { SubscriptionStore } from './subscriptions/subscription-store.ts';
 
 export class SeedError extends Error {
@@ -43,6 +45,8 @@ export interface Stores {
   proposalDecisions: ProposalDecisionStore;
   /** scheduler_firings: which process runs each scheduled firing. */
   schedulers: SchedulerStore;
+  /** send_slots: the request schedule every process on the store shares (Discord's global limit). */
+  sendSlots: SendSlotStore;
 }
 
 export interface App extends Stores {
@@ -84,6 +88,7 @@ export async function openApp(config: Config, clock: Clock, options: OpenAppOpti
       deliveries: new KyselyDeliveryStore(db),
       proposalDecisions: new KyselyProposalDecisionStore(db),
       schedulers: new KyselySchedulerStore(db),
+      sendSlots: new KyselySendSlotStore(db),
       queries: new RegisterQueries(store, clock, config.timeZone),
       registers: seeds.value,
       seedSummary,

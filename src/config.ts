@@ -8,6 +8,7 @@ import { GOVUK_CONTENT_API } from './feeds/change-notes.ts';
 import { LOG_FORMATS, type LogFormat } from './log.ts';
 import { err, ok, type Result } from './result.ts';
 import { parseShardPlan, type ShardPlan } from './shard-config.ts';
+import { DEFAULT_GLOBAL_RATE } from './send-pacer.ts';
 import { TimeZone } from './time-zone.ts';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -15,6 +16,8 @@ const snowflake = z
   .string()
   .trim()
   .regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
+
+const GLOBAL_RATE_MESSAGE = `expected requests per second above 0 (default ${DEFAULT_GLOBAL_RATE}; Discord allows 50 unless it raised the bot's limit)`;
 
 const EnvSchema = z.object({
   DISCORD_TOKEN: optional(z.string().trim().min(20, 'expected a bot token from the Discord developer portal')),
@@ -33,6 +36,15 @@ const EnvSchema = z.object({
       .regex(/^\d+$/, 'expected a whole number of connections from 1 to 1000 (default 10)')
       .transform(Number)
       .refine((n) => n >= 1 && n <= 1000, 'expected a whole number of connections from 1 to 1000 (default 10)'),
+  ),
+  // Requests per second to Discord for alerts and digests, shared by every process on the store (send-pacer.ts).
+  DISCORD_GLOBAL_RATE: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/, GLOBAL_RATE_MESSAGE)
+      .transform(Number)
+      .refine((n) => n > 0 && n <= 10_000, GLOBAL_RATE_MESSAGE),
   ),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -119,6 +131,8 @@ export interface Config {
   web: { port: number; host: string } | null;
   /** PUBLIC_URL without a trailing slash: links in alerts, digests and /commitment show point there. */
   publicUrl?: string | undefined;
+  /** DISCORD_GLOBAL_RATE: alert and digest requests per second to Discord, across every process on the store. */
+  discordGlobalRate: number;
 }
 
 export const DEFAULT_WEB_PORT = 8080;
@@ -158,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     govukContentApiUrl: e.GOVUK_CONTENT_API_URL === 'off' ? null : (e.GOVUK_CONTENT_API_URL ?? GOVUK_CONTENT_API),
     web: e.WEB_PORT === 'off' ? null : { port: Number(e.WEB_PORT ?? DEFAULT_WEB_PORT), host: e.WEB_HOST ?? '127.0.0.1' },
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    discordGlobalRate: e.DISCORD_GLOBAL_RATE ?? DEFAULT_GLOBAL_RATE,
   });
 }
 

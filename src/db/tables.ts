@@ -214,6 +214,7 @@ export interface Database extends DiscordTables {
   feed_pending_changes: FeedPendingChangesTable;
   digest_runs: DigestRunsTable;
   scheduler_firings: SchedulerFiringsTable;
+  send_slots: SendSlotsTable;
 }
 
 // Scheduled firings (migration 0007): one row per (job, slot), written by the one process that runs it.
@@ -222,6 +223,12 @@ export interface SchedulerFiringsTable {
   slot: string;
   fired_by: string;
   fired_at: string;
+}
+
+// The shared send schedule (migration 0008): when each limit's next free slot starts, in ms since the epoch.
+export interface SendSlotsTable {
+  name: string;
+  next_at: number;
 }
 
 // Digest and alert-batch runs (migration 0005): one per (subscription, kind, window start).

@@ -8,6 +8,7 @@ import { newProcessId } from '../process-identity.ts';
 import type { App } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { discordPacer } from '../send-pacer.ts';
 import type { Service, ServiceStarter } from '../service.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
 import type { Subscription, SubscriptionFilters } from '../subscriptions/subscription.ts';
@@ -52,9 +53,22 @@ export async function composeDigest(
   filters: SubscriptionFilters,
   window: Window,
   now: Date,
-  options: { late?: boolean; nonceBase?: string; timeZone?: string } = {},
+  options: { late?: boolean; nonceBase?: string; timeZone?: string; built?: Map<string, Promise<Digest>> } = {},
 ): Promise<{ digest: Digest; messages: RenderedMessage[]; text: string }> {
-  const digest = await buildDigest(digestDeps(app), filters, window, now, { late: options.late ?? false });
+  const late = options.late ?? false;
+  const build = () => buildDigest(digestDeps(app), filters, window, now, { late });
+  let digest: Digest;
+  if (options.built) {
+    // The same filters, window and moment make the same digest: built once for every channel that shares them.
+    const key = JSON.stringify([filters, window.start, window.end, now, late]);
+    let building = options.built.get(key);
+    if (!building) {
+      const started = build();
+      started.catch(() => options.built?.delete(key)); // a failure is not kept: the next try builds again
+      options.built.set(key, (building = started));
+    }
+    digest = await building;
+  } else digest = await build();
   const render = { timeZone: options.timeZone ?? app.config.timeZone, publicUrl: app.config.publicUrl };
   return { digest, messages: renderDigestMessages(digest, render, options.nonceBase), text: renderDigestText(digest, render) };
 }
@@ -77,6 +91,9 @@ export class DigestService {
   /** Who holds a run's lease while this service sends it. */
   readonly owner: string;
   private readonly logger: Logger;
+  /** Digests built during the pass at `builtFor` (a weekly digest to thousands of channels is built once). */
+  private built = new Map<string, Promise<Digest>>();
+  private builtFor = 0;
   private running: Promise<DigestTickReport> | undefined;
   private stopping = false;
 
@@ -126,6 +143,12 @@ export class DigestService {
     }
   }
 
+  private builtAt(now: Date): Map<string, Promise<Digest>> {
+    if (this.builtFor !== now.getTime()) this.built = new Map();
+    this.builtFor = now.getTime();
+    return this.built;
+  }
+
   private async recordDue(sub: Subscription, kind: RunKind, spec: ScheduleSpec, now: Date, report: DigestTickReport): Promise<void> {
     const lastEnd = await this.runs.lastEnd(sub.id, kind);
     for (const window of dueWindows(spec, lastEnd, now, new Date(sub.createdAt))) {
@@ -138,7 +161,12 @@ export class DigestService {
           late: window.late,
           render: async (nonceBase) => {
             if (kind === 'digest') {
-              const { digest, messages } = await composeDigest(this.deps.app, sub.filters, window, now, { late: window.late, nonceBase, timeZone: sub.timeZone });
+              const { digest, messages } = await composeDigest(this.deps.app, sub.filters, window, now, {
+                late: window.late,
+                nonceBase,
+                timeZone: sub.timeZone,
+                built: this.builtAt(now),
+              });
               return digest.quiet && !sub.quietDigest ? [] : messages;
             }
             const batch = await buildBatch(digestDeps(this.deps.app), kind, sub.filters, window, window.late);
@@ -224,7 +252,14 @@ export async function startDigestService(
   const discord = app.config.discord;
   // discord.js is loaded only in Discord mode, so console mode never holds it.
   const sender =
-    options.sender ?? (discord ? (await import('../discord/digest-sender.ts')).discordDigestSender(discord, deps, subscriptions) : consoleSender(deps.write));
+    options.sender ??
+    (discord
+      ? (await import('../discord/digest-sender.ts')).discordDigestSender(
+          discord,
+          { ...deps, pacer: deps.discordRest ? undefined : discordPacer(app.sendSlots, app.config.discordGlobalRate) },
+          subscriptions,
+        )
+      : consoleSender(deps.write));
   // Each minute's firing is recorded by one process; the loser only sends what is pending (under leases).
   const takeFiring = async (at: Date): Promise<boolean> => {
     const won = await app.schedulers.take(DIGEST_JOB, minuteSlot(at), app.processId, at.toISOString());

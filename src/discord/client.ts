@@ -1,7 +1,7 @@
 // The Discord front end: a discord.js Client (Guilds intent only, small caches, nobody mentioned by
 // default), the interaction router, and the poster. discord.js reconnects and resumes on its own after
 // a recoverable close; a refused token or an unrecoverable close is handed to onFatal (fatal.ts).
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, REST, type ClientOptions, type Interaction } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, type ClientOptions, type Interaction, type REST } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
 import type { ShardPlan } from '../shard-config.ts';
@@ -14,6 +14,8 @@ import { DiscordRefused } from './refused.ts';
 import { startPoster, type Poster } from './poster.ts';
 import { proposalButtons } from './proposals.ts';
 import { NO_MENTIONS, replyPrivately } from './respond.ts';
+import { pacedRest } from './paced-request.ts';
+import { discordPacer, type SendPacer } from '../send-pacer.ts';
 
 export interface DiscordDeps {
   logger: Logger;
@@ -29,6 +31,8 @@ export interface DiscordDeps {
   restRetries?: number;
   readyTimeoutMs?: number;
   listPageSize?: number;
+  /** What every delivery request waits for (default: the store's shared schedule at DISCORD_GLOBAL_RATE). */
+  pacer?: SendPacer;
 }
 
 export interface DiscordFrontEnd {
@@ -97,7 +101,9 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   const client = makeClient(discord.apiUrl, deps.restRetries, discord.shards);
   // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
   const deliveryTimeoutMs = deps.deliveryTimeoutMs ?? 15_000;
-  const deliveryRest = new REST({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deliveryTimeoutMs }).setToken(discord.token);
+  // Its every request takes a slot of the schedule shared by every process on the store (send-pacer.ts).
+  const pacer = deps.pacer ?? discordPacer(app.sendSlots, app.config.discordGlobalRate);
+  const deliveryRest = pacedRest({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deliveryTimeoutMs }, pacer).setToken(discord.token);
   let fatal: DiscordRefused | undefined;
   const onFatal = (problem: DiscordRefused): void => {
     if (fatal) return;

@@ -7,7 +7,9 @@
 // abandoned by the service); a 401 is fatal (fatal.ts: the REST client's watcher reports it); anything
 // else is transient.
 // At a stop, the part in flight finishes and is recorded, and no further part is sent.
-import { REST } from 'discord.js';
+import type { REST } from 'discord.js';
+import type { SendPacer } from '../send-pacer.ts';
+import { pacedRest } from './paced-request.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { carries, sendOnce } from './send-once.ts';
@@ -62,12 +64,13 @@ export function discordSender(client: { rest: REST }, subscriptions: Pick<Subscr
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Discord mode's digest sender: the bot's own REST client when given (one queue, one set of rate limits), else one of its own. */
+/** Discord mode's digest sender: the bot's own REST client when given (one queue, one set of rate limits), else one of its own, paced by `pacer`. */
 export function discordDigestSender(
   discord: NonNullable<Config['discord']>,
-  deps: { clock: Clock; discordRest?: REST | undefined },
+  deps: { clock: Clock; discordRest?: REST | undefined; pacer?: SendPacer | undefined },
   subscriptions: Pick<SubscriptionStore, 'markBroken'>,
 ): DigestSender {
-  const rest = deps.discordRest ?? new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
+  // A REST of its own takes its slots from the shared schedule too (the bot's delivery REST already does).
+  const rest = deps.discordRest ?? pacedRest(discord.apiUrl ? { api: discord.apiUrl } : {}, deps.pacer).setToken(discord.token);
   return discordSender({ rest }, subscriptions, deps.clock);
 }
