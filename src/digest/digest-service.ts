@@ -122,23 +122,34 @@ export class DigestService {
   private async pass(now: Date): Promise<DigestTickReport> {
     const report: DigestTickReport = { at: now.toISOString(), recorded: [], posted: [], failed: [] };
     if (!this.deps.takeFiring || (await this.deps.takeFiring(now))) await this.recordAll(now, report);
+    // Runs already tried in this pass (sent as they were recorded) wait for the next pass if they failed.
+    const tried = new Set([...report.posted, ...report.failed.map((f) => f.runId)]);
     for (const run of await this.runs.pending()) {
       if (this.stopping) break;
-      await this.deliver(run, now, report);
+      if (!tried.has(run.id)) await this.deliver(run, now, report);
     }
     return report;
   }
 
-  /** Records the windows now due (digests, daily and weekly batches) of every subscription. */
+  /**
+   * Records the windows now due (digests, daily and weekly batches) of every subscription, and sends each
+   * channel's as soon as it is recorded: at thousands of channels, recording them all first kept the first
+   * post waiting (11.6 s at 5,000) while the rate limit's slots went unused.
+   */
   private async recordAll(now: Date, report: DigestTickReport): Promise<void> {
     for (const sub of await this.deps.subscriptions.list()) {
+      if (this.stopping) return;
       if (sub.brokenReason) continue;
+      const from = report.recorded.length;
       try {
         if (sub.digest) await this.recordDue(sub, 'digest', digestSchedule(sub, this.deps.app.config.timeZone), now, report);
         if (sub.frequency === 'daily') await this.recordDue(sub, 'daily', dailySchedule(sub, this.deps.app.config.timeZone), now, report);
         if (sub.frequency === 'weekly') await this.recordDue(sub, 'weekly', digestSchedule(sub, this.deps.app.config.timeZone), now, report);
       } catch (error) {
         this.logger.error({ err: error, channelId: sub.channelId }, 'could not record a digest');
+      }
+      for (const run of report.recorded.slice(from)) {
+        if (run.state === 'pending' && !this.stopping) await this.deliver(run, now, report);
       }
     }
   }
