@@ -42,4 +42,16 @@ describe('two processes writing the same row at once', () => {
     expect(after.length - before.length).toBe(made);
     expect(made).toBeGreaterThan(0);
   });
+
+  it('a digest run claimed by both at once is sent by one', async () => {
+    const now = new Date('2024-06-01T12:00:00Z');
+    const until = new Date('2024-06-01T12:05:00Z');
+    for (let day = 0; day < 20; day++) {
+      const window = { start: new Date(Date.UTC(2024, 0, 1 + day)), end: new Date(Date.UTC(2024, 0, 2 + day)) };
+      const render = () => [{ content: 'digest', embeds: [] }];
+      const { run } = await a.digestRuns.record({ subscriptionId: 1, channelId: '100000000000000001', kind: 'weekly', window, late: false, render }, now);
+      const [byA, byB] = await Promise.all([a.digestRuns.claim(run.id, 'process-a', now, until), b.digestRuns.claim(run.id, 'process-b', now, until)]);
+      expect([byA, byB].filter(Boolean), `run ${run.id}`).toHaveLength(1);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // The digest_runs table's owner: runs recorded once, parts progress, leases (the mechanism is described in
 // src/digest/digest-runs.ts).
 import type { Kysely, Selectable } from 'kysely';
+import { engineOf } from '../db/engine.ts';
 import type { Database, DigestRunsTable } from '../db/tables.ts';
 import { runNonceBase, type DigestRun, type DigestRunStore, type NewRun, type RunKind, type RunState } from '../digest/digest-runs.ts';
 import type { RenderedMessage } from '../digest/render-digest.ts';
@@ -27,7 +28,10 @@ function toRun(r: Selectable<DigestRunsTable>): DigestRun {
 }
 
 export class KyselyDigestRunStore implements DigestRunStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly postgres: boolean;
+  constructor(private readonly db: Kysely<Database>) {
+    this.postgres = engineOf(db) === 'postgres';
+  }
 
   /** The end of the last window recorded for a subscription and kind (whatever became of it). */
   async lastEnd(subscriptionId: number, kind: RunKind): Promise<Date | undefined> {
@@ -99,7 +103,15 @@ export class KyselyDigestRunStore implements DigestRunStore {
   async claim(id: number, owner: string, now: Date, until: Date): Promise<DigestRun | undefined> {
     const at = now.toISOString();
     return this.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('digest_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      // FOR UPDATE on PostgreSQL: READ COMMITTED would let two processes both read the run unleased and both
+      // take it (both sending it); locked, the second waits and reads the first's lease. SQLite's BEGIN
+      // IMMEDIATE already serialises the transaction.
+      const row = await tx
+        .selectFrom('digest_runs')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(this.postgres, (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!row || row.state !== 'pending') return undefined;
       if (row.lease_until && row.lease_until > at && row.lease_owner !== owner) return undefined;
       await tx
