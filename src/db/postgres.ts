@@ -21,16 +21,22 @@ export interface PostgresLocation {
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** The URL with its password (and any password= parameter) blanked, for anything a person may read. */
+/**
+ * The URL with its password (and any password= parameter) blanked, for anything a person may read. The
+ * password is whatever follows the first ":" of the text before the LAST "@": one holding an unescaped
+ * / ? # or @ makes a URL parser end the user part early (and take the password for a port or a path), so
+ * the parsed URL cannot be trusted to have found it. (An "@" in a query may hide more than needed: safe.)
+ */
 export function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '';
-    for (const key of [...url.searchParams.keys()]) if (/pass/i.test(key)) url.searchParams.set(key, '***');
-    return url.href.replace(/^(\w+:\/\/[^:@/]*):?@/, '$1@');
-  } catch {
-    return raw.replace(/\/\/[^/@]*@/, '//***@');
+  let out = raw;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0];
+  const at = raw.lastIndexOf('@');
+  if (scheme && at > scheme.length) {
+    const userinfo = raw.slice(scheme.length, at);
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) out = `${scheme}${userinfo.slice(0, colon)}${raw.slice(at)}`;
   }
+  return out.replace(/([?&][^=&#]*pass[^=&#]*=)[^&#]*/gi, '$1***');
 }
 
 /** Reads a postgres:// or postgresql:// URL; the error never repeats the password. */
@@ -43,6 +49,10 @@ export function parsePostgresUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): Res
   }
   if (!url.hostname && !url.searchParams.get('host')) return err(`expected a host in the PostgreSQL URL ${redactUrl(raw)}`);
   if (url.port && !/^\d+$/.test(url.port)) return err(`expected a port number in the PostgreSQL URL ${redactUrl(raw)}`);
+  // The driver decodes these; a broken %-escape would fail there with a bare "URI malformed".
+  if ([url.username, url.password, url.pathname].some((part) => decoded(part) === undefined)) {
+    return err(`expected %-escapes such as %40 to be whole in the PostgreSQL URL ${redactUrl(raw)}`);
+  }
   const options = url.searchParams.get('options') ?? '';
   const schema = /(?:^|\s)-c\s*search_path=([^\s,]+)/.exec(options)?.[1];
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/i.test(schema)) {
@@ -88,10 +98,11 @@ export function postgresProblem(error: unknown, location: Pick<PostgresLocation,
   const first = Array.isArray(e.errors) && e.errors.length ? (e.errors[0] as typeof e) : e;
   const code = str(first.code) || str(e.code);
   const message = str(first.message) || str(e.message) || String(error);
-  const url = safeUrl(location.url);
+  // Named from the URL as shown (without its password), never from the raw one: see redactUrl.
+  const url = safeUrl(location.display);
   const where = url ? `${url.hostname || 'localhost'}:${url.port || '5432'}` : 'the server';
-  const user = url ? decodeURIComponent(url.username) || 'the default user' : 'the user';
-  const database = url ? decodeURIComponent(url.pathname.slice(1)) || 'the default database' : 'the database';
+  const user = url ? decoded(url.username) || 'the default user' : 'the user';
+  const database = url ? decoded(url.pathname.slice(1)) || 'the default database' : 'the database';
   const text = (() => {
     switch (code) {
       case 'ECONNREFUSED':
@@ -115,7 +126,18 @@ export function postgresProblem(error: unknown, location: Pick<PostgresLocation,
         return `cannot be used (${code ? `${code}: ` : ''}${scrub(message, location.url)})`;
     }
   })();
-  return new ConfigProblem('DATABASE_URL', `${location.display} ${text}`);
+  // The driver read the URL otherwise (a password with an unescaped / ? # or @ ended its user part early).
+  const driver = safeUrl(location.url);
+  const hint = url && driver && url.host !== driver.host ? ' (if the password holds / ? # or @, write them %2F %3F %23 %40)' : '';
+  return new ConfigProblem('DATABASE_URL', `${location.display} ${text}${hint}`);
+}
+
+function decoded(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 function safeUrl(raw: string): URL | undefined {
@@ -126,10 +148,20 @@ function safeUrl(raw: string): URL | undefined {
   }
 }
 
+/** The password as redactUrl finds it (after the first ":" of the text before the last "@"), if any. */
+function passwordIn(raw: string): string | undefined {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0];
+  const at = raw.lastIndexOf('@');
+  if (!scheme || at <= scheme.length) return undefined;
+  const userinfo = raw.slice(scheme.length, at);
+  const colon = userinfo.indexOf(':');
+  return colon >= 0 && colon < userinfo.length - 1 ? userinfo.slice(colon + 1) : undefined;
+}
+
 /** Removes the password from a driver message, should one ever repeat it. */
 function scrub(message: string, rawUrl: string): string {
-  const password = safeUrl(rawUrl)?.password;
+  const password = passwordIn(rawUrl);
   let out = message.split(rawUrl).join(redactUrl(rawUrl));
-  if (password) for (const form of [password, decodeURIComponent(password)]) out = out.split(form).join('***');
+  if (password) for (const form of [password, decoded(password) ?? password]) out = out.split(form).join('***');
   return out;
 }
