@@ -3,6 +3,7 @@
 // so a missing server fails the run; elsewhere it is skipped, with one line saying so, when no server answers.
 import pg from 'pg';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { redactUrl } from './src/db/postgres-url.ts';
 import { DEFAULT_TEST_DATABASE_URL } from './test/support/test-engine.ts';
 
 /** The test files that make up the contract suite; each must pass on both engines. */
@@ -51,15 +52,19 @@ async function serverAnswers(): Promise<boolean> {
   }
 }
 
+// Vitest reads this file again for each project that extends it: ask the server, and say so, once a run.
+const once = globalThis as { __cwPostgresAnswers?: Promise<boolean> };
+
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const ci = /^(1|true)$/i.test(process.env.CI ?? '');
-  const postgres = ci || (await serverAnswers());
-  // (vitest reads this file more than once in a run: the line is said once.)
-  if (!postgres && !process.env.CW_PG_SKIP_SAID) {
-    process.env.CW_PG_SKIP_SAID = '1';
-    const shown = databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@');
-    process.stderr.write(`PostgreSQL tests skipped: no server answered at ${shown} (set TEST_DATABASE_URL, or CI=true to require it)\n`);
-  }
+  const postgres =
+    ci ||
+    (await (once.__cwPostgresAnswers ??= serverAnswers().then((answers) => {
+      if (!answers) {
+        process.stderr.write(`PostgreSQL tests skipped: no server answered at ${redactUrl(databaseUrl)} (set TEST_DATABASE_URL, or CI=true to require it)\n`);
+      }
+      return answers;
+    })));
   return {
     test: {
       globalSetup: ['test/global-setup.ts'],

@@ -24,3 +24,17 @@ describe('the temporary-folder check', () => {
     expect(() => teardown()).not.toThrow();
   });
 });
+
+describe('two projects in one run (SQLite and PostgreSQL)', () => {
+  it('share one folder and one check: the second project is not a folder left in the first', () => {
+    const before = process.env.TMPDIR;
+    const first = setup();
+    const dir = tmpdir();
+    const second = setup(); // vitest runs the global setup once per project, in the same process
+    expect(tmpdir()).toBe(dir);
+    expect(() => second()).not.toThrow();
+    expect(() => first()).not.toThrow();
+    expect(existsSync(dir)).toBe(false);
+    expect(process.env.TMPDIR).toBe(before);
+  });
+});

@@ -47,10 +47,26 @@ describe('DATABASE_URL for PostgreSQL', () => {
     const config = loadConfig({ DATABASE_URL: `postgres://bot:${SECRET}@127.0.0.1:port/cw` });
     expect(config.ok ? [] : config.error).toEqual([
       expect.stringMatching(
-        /^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(this one could not be read: postgres:\/\/\*\*\*@127\.0\.0\.1:port\/cw\)$/,
+        /^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(this one could not be read: postgres:\/\/bot@127\.0\.0\.1:port\/cw\)$/,
       ),
     ]);
     expect(JSON.stringify(config)).not.toContain(SECRET);
+  });
+
+  it('a password holding an unescaped / # ? or @, or a broken %-escape: exit 2, one line, never the password', async () => {
+    // A URL parser ends the user part at the first / ? or #, taking the rest of the password for a port or a path.
+    for (const url of [
+      `postgres://bot:1234/${SECRET}@127.0.0.1:1/cw`,
+      `postgres://bot:99#${SECRET}@127.0.0.1:1/cw`,
+      `postgres://bot:${SECRET}/x@127.0.0.1:1/cw`,
+      `postgres://bot:a@b/${SECRET}@127.0.0.1:1/cw`,
+      `postgres://bot:${SECRET}@127.0.0.1:1/c%zzw`,
+    ]) {
+      const r = await cli(['stats'], { env: { DATABASE_URL: url } });
+      expect([url, r.code]).toEqual([url, 2]);
+      expect(r.stderr, url).toMatch(/^Configuration problem:\n {2}- DATABASE_URL: [^\n]*postgres:\/\/bot@127\.0\.0\.1:1\/c[^\n]*\n$/);
+      expect(r.stderr + r.stdout, url).not.toContain(SECRET);
+    }
   });
 
   it('an unreachable server: exit 2, one line naming DATABASE_URL, never the password or a stack', async () => {

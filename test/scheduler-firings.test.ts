@@ -9,7 +9,7 @@ import type { CronLike } from '../src/cron.ts';
 import { DIGEST_JOB, startDigestService } from '../src/digest/digest-service.ts';
 import type { DigestSender } from '../src/digest/sender.ts';
 import type { Poller } from '../src/feeds/poller.ts';
-import { DEADLINES_JOB, FeedScheduler, firingsOf } from '../src/feeds/scheduler.ts';
+import { DEADLINES_JOB, FeedScheduler, FIRING_LEASE_MS, firingsOf } from '../src/feeds/scheduler.ts';
 import { silentLogger } from '../src/log.ts';
 import { ok } from '../src/result.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
@@ -72,7 +72,7 @@ describe('the daily deadline check', () => {
         clock,
         timeZone: 'Europe/London',
         cron: handCron().cron,
-        takeFiring: firingsOf(app),
+        firings: firingsOf(app),
       });
     const sa = scheduler(a, pa);
     const sb = scheduler(b, pb);
@@ -87,6 +87,40 @@ describe('the daily deadline check', () => {
     expect([pa.checks, pb.checks]).toEqual([1, 1]);
     expect((await b.schedulers.firing(DEADLINES_JOB, '2024-06-04'))?.firedBy).toBe(B);
     await sa.stop();
+    await sb.stop();
+  });
+});
+
+describe('a deadline check taken by a process that died', () => {
+  it('is taken over by another process once its lease ends, and then done once', async () => {
+    const a = await proc(A);
+    const b = await proc(B);
+    // A took the day's check and was killed (kill -9) before it finished: nothing says it is done.
+    expect(await a.schedulers.take(DEADLINES_JOB, '2024-06-03', A, clock.now().toISOString())).toBe(true);
+    const pb = countingPoller();
+    const sb = new FeedScheduler({
+      poller: pb as unknown as Poller,
+      feedStore: b.feeds,
+      feeds: [],
+      clock,
+      timeZone: 'Europe/London',
+      cron: handCron().cron,
+      firings: firingsOf(b),
+    });
+    await sb.start();
+    expect(pb.checks).toBe(0); // A's may still be running
+    clock.advance(FIRING_LEASE_MS / 2);
+    await sb.tick().done;
+    expect(pb.checks).toBe(0);
+    clock.advance(FIRING_LEASE_MS / 2 + 60_000);
+    await sb.tick().done;
+    expect(pb.checks).toBe(1);
+    expect((await b.schedulers.firing(DEADLINES_JOB, '2024-06-03'))?.firedBy).toBe(B);
+    expect(await b.schedulers.finished(DEADLINES_JOB, '2024-06-03')).toBe(true);
+    // Done: neither B's next minutes nor A restarted (a new identity) check again that day.
+    await sb.tick().done;
+    expect(await a.schedulers.take(DEADLINES_JOB, '2024-06-03', 'host-a:303:cccccccc', clock.now().toISOString(), FIRING_LEASE_MS)).toBe(false);
+    expect(pb.checks).toBe(1);
     await sb.stop();
   });
 });

@@ -15,16 +15,22 @@ export interface PostgresLocation {
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** The URL with its password (and any password= parameter) blanked, for anything a person may read. */
+/**
+ * The URL with its password (and any password= parameter) blanked, for anything a person may read. The
+ * password is whatever follows the first ":" of the text before the LAST "@": one holding an unescaped
+ * / ? # or @ makes a URL parser end the user part early (and take the password for a port or a path), so
+ * the parsed URL cannot be trusted to have found it. (An "@" in a query may hide more than needed: safe.)
+ */
 export function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '';
-    for (const key of [...url.searchParams.keys()]) if (/pass/i.test(key)) url.searchParams.set(key, '***');
-    return url.href.replace(/^(\w+:\/\/[^:@/]*):?@/, '$1@');
-  } catch {
-    return raw.replace(/\/\/[^/@]*@/, '//***@');
+  let out = raw;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0];
+  const at = raw.lastIndexOf('@');
+  if (scheme && at > scheme.length) {
+    const userinfo = raw.slice(scheme.length, at);
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) out = `${scheme}${userinfo.slice(0, colon)}${raw.slice(at)}`;
   }
+  return out.replace(/([?&][^=&#]*pass[^=&#]*=)[^&#]*/gi, '$1***');
 }
 
 /** Reads a postgres:// or postgresql:// URL; the error never repeats the password. */
@@ -37,10 +43,25 @@ export function parsePostgresUrl(raw: string, poolSize = DEFAULT_POOL_SIZE): Res
   }
   if (!url.hostname && !url.searchParams.get('host')) return err(`expected a host in the PostgreSQL URL ${redactUrl(raw)}`);
   if (url.port && !/^\d+$/.test(url.port)) return err(`expected a port number in the PostgreSQL URL ${redactUrl(raw)}`);
+  // The driver decodes these; a broken %-escape would fail there with a bare "URI malformed".
+  if ([url.username, url.password, url.pathname].some((part) => decoded(part) === undefined)) {
+    return err(`expected %-escapes such as %40 to be whole in the PostgreSQL URL ${redactUrl(raw)}`);
+  }
   const options = url.searchParams.get('options') ?? '';
   const schema = /(?:^|\s)-c\s*search_path=([^\s,]+)/.exec(options)?.[1];
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/i.test(schema)) {
     return err(`expected a plain schema name in search_path (letters, digits, _), got ${JSON.stringify(schema)}`);
   }
   return ok({ dialect: 'postgres', url: raw, display: redactUrl(raw), poolSize, schema });
+}
+
+// node-postgres returns bigint and numeric as strings (they may not fit a double). Counts and sums here are
+
+/** A %-escaped part decoded, or undefined when an escape is broken. */
+export function decoded(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }

@@ -5,9 +5,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { ConfigProblem } from '../config-problem.ts';
 import type { Database } from './tables.ts';
-import { redactUrl, type PostgresLocation } from './postgres-url.ts';
+import { decoded, redactUrl, type PostgresLocation } from './postgres-url.ts';
 
-// node-postgres returns bigint and numeric as strings (they may not fit a double). Counts and sums here are
 // small, and the stores compare them as numbers, as SQLite returns them.
 const NUMBER_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
 const parseNumber = (value: string): number => Number(value);
@@ -44,10 +43,11 @@ export function postgresProblem(error: unknown, location: Pick<PostgresLocation,
   const first = Array.isArray(e.errors) && e.errors.length ? (e.errors[0] as typeof e) : e;
   const code = str(first.code) || str(e.code);
   const message = str(first.message) || str(e.message) || String(error);
-  const url = safeUrl(location.url);
+  // Named from the URL as shown (without its password), never from the raw one: see redactUrl.
+  const url = safeUrl(location.display);
   const where = url ? `${url.hostname || 'localhost'}:${url.port || '5432'}` : 'the server';
-  const user = url ? decodeURIComponent(url.username) || 'the default user' : 'the user';
-  const database = url ? decodeURIComponent(url.pathname.slice(1)) || 'the default database' : 'the database';
+  const user = url ? decoded(url.username) || 'the default user' : 'the user';
+  const database = url ? decoded(url.pathname.slice(1)) || 'the default database' : 'the database';
   const text = (() => {
     switch (code) {
       case 'ECONNREFUSED':
@@ -71,7 +71,10 @@ export function postgresProblem(error: unknown, location: Pick<PostgresLocation,
         return `cannot be used (${code ? `${code}: ` : ''}${scrub(message, location.url)})`;
     }
   })();
-  return new ConfigProblem('DATABASE_URL', `${location.display} ${text}`);
+  // The driver read the URL otherwise (a password with an unescaped / ? # or @ ended its user part early).
+  const driver = safeUrl(location.url);
+  const hint = url && driver && url.host !== driver.host ? ' (if the password holds / ? # or @, write them %2F %3F %23 %40)' : '';
+  return new ConfigProblem('DATABASE_URL', `${location.display} ${text}${hint}`);
 }
 
 function safeUrl(raw: string): URL | undefined {
@@ -82,10 +85,20 @@ function safeUrl(raw: string): URL | undefined {
   }
 }
 
+/** The password as redactUrl finds it (after the first ":" of the text before the last "@"), if any. */
+function passwordIn(raw: string): string | undefined {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0];
+  const at = raw.lastIndexOf('@');
+  if (!scheme || at <= scheme.length) return undefined;
+  const userinfo = raw.slice(scheme.length, at);
+  const colon = userinfo.indexOf(':');
+  return colon >= 0 && colon < userinfo.length - 1 ? userinfo.slice(colon + 1) : undefined;
+}
+
 /** Removes the password from a driver message, should one ever repeat it. */
 function scrub(message: string, rawUrl: string): string {
-  const password = safeUrl(rawUrl)?.password;
+  const password = passwordIn(rawUrl);
   let out = message.split(rawUrl).join(redactUrl(rawUrl));
-  if (password) for (const form of [password, decodeURIComponent(password)]) out = out.split(form).join('***');
+  if (password) for (const form of [password, decoded(password) ?? password]) out = out.split(form).join('***');
   return out;
 }

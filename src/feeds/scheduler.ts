@@ -82,10 +82,11 @@ export interface SchedulerDeps {
   cron?: CronLike;
   logger?: Logger;
   /**
-   * Takes a scheduled firing for this process (a job and its slot); false when another process has it.
+   * Scheduled firings shared with other processes (a job and its slot): take one for this process (false when
+   * another has it, unless that one took it long ago and never finished), finish it, ask whether it is done.
    * Absent: this process runs every firing.
    */
-  takeFiring?: (job: string, slot: string) => Promise<boolean>;
+  firings?: Firings | undefined;
   /** Called with the ids of the events recorded, after each batch of polls: a front end can post at once. */
   onEvents?: (eventIds: number[]) => void | Promise<void>;
 }
@@ -164,8 +165,14 @@ export class FeedScheduler {
     this.lastDeadlineDay = today;
     try {
       // One process a day checks deadlines; the events' dedupe keys would make a second check harmless, but not free.
-      if (this.deps.takeFiring && !(await this.deps.takeFiring(DEADLINES_JOB, today))) return;
+      const firings = this.deps.firings;
+      if (firings && !(await firings.take(DEADLINES_JOB, today))) {
+        // Another process has today's check: asked again each tick until it is done, in case that one died.
+        if (!(await firings.finished(DEADLINES_JOB, today))) this.lastDeadlineDay = undefined;
+        return;
+      }
       await this.notify(await this.deps.poller.checkDeadlines());
+      await firings?.finish(DEADLINES_JOB, today);
     } catch (error) {
       this.lastDeadlineDay = undefined;
       this.logger.error({ err: error }, 'deadline check failed');
@@ -202,9 +209,23 @@ export interface StartFeedSchedulerOptions {
   onEvents?: SchedulerDeps['onEvents'];
 }
 
+export interface Firings {
+  take(job: string, slot: string): Promise<boolean>;
+  finish(job: string, slot: string): Promise<void>;
+  finished(job: string, slot: string): Promise<boolean>;
+}
+
+/** How long a firing taken and never finished holds against the other processes (a check takes seconds). */
+export const FIRING_LEASE_MS = 10 * MINUTE;
+
 /** Scheduled firings taken in the App's store for its process (scheduler_firings). */
-export function firingsOf(app: Pick<App, 'schedulers' | 'processId' | 'clock'>): (job: string, slot: string) => Promise<boolean> {
-  return (job, slot) => app.schedulers.take(job, slot, app.processId, app.clock.now().toISOString());
+export function firingsOf(app: Pick<App, 'schedulers' | 'processId' | 'clock'>): Firings {
+  const now = () => app.clock.now().toISOString();
+  return {
+    take: (job, slot) => app.schedulers.take(job, slot, app.processId, now(), FIRING_LEASE_MS),
+    finish: (job, slot) => app.schedulers.finish(job, slot, app.processId, now()),
+    finished: (job, slot) => app.schedulers.finished(job, slot),
+  };
 }
 
 /** Wires a scheduler for an opened App (its store, clock and configuration) and starts it. */
@@ -231,7 +252,7 @@ export async function startFeedScheduler(app: App, options: StartFeedSchedulerOp
     cron: options.cron,
     logger: options.logger,
     onEvents: options.onEvents,
-    takeFiring: firingsOf(app),
+    firings: firingsOf(app),
   });
   await scheduler.start();
   return scheduler;

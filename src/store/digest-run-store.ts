@@ -29,7 +29,6 @@ function toRun(r: Selectable<DigestRunsTable>): DigestRun {
 
 export class KyselyDigestRunStore implements DigestRunStore {
   private readonly postgres: boolean;
-
   constructor(private readonly db: Kysely<Database>) {
     this.postgres = engineOf(db) === 'postgres';
   }
@@ -104,10 +103,15 @@ export class KyselyDigestRunStore implements DigestRunStore {
   async claim(id: number, owner: string, now: Date, until: Date): Promise<DigestRun | undefined> {
     const at = now.toISOString();
     return this.db.transaction().execute(async (tx) => {
-      // PostgreSQL: the row is locked as read (under READ COMMITTED a plain read would let two processes both
-      // see no lease and both take it). SQLite: the transaction began with the write lock (BEGIN IMMEDIATE).
-      const read = tx.selectFrom('digest_runs').selectAll().where('id', '=', id);
-      const row = await (this.postgres ? read.forUpdate() : read).executeTakeFirst();
+      // FOR UPDATE on PostgreSQL: READ COMMITTED would let two processes both read the run unleased and both
+      // take it (both sending it); locked, the second waits and reads the first's lease. SQLite's BEGIN
+      // IMMEDIATE already serialises the transaction.
+      const row = await tx
+        .selectFrom('digest_runs')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(this.postgres, (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!row || row.state !== 'pending') return undefined;
       if (row.lease_until && row.lease_until > at && row.lease_owner !== owner) return undefined;
       await tx

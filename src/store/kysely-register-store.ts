@@ -73,7 +73,15 @@ export class KyselyRegisterStore implements RegisterStore {
     }
     const change = parsed.data;
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('commitments').select('status').where('id', '=', change.commitmentId).executeTakeFirst();
+      // FOR UPDATE on PostgreSQL: a second process changing the same commitment waits here and then reads the
+      // status the first wrote (READ COMMITTED would let both read the old one: two histories, two alerts).
+      // SQLite's BEGIN IMMEDIATE already serialises the transaction.
+      const current = await trx
+        .selectFrom('commitments')
+        .select('status')
+        .where('id', '=', change.commitmentId)
+        .$if(this.postgres, (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!current) throw new DomainError('not-found', `no commitment with id ${change.commitmentId}`);
       if (current.status === change.to) throw new DomainError('no-change', `${change.commitmentId} is already ${change.to}`);
       const inserted = await trx

@@ -2,7 +2,8 @@
 // change itself, exactly once (by dedupe key); the Discord poster, the console, the digest and the CLI read
 // it. This module is the one owner of the `events` table: other stores that must record an event inside
 // their own transaction call recordEvent with that transaction.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { engineOf } from '../db/engine.ts';
 import type { Database } from '../db/tables.ts';
 import { readableEvents, type EventType, type NewEvent, type StoredEvent } from '../event-kinds.ts';
 
@@ -25,8 +26,35 @@ export interface OutboxStore {
   ofType(type: EventType): Promise<StoredEvent[]>;
 }
 
+/**
+ * Readers follow the outbox by id, but PostgreSQL takes an id at the insert and transactions commit in any
+ * order: a reader could see id 11 while 10 is still being written, move its cursor past 10 and never post it.
+ * So each writer holds this advisory lock shared from its insert to its commit, and a reader takes it
+ * exclusively while it reads: it waits for the writers in flight and sees every id below the ones it reads.
+ * Keyed by schema, so stores sharing a server do not wait for one another. (SQLite commits one at a time.)
+ */
+export const EVENTS_LOCK = 0x63770003;
+
+async function eventsLock(db: Transaction<Database>, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(${EVENTS_LOCK}, hashtext(current_schema()))`.execute(db);
+  else await sql`select pg_advisory_xact_lock(${EVENTS_LOCK}, hashtext(current_schema()))`.execute(db);
+}
+
+/** Runs a read of the outbox once every event being written has committed (PostgreSQL; see EVENTS_LOCK). */
+function readingInOrder<T>(db: Kysely<Database>, read: (db: Db) => Promise<T>): Promise<T> {
+  if (engineOf(db) !== 'postgres') return read(db);
+  return db.transaction().execute(async (trx) => {
+    await eventsLock(trx, 'exclusive');
+    return read(trx);
+  });
+}
+
 /** Records an event once in `db` (the store's database, or another store's transaction). */
 export async function recordEvent(db: Db, event: NewEvent): Promise<number | undefined> {
+  if (engineOf(db) === 'postgres') {
+    if (!db.isTransaction) return db.transaction().execute((trx) => recordEvent(trx, event));
+    await eventsLock(db as Transaction<Database>, 'shared');
+  }
   const row = await db
     .insertInto('events')
     .values({
@@ -62,14 +90,16 @@ export class KyselyOutboxStore implements OutboxStore {
   async after(afterId: number, limit = 100): Promise<StoredEvent[]> {
     // Reads on past unreadable rows until `limit` events or the end: fewer than `limit` means none are left,
     // and a run of unreadable rows longer than a batch cannot stall a reader whose cursor moves by event.
-    const out: StoredEvent[] = [];
-    for (let from = afterId; out.length < limit;) {
-      const rows = await this.db.selectFrom('events').selectAll().where('id', '>', from).orderBy('id').limit(limit).execute();
-      out.push(...readableEvents(rows).slice(0, limit - out.length));
-      if (rows.length < limit) break;
-      from = rows.at(-1)!.id;
-    }
-    return out;
+    return readingInOrder(this.db, async (db) => {
+      const out: StoredEvent[] = [];
+      for (let from = afterId; out.length < limit;) {
+        const rows = await db.selectFrom('events').selectAll().where('id', '>', from).orderBy('id').limit(limit).execute();
+        out.push(...readableEvents(rows).slice(0, limit - out.length));
+        if (rows.length < limit) break;
+        from = rows.at(-1)!.id;
+      }
+      return out;
+    });
   }
 
   async get(id: number): Promise<StoredEvent | undefined> {
@@ -92,10 +122,13 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 
   async newestId(): Promise<number> {
-    const newest = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .executeTakeFirst();
+    // Where a new poster's cursor starts: past an event still being written, that one would never be posted.
+    const newest = await readingInOrder(this.db, (db) =>
+      db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst(),
+    );
     return Number(newest?.id ?? 0);
   }
 
