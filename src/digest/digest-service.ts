@@ -119,28 +119,49 @@ export class DigestService {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * Records what is due while sending what is pending, side by side: at thousands of channels, recording
+   * them all first held the first post 11.6 s while the rate limit's slots went unused; sending each run
+   * as it was recorded left a second process little to share. A run tried in this pass (and failed) waits
+   * for the next one.
+   */
   private async pass(now: Date): Promise<DigestTickReport> {
     const report: DigestTickReport = { at: now.toISOString(), recorded: [], posted: [], failed: [] };
-    if (!this.deps.takeFiring || (await this.deps.takeFiring(now))) await this.recordAll(now, report);
-    // Runs already tried in this pass (sent as they were recorded) wait for the next pass if they failed.
-    const tried = new Set([...report.posted, ...report.failed.map((f) => f.runId)]);
-    for (const run of await this.runs.pending()) {
-      if (this.stopping) break;
-      if (!tried.has(run.id)) await this.deliver(run, now, report);
+    let recording = true;
+    let wake = (): void => undefined;
+    const recorded = (): void => wake();
+    const record = (async () => {
+      try {
+        if (!this.deps.takeFiring || (await this.deps.takeFiring(now))) await this.recordAll(now, report, recorded);
+      } finally {
+        recording = false;
+        wake();
+      }
+    })();
+    record.catch(() => undefined); // handled here, so a failure waits for the `await` below instead of ending the process
+    const tried = new Set<number>();
+    while (!this.stopping) {
+      const finished = !recording;
+      const next = new Promise<void>((resolve) => (wake = resolve));
+      const batch = (await this.runs.pending()).filter((run) => !tried.has(run.id));
+      for (const run of batch) {
+        if (this.stopping) break;
+        tried.add(run.id);
+        await this.deliver(run, now, report);
+      }
+      if (finished && batch.length === 0) break;
+      if (batch.length === 0) await next; // until another run is recorded, or the recording ends
     }
+    await record;
     return report;
   }
 
-  /**
-   * Records the windows now due (digests, daily and weekly batches) of every subscription, and sends each
-   * channel's as soon as it is recorded: at thousands of channels, recording them all first kept the first
-   * post waiting (11.6 s at 5,000) while the rate limit's slots went unused.
-   */
-  private async recordAll(now: Date, report: DigestTickReport): Promise<void> {
+  /** Records the windows now due (digests, daily and weekly batches) of every subscription. */
+  private async recordAll(now: Date, report: DigestTickReport, recorded: () => void): Promise<void> {
     for (const sub of await this.deps.subscriptions.list()) {
       if (this.stopping) return;
       if (sub.brokenReason) continue;
-      const from = report.recorded.length;
+      const before = report.recorded.length;
       try {
         if (sub.digest) await this.recordDue(sub, 'digest', digestSchedule(sub, this.deps.app.config.timeZone), now, report);
         if (sub.frequency === 'daily') await this.recordDue(sub, 'daily', dailySchedule(sub, this.deps.app.config.timeZone), now, report);
@@ -148,9 +169,7 @@ export class DigestService {
       } catch (error) {
         this.logger.error({ err: error, channelId: sub.channelId }, 'could not record a digest');
       }
-      for (const run of report.recorded.slice(from)) {
-        if (run.state === 'pending' && !this.stopping) await this.deliver(run, now, report);
-      }
+      if (report.recorded.length > before) recorded();
     }
   }
 
