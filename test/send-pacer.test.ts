@@ -164,4 +164,54 @@ describe('the bot', () => {
       await fake.close();
     }
   });
+
+  it("takes a slot for each copy of a proposal it edits to show the decision (not the button's own answer)", async () => {
+    const fake = await startFakeDiscord();
+    dir = tempDir('cw-pacer-');
+    const config = discordTestConfig(fake, join(dir, 'cw.sqlite'));
+    await deployCommands(config, () => undefined);
+    const clock = manualClock('2024-06-01T12:00:00Z');
+    const app = await openApp(config, clock, { seedsDir: MINI_SEEDS });
+    let taken = 0;
+    const shared = app.sendSlots;
+    app.sendSlots = { take: (...args) => ((taken += args[1]), shared.take(...args)) };
+    const bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, readyTimeoutMs: 5_000 });
+    const [alerts, general] = [fake.channelId('alerts'), fake.channelId('general')];
+    try {
+      for (const channel of [alerts, general]) {
+        const r = await fake
+          .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channel) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+          .settled();
+        expect(r.content).toMatch(/^Subscribed/);
+      }
+      await app.outbox.record({
+        type: 'status-proposal',
+        commitmentId: 'modern-slavery-penalties',
+        payload: {
+          commitment: 'modern-slavery-penalties',
+          from: 'stalled',
+          to: 'in-progress',
+          rule: 'bill-progress',
+          reason: 'Bill reached 2nd reading',
+          item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' },
+        },
+        dedupeKey: 'p-paced',
+        createdAt: clock.now().toISOString(),
+      });
+      expect(await bot.poster.flush()).toBe(2);
+      expect(taken).toBe(2);
+      const inGeneral = fake.messagesIn(general).at(-1)!;
+      const dismiss = inGeneral.components[0]!.components![1]!.custom_id!;
+      const pressed = await fake.button({ customId: dismiss, message: inGeneral, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+      expect(pressed.type).toBe(7);
+      await fake.waitFor(() => (fake.messagesIn(alerts).at(-1)!.components.length === 0 ? true : undefined), 2_000, 'the copy in #alerts to be closed');
+      // The edit of the copy in #alerts went through the shared schedule, as every other request to a channel.
+      expect(fake.requests({ method: 'PATCH', path: /^\/channels\/\d+\/messages\/\d+$/ })).toHaveLength(1);
+      expect(taken).toBe(3);
+    } finally {
+      await bot.stop();
+      await app.close();
+      await fake.close();
+    }
+  });
 });
