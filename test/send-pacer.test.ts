@@ -96,6 +96,30 @@ describe('send pacer on one SQLite store', () => {
   });
 });
 
+describe('a clock stepped back', () => {
+  it('does not hold every request for the step: a schedule far ahead of the clock starts again from now', async () => {
+    dir = tempDir('cw-pacer-');
+    const store = await processStore(join(dir, 'cw.sqlite'));
+    const t = Date.parse('2024-06-01T12:00:00Z');
+    // Slots taken while this machine's clock read an hour ahead, before NTP stepped it back.
+    for (let i = 0; i < 3; i++) await store.take('step', 1, INTERVAL, t + 3_600_000);
+    const after = await store.take('step', 1, INTERVAL, t);
+    expect(after.firstAt - after.now).toBeLessThanOrEqual(INTERVAL);
+    // The schedule goes on from there: the next request waits its turn.
+    const next = await store.take('step', 1, INTERVAL, t);
+    expect(next.firstAt - after.firstAt).toBeCloseTo(INTERVAL, 3);
+  });
+
+  it('a real queue (ten seconds of requests waiting) is kept', async () => {
+    dir = tempDir('cw-pacer-');
+    const store = await processStore(join(dir, 'cw.sqlite'));
+    const t = Date.parse('2024-06-01T12:00:00Z');
+    await store.take('queue', RATE * 10, INTERVAL, t);
+    const next = await store.take('queue', 1, INTERVAL, t);
+    expect(next.firstAt - t).toBeCloseTo(RATE * 10 * INTERVAL, 3);
+  });
+});
+
 describe('the delivery REST client', () => {
   it('a request waits for its slot before it goes; an abort while waiting sends nothing', async () => {
     const time = virtualTime();
