@@ -60,6 +60,19 @@ describe('send slots on PostgreSQL', () => {
     expect(Math.max(...slots!) - Math.min(...slots!)).toBeCloseTo(99 * INTERVAL, 1);
   });
 
+  it("a schedule an hour ahead of the server's clock (stepped back since) starts again from now", async () => {
+    const store = await processStore();
+    await store.take('step', 1, INTERVAL, Date.now());
+    await opened
+      .at(-1)!
+      .db.updateTable('send_slots')
+      .set({ next_at: Date.now() + 3_600_000 })
+      .where('name', '=', 'step')
+      .execute();
+    const after = await store.take('step', 1, INTERVAL, Date.now());
+    expect(after.firstAt - after.now).toBeLessThanOrEqual(INTERVAL);
+  });
+
   it("the server's clock decides: callers a day ahead or behind get the same schedule", async () => {
     const store = await processStore();
     const day = 86_400_000;

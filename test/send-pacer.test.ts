@@ -96,6 +96,30 @@ describe('send pacer on one SQLite store', () => {
   });
 });
 
+describe('a clock stepped back', () => {
+  it('does not hold every request for the step: a schedule far ahead of the clock starts again from now', async () => {
+    dir = tempDir('cw-pacer-');
+    const store = await processStore(join(dir, 'cw.sqlite'));
+    const t = Date.parse('2024-06-01T12:00:00Z');
+    // Slots taken while this machine's clock read an hour ahead, before NTP stepped it back.
+    for (let i = 0; i < 3; i++) await store.take('step', 1, INTERVAL, t + 3_600_000);
+    const after = await store.take('step', 1, INTERVAL, t);
+    expect(after.firstAt - after.now).toBeLessThanOrEqual(INTERVAL);
+    // The schedule goes on from there: the next request waits its turn.
+    const next = await store.take('step', 1, INTERVAL, t);
+    expect(next.firstAt - after.firstAt).toBeCloseTo(INTERVAL, 3);
+  });
+
+  it('a real queue (ten seconds of requests waiting) is kept', async () => {
+    dir = tempDir('cw-pacer-');
+    const store = await processStore(join(dir, 'cw.sqlite'));
+    const t = Date.parse('2024-06-01T12:00:00Z');
+    await store.take('queue', RATE * 10, INTERVAL, t);
+    const next = await store.take('queue', 1, INTERVAL, t);
+    expect(next.firstAt - t).toBeCloseTo(RATE * 10 * INTERVAL, 3);
+  });
+});
+
 describe('the delivery REST client', () => {
   it('a request waits for its slot before it goes; an abort while waiting sends nothing', async () => {
     const time = virtualTime();
@@ -158,6 +182,56 @@ describe('the bot', () => {
       expect(await bot.poster.flush()).toBe(2);
       expect(fake.requests({ method: 'POST', path: /^\/channels\/\d+\/messages$/ })).toHaveLength(2);
       expect(taken).toBe(2);
+    } finally {
+      await bot.stop();
+      await app.close();
+      await fake.close();
+    }
+  });
+
+  it("takes a slot for each copy of a proposal it edits to show the decision (not the button's own answer)", async () => {
+    const fake = await startFakeDiscord();
+    dir = tempDir('cw-pacer-');
+    const config = discordTestConfig(fake, join(dir, 'cw.sqlite'));
+    await deployCommands(config, () => undefined);
+    const clock = manualClock('2024-06-01T12:00:00Z');
+    const app = await openApp(config, clock, { seedsDir: MINI_SEEDS });
+    let taken = 0;
+    const shared = app.sendSlots;
+    app.sendSlots = { take: (...args) => ((taken += args[1]), shared.take(...args)) };
+    const bot = await startDiscord(app, { logger: silentLogger, posterIntervalMs: 0, readyTimeoutMs: 5_000 });
+    const [alerts, general] = [fake.channelId('alerts'), fake.channelId('general')];
+    try {
+      for (const channel of [alerts, general]) {
+        const r = await fake
+          .slashCommand({ name: 'alerts', subcommand: 'subscribe', options: { channel: opt.channel(channel) }, user: 'carol', permissions: PERMS.MANAGE_GUILD })
+          .settled();
+        expect(r.content).toMatch(/^Subscribed/);
+      }
+      await app.outbox.record({
+        type: 'status-proposal',
+        commitmentId: 'modern-slavery-penalties',
+        payload: {
+          commitment: 'modern-slavery-penalties',
+          from: 'stalled',
+          to: 'in-progress',
+          rule: 'bill-progress',
+          reason: 'Bill reached 2nd reading',
+          item: { title: 'Modern Slavery Bill', link: 'https://bills.parliament.uk/2' },
+        },
+        dedupeKey: 'p-paced',
+        createdAt: clock.now().toISOString(),
+      });
+      expect(await bot.poster.flush()).toBe(2);
+      expect(taken).toBe(2);
+      const inGeneral = fake.messagesIn(general).at(-1)!;
+      const dismiss = inGeneral.components[0]!.components![1]!.custom_id!;
+      const pressed = await fake.button({ customId: dismiss, message: inGeneral, user: 'carol', permissions: PERMS.MANAGE_GUILD }).settled();
+      expect(pressed.type).toBe(7);
+      await fake.waitFor(() => (fake.messagesIn(alerts).at(-1)!.components.length === 0 ? true : undefined), 2_000, 'the copy in #alerts to be closed');
+      // The edit of the copy in #alerts went through the shared schedule, as every other request to a channel.
+      expect(fake.requests({ method: 'PATCH', path: /^\/channels\/\d+\/messages\/\d+$/ })).toHaveLength(1);
+      expect(taken).toBe(3);
     } finally {
       await bot.stop();
       await app.close();

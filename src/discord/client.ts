@@ -87,23 +87,24 @@ export async function startDiscord(app: App, deps: DiscordDeps): Promise<Discord
   if (!discord) throw new Error('DISCORD_TOKEN is not set: the Discord front end needs it');
   const { logger } = deps;
   const commands = await loadCommands();
+  // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
+  const deliveryTimeoutMs = deps.deliveryTimeoutMs ?? 15_000;
+  // Its every request takes a slot of the schedule shared by every process on the store (send-pacer.ts).
+  const pacer = deps.pacer ?? discordPacer(app.sendSlots, app.config.discordGlobalRate);
+  const deliveryRest = pacedRest({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deliveryTimeoutMs }, pacer).setToken(discord.token);
   const ctx: CommandContext = {
     app,
     subscriptions: app.subscriptions,
     guildSettings: app.guildSettings,
     logger,
     listPageSize: deps.listPageSize,
+    channelRest: deliveryRest,
   };
   const byName = new Map(commands.map((c) => [c.definition.name, c]));
   const buttons = new Map<string, ButtonHandler>(Object.entries(proposalButtons));
   for (const c of commands) for (const [prefix, h] of Object.entries(c.buttons ?? {})) buttons.set(prefix, h);
 
   const client = makeClient(discord.apiUrl, deps.restRetries, discord.shards);
-  // A resend must follow a look at the channel, so deliveries never go through discord.js's own retries.
-  const deliveryTimeoutMs = deps.deliveryTimeoutMs ?? 15_000;
-  // Its every request takes a slot of the schedule shared by every process on the store (send-pacer.ts).
-  const pacer = deps.pacer ?? discordPacer(app.sendSlots, app.config.discordGlobalRate);
-  const deliveryRest = pacedRest({ ...(discord.apiUrl ? { api: discord.apiUrl } : {}), retries: 0, timeout: deliveryTimeoutMs }, pacer).setToken(discord.token);
   let fatal: DiscordRefused | undefined;
   const onFatal = (problem: DiscordRefused): void => {
     if (fatal) return;

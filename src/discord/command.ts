@@ -1,5 +1,5 @@
 // What a command module is, and what its handlers are given. See command-loader.ts for the shape.
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, REST, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.ts';
@@ -12,6 +12,11 @@ export interface CommandContext {
   logger: Logger;
   /** Commitments per page of /commitment list (default 8). */
   listPageSize?: number;
+  /**
+   * For requests to channels that are not an interaction's answer (editing posted copies): the delivery REST,
+   * whose every request takes a slot of the schedule shared by every process. Absent: the interaction's client.
+   */
+  channelRest?: REST;
 }
 
 export type ButtonHandler = (interaction: ButtonInteraction, ctx: CommandContext) => Promise<void>;

@@ -90,7 +90,8 @@ async function closeCopies(interaction: ButtonInteraction, ctx: CommandContext, 
     targets.push({ channelId: interaction.channelId, messageId: interaction.message.id });
   for (const copy of targets) {
     try {
-      await interaction.client.rest.patch(Routes.channelMessage(copy.channelId, copy.messageId), {
+      // Paced like the posts: a proposal to thousands of channels is thousands of edits, under the global limit.
+      await (ctx.channelRest ?? interaction.client.rest).patch(Routes.channelMessage(copy.channelId, copy.messageId), {
         body: { embeds, components: [], allowed_mentions: NO_MENTIONS },
       });
     } catch (error) {

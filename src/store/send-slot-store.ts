@@ -8,6 +8,12 @@ import { engineOf } from '../db/engine.ts';
 import type { Database } from '../db/tables.ts';
 import type { SendSlotStore } from '../send-pacer.ts';
 
+/**
+ * How far ahead of the clock the schedule may run before it is taken for a clock step (or a hundred slots, at
+ * a low rate): at 48/s a minute is 2,880 requests waiting at once, where each process has a few at most.
+ */
+export const SCHEDULE_HORIZON_MS = 60_000;
+
 export class KyselySendSlotStore implements SendSlotStore {
   private readonly postgres: boolean;
 
@@ -32,7 +38,11 @@ export class KyselySendSlotStore implements SendSlotStore {
 
   private async advance(name: string, span: number, nowMs: number): Promise<{ next_at: number; now: number } | undefined> {
     const now = this.postgres ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::double precision` : sql<number>`${nowMs}`;
-    const next = this.postgres ? sql<number>`greatest(next_at, ${now}) + ${span}` : sql<number>`max(next_at, ${now}) + ${span}`;
+    // A schedule further ahead than any queue of waiting requests can reach comes from a clock stepped back
+    // (NTP, a restored VM): it starts again from now, or every request would wait out the step, and time out.
+    const horizon = Math.max(SCHEDULE_HORIZON_MS, 100 * span);
+    const from = sql<number>`case when next_at > ${now} + ${horizon} then ${now} else ${this.postgres ? sql`greatest` : sql`max`}(next_at, ${now}) end`;
+    const next = sql<number>`${from} + ${span}`;
     const row = await this.db
       .updateTable('send_slots')
       .set({ next_at: next })
