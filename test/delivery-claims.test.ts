@@ -12,6 +12,7 @@ import { silentLogger } from '../src/log.ts';
 import { DISCORD_TOKEN, startFakeDiscord } from './support/discord-app.ts';
 import type { FakeDiscord } from './support/fake-discord.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { recordEvidenceEvents, subscribeImmediately } from './support/posting-setup.ts';
 
 const A = 'host-a:101:aaaaaaaa';
 const B = 'host-b:202:bbbbbbbb';
@@ -94,34 +95,11 @@ async function poster(app: App, rest: REST, extra: Partial<PosterDeps> = {}): Pr
 }
 
 async function subscribe(app: App, channelIds: string[]): Promise<void> {
-  for (const channelId of channelIds) {
-    await app.subscriptions.upsert(
-      {
-        guildId: fake.guildId,
-        channelId,
-        frequency: 'immediately',
-        timeZone: 'Europe/London',
-        filters: { commitments: [], departments: [], themes: [], statuses: [] },
-        createdBy: 'test',
-      },
-      '2024-06-01T11:00:00.000Z',
-    );
-  }
+  await subscribeImmediately(app, fake.guildId, channelIds);
 }
 
-async function events(app: App, from: number, count: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = from; i < from + count; i++) {
-    const id = await app.outbox.record({
-      type: 'evidence',
-      commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' },
-      dedupeKey: `e${i}`,
-      createdAt: clock.now().toISOString(),
-    });
-    ids.push(id!);
-  }
-  return ids;
+function events(app: App, from: number, count: number): Promise<number[]> {
+  return recordEvidenceEvents(app, { from, count, createdAt: clock.now().toISOString() });
 }
 
 /** Each post as `channel:event` (from the footer marker), to count copies. */

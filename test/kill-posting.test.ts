@@ -11,6 +11,7 @@ import { manualClock } from '../src/clock.ts';
 import { DISCORD_TOKEN, startFakeDiscord } from './support/discord-app.ts';
 import type { FakeDiscord } from './support/fake-discord.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { recordEvidenceEvents, subscribeImmediately } from './support/posting-setup.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EVENTS = 15;
@@ -29,30 +30,9 @@ it(`killed ${KILLS} times while posting ${EVENTS} events to 3 channels: 0 lost, 
   const dbFile = join(dir, 'cw.sqlite');
   const channels = [fake.channelId('alerts'), fake.channelId('general'), fake.addChannel({ name: 'news' }).id];
   const app = await openApp(testConfig({ DATABASE_URL: dbFile }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
-  const subscriptions = app.subscriptions;
-  for (const channelId of channels) {
-    await subscriptions.upsert(
-      {
-        guildId: fake.guildId,
-        channelId,
-        frequency: 'immediately',
-        timeZone: 'Europe/London',
-        filters: { commitments: [], departments: [], themes: [], statuses: [] },
-        createdBy: 'test',
-      },
-      '2024-06-01T11:00:00.000Z',
-    );
-  }
+  await subscribeImmediately(app, fake.guildId, channels);
   await app.deliveries.setCursor(0);
-  for (let i = 0; i < EVENTS; i++) {
-    await app.outbox.record({
-      type: 'evidence',
-      commitmentId: 'modern-slavery-penalties',
-      payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' },
-      dedupeKey: `e${i}`,
-      createdAt: '2024-06-01T12:00:00.000Z',
-    });
-  }
+  await recordEvidenceEvents(app, { count: EVENTS });
   await app.close();
 
   let kills = 0;

@@ -12,6 +12,7 @@ import { databaseOf } from '../src/db/database.ts';
 import { DISCORD_TOKEN, startFakeDiscord } from './support/discord-app.ts';
 import type { FakeDiscord } from './support/fake-discord.ts';
 import { MINI_SEEDS, tempDir, testConfig } from './support/register.ts';
+import { recordEvidenceEvents, subscribeImmediately } from './support/posting-setup.ts';
 import { schemaPrefix, schemaUrl } from './support/test-engine.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -78,30 +79,10 @@ it('two bot processes, one killed with SIGKILL part-way and started again: 200 d
   // The store as the operator would leave it: subscriptions, and events the processes have not yet posted.
   const app: App = await openApp(testConfig({ DATABASE_URL: databaseUrl }), manualClock('2024-06-01T12:00:00Z'), { seedsDir: MINI_SEEDS });
   try {
-    for (const channelId of channels) {
-      await app.subscriptions.upsert(
-        {
-          guildId: fake.guildId,
-          channelId,
-          frequency: 'immediately',
-          timeZone: 'Europe/London',
-          filters: { commitments: [], departments: [], themes: [], statuses: [] },
-          createdBy: 'test',
-        },
-        '2024-06-01T11:00:00.000Z',
-      );
-    }
+    await subscribeImmediately(app, fake.guildId, channels);
     const base = await app.outbox.newestId();
     await app.deliveries.setCursor(base);
-    for (let i = 0; i < EVENTS; i++) {
-      await app.outbox.record({
-        type: 'evidence',
-        commitmentId: 'modern-slavery-penalties',
-        payload: { commitment: 'modern-slavery-penalties', item: { title: `Item ${i}`, link: `https://www.gov.uk/i${i}` }, feed: 'govuk' },
-        dedupeKey: `two-${i}`,
-        createdAt: '2024-06-01T12:00:00.000Z',
-      });
-    }
+    await recordEvidenceEvents(app, { count: EVENTS, keyPrefix: 'two-' });
 
     let a = startBot('bot-a', databaseUrl, feeds);
     startBot('bot-b', databaseUrl, feeds);
